@@ -1,0 +1,189 @@
+/**
+ * Named datasets and paths -> Dataset. `loadDataset` is synchronous (every reader is), so it
+ * can be called with or without `await`:
+ *
+ * ```ts
+ * const ds = loadDataset('emodb-is11');                 // the paper's EmoDB IS11 features
+ * const ds2 = loadDataset('iemocap-is10', { dataDir: '/data' });
+ * const mine = loadDataset('features/is11.csv');        // openSMILE CSV of EmoDB files
+ * console.log(describeDataset(ds));                    // {rows, dims, classes, groups}
+ * ```
+ *
+ * Names resolve under the data directory (`dataDir`, else env ADAN_DATA_DIR, else ./data, else
+ * ../shared/data; see locate.ts). Anything else is taken as a path: a folder of
+ * `*_tst_loso<N>.mat` files, a folder of `foldNN-x.npy` / `foldNN-y.npy` pairs, or an openSMILE
+ * `.csv` / `.arff` file whose row names follow the EmoDB or IEMOCAP convention.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Dataset, classCounts, groupCounts, makeDataset } from './dataset';
+import { findDataEntry, whereToGetData } from './locate';
+import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
+import { EMODB_CLASSES, EMODB_SPEAKERS, parseEmodbName } from './corpora/emodb';
+import { makeSynthetic } from './synthetic';
+import { DataError, OptionError, checkOptionKeys } from '../util/errors';
+
+/** The names `loadDataset` knows, besides paths. */
+export const DATASET_NAMES = ['emodb-is11', 'iemocap-is10', 'emodb-wav', 'synthetic'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/** Options of `loadDataset`. Every field is optional. */
+export interface LoadOptions {
+  /** Folder that holds the named dataset folders. Default: ADAN_DATA_DIR, then ./data, then ../shared/data. */
+  dataDir: string | undefined;
+  /** Seed of the `synthetic` dataset. Default 0. */
+  seed: number;
+  /** Rows of the `synthetic` dataset. Default 535 (EmoDB). */
+  n: number | undefined;
+  /** Features of the `synthetic` dataset. Default 4354 (the authors' IS11). */
+  d: number | undefined;
+}
+
+/** Defaults of `LoadOptions`. */
+export const LOAD_DEFAULTS: LoadOptions = {
+  dataDir: undefined,
+  seed: 0,
+  n: undefined,
+  d: undefined,
+};
+
+/**
+ * Load a named dataset (`DATASET_NAMES`) or a dataset at a path. Synchronous: returns the Dataset.
+ * Errors: an unknown name lists the known names and where data is searched; a named dataset
+ * absent from the data directory says where to get it; bad files give DataError naming the file.
+ */
+export function loadDataset(nameOrPath: string, options: Partial<LoadOptions> = {}): Dataset {
+  checkOptionKeys('loadDataset', options, LOAD_DEFAULTS);
+  const opts: LoadOptions = { ...LOAD_DEFAULTS, ...stripUndefined(options) };
+  switch (nameOrPath) {
+    case 'emodb-is11': return loadEmodbIs11(locate('emodb-is11', opts.dataDir));
+    case 'synthetic': return makeSynthetic(stripUndefined({ seed: opts.seed, n: opts.n, d: opts.d }));
+  }
+  if (fs.existsSync(nameOrPath)) return loadPath(nameOrPath);
+  throw new OptionError('dataset', nameOrPath,
+    `one of the names ${DATASET_NAMES.join(', ')} or an existing path (a folder of *_tst_loso<N>.mat, a folder of foldNN-x.npy/foldNN-y.npy, or an openSMILE .csv/.arff file); ` +
+    `named datasets are searched as folders in ${searchedIn(opts.dataDir)} (see data/README.md for how to get the corpora)`);
+}
+
+/** Rows, dimensions, classes and groups with counts: what `adan-lab data info --json` prints. */
+export function describeDataset(ds: Dataset): {
+  rows: number;
+  dims: number;
+  classes: { name: string; count: number }[];
+  groups: { name: string; count: number }[];
+} {
+  const counts = classCounts(ds);
+  return {
+    rows: ds.n,
+    dims: ds.d,
+    classes: ds.classes.map((name, k) => ({ name, count: counts[k] })),
+    groups: groupCounts(ds),
+  };
+}
+
+// ---- named datasets ---------------------------------------------------------------------------
+
+function locate(entry: string, dataDir: string | undefined): string {
+  const found = findDataEntry(entry, dataDir);
+  if (found) return found;
+  if (dataDir) {
+    throw new DataError(entry, `dataset folder '${entry}' not found in ${path.resolve(dataDir)} (from dataDir / --data-dir); see data/README.md for how to get the corpora`);
+  }
+  throw new DataError(entry, whereToGetData(entry));
+}
+
+function searchedIn(dataDir: string | undefined): string {
+  if (dataDir) return path.resolve(dataDir);
+  // whereToGetData lists the candidate folders; reuse its wording rather than duplicating the search order.
+  return whereToGetData('<name>').replace(/^dataset folder '<name>' not found in /, '').replace(/; set ADAN_DATA_DIR.*$/, '');
+}
+
+/**
+ * `emodb-is11`: the authors' ten `emodb_tst_loso{i}.mat` files (speaker i of `EMODB_SPEAKERS`
+ * in file i) plus `index.csv` (file,speaker,emotion_code,fold; one line per .mat row, in order).
+ * Row ids are the EmoDB file names, groups the speaker codes. index.csv is checked against the
+ * .mat files: rows per fold, speaker per fold, and each row's label against its emotion letter.
+ * Without index.csv, groups come from `EMODB_SPEAKERS` and ids are `emodb_tst_loso<i>:<row>`.
+ */
+export function loadEmodbIs11(dir: string): Dataset {
+  const raw = loadMatFolds(dir, { classes: EMODB_CLASSES, name: 'emodb-is11' });
+  const foldOfRow = raw.groups.map((g) => Number(g.replace('loso', '')));
+  const nFolds = Math.max(...foldOfRow);
+  const indexFile = path.join(dir, 'index.csv');
+  if (!fs.existsSync(indexFile)) {
+    if (nFolds !== EMODB_SPEAKERS.length) {
+      throw new DataError(dir, `${nFolds} fold files but EmoDB has ${EMODB_SPEAKERS.length} speakers, and there is no index.csv naming the speaker of each fold`);
+    }
+    return makeDataset({ ...raw, groups: foldOfRow.map((f) => EMODB_SPEAKERS[f - 1]) });
+  }
+  const index = readEmodbIndex(indexFile);
+  const byFold = new Map<number, EmodbIndexRow[]>();
+  for (const r of index) {
+    if (!byFold.has(r.fold)) byFold.set(r.fold, []);
+    byFold.get(r.fold)!.push(r);
+  }
+  const ids: string[] = [];
+  const groups: string[] = [];
+  let at = 0;
+  for (let fold = 1; fold <= nFolds; fold++) {
+    const rows = byFold.get(fold) ?? [];
+    const inMat = foldOfRow.filter((f) => f === fold).length;
+    if (rows.length !== inMat) {
+      throw new DataError(indexFile, `fold ${fold} has ${rows.length} lines here but ${inMat} rows in emodb_tst_loso${fold}.mat: index and features disagree`);
+    }
+    for (const r of rows) {
+      if (raw.y[at] !== r.label) {
+        throw new DataError(indexFile, `line of ${r.file} (fold ${fold}) says ${EMODB_CLASSES[r.label]} but row ${at} of the .mat folds has label ${raw.y[at]} (${EMODB_CLASSES[raw.y[at]]}): fold order does not match`);
+      }
+      ids.push(r.file);
+      groups.push(r.speaker);
+      at++;
+    }
+    const speakers = new Set(rows.map((r) => r.speaker));
+    if (speakers.size > 1) throw new DataError(indexFile, `fold ${fold} mixes speakers ${[...speakers].join(', ')}; each fold file must hold one speaker`);
+  }
+  if (index.length !== raw.n) throw new DataError(indexFile, `${index.length} lines but ${raw.n} rows in the .mat folds`);
+  return makeDataset({ ...raw, ids, groups });
+}
+
+interface EmodbIndexRow { file: string; speaker: string; label: number; fold: number }
+
+/** Parse `index.csv` (file,speaker,emotion_code,fold), checking each line against the file name. */
+function readEmodbIndex(file: string): EmodbIndexRow[] {
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0]?.split(',').map((s) => s.trim());
+  if (!header || header.join(',') !== 'file,speaker,emotion_code,fold') {
+    throw new DataError(file, `header must be 'file,speaker,emotion_code,fold', found '${lines[0] ?? ''}'`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(',').map((s) => s.trim());
+    if (cells.length !== 4) throw new DataError(file, `line ${i + 2} has ${cells.length} fields, expected 4: '${line}'`);
+    const [name, speaker, letter, foldText] = cells;
+    const p = parseEmodbName(name, file);
+    if (p.speaker !== speaker) throw new DataError(file, `line ${i + 2}: speaker ${speaker} but the file name ${name} says ${p.speaker}`);
+    if (p.letter !== letter) throw new DataError(file, `line ${i + 2}: emotion ${letter} but the file name ${name} says ${p.letter}`);
+    const fold = Number(foldText);
+    if (!Number.isInteger(fold) || fold < 1) throw new DataError(file, `line ${i + 2}: fold '${foldText}' is not a positive whole number`);
+    return { file: name, speaker, label: p.label, fold };
+  });
+}
+
+// ---- paths ------------------------------------------------------------------------------------
+
+function loadPath(p: string): Dataset {
+  const stat = fs.statSync(p);
+  if (stat.isDirectory()) {
+    const names = fs.readdirSync(p);
+    if (names.some((n) => MAT_FOLD_PATTERN.test(n))) {
+      // The authors' EmoDB folder (with or without index.csv) gets EmoDB labels and speakers.
+      if (names.some((n) => /^emodb_tst_loso\d+\.mat$/.test(n))) return loadEmodbIs11(p);
+      return loadMatFolds(p);
+    }
+    throw new DataError(p, 'folder holds no *_tst_loso<N>.mat files and no foldNN-x.npy/foldNN-y.npy pairs');
+  }
+  throw new DataError(p, `unsupported file type '${path.extname(p)}' (expected an openSMILE .csv or .arff file, or a folder)`);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
