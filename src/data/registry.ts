@@ -19,7 +19,9 @@ import * as path from 'node:path';
 import { Dataset, classCounts, groupCounts, makeDataset } from './dataset';
 import { findDataEntry, whereToGetData } from './locate';
 import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
+import { NPY_FOLD_PATTERN, listNpyFolds, loadNpyFolds } from './readers/npy';
 import { EMODB_CLASSES, EMODB_SPEAKERS, parseEmodbName } from './corpora/emodb';
+import { IEMOCAP_4_CLASSES } from './corpora/iemocap';
 import { makeSynthetic } from './synthetic';
 import { DataError, OptionError, checkOptionKeys } from '../util/errors';
 
@@ -57,6 +59,7 @@ export function loadDataset(nameOrPath: string, options: Partial<LoadOptions> = 
   const opts: LoadOptions = { ...LOAD_DEFAULTS, ...stripUndefined(options) };
   switch (nameOrPath) {
     case 'emodb-is11': return loadEmodbIs11(locate('emodb-is11', opts.dataDir));
+    case 'iemocap-is10': return loadIemocapIs10(locate('iemocap-is10', opts.dataDir));
     case 'synthetic': return makeSynthetic(stripUndefined({ seed: opts.seed, n: opts.n, d: opts.d }));
   }
   if (fs.existsSync(nameOrPath)) return loadPath(nameOrPath);
@@ -146,6 +149,21 @@ export function loadEmodbIs11(dir: string): Dataset {
   return makeDataset({ ...raw, ids, groups });
 }
 
+/**
+ * `iemocap-is10`: `fold00..09-x.npy` (float32, n x 1582) and `-y.npy` (int32 labels 0..3 =
+ * angry, happy incl. excited, neutral, sad). Folds 2k and 2k+1 are session k+1, so groups are
+ * `Ses01`..`Ses05` (leave-one-session-out). Row ids are `foldNN:<row>` (the files carry no names).
+ */
+export function loadIemocapIs10(dir: string): Dataset {
+  const folds = listNpyFolds(dir);
+  if (folds.length !== 10) throw new DataError(dir, `expected 10 fold pairs (fold00..fold09, two per session), found ${folds.length}`);
+  return loadNpyFolds(dir, {
+    classes: IEMOCAP_4_CLASSES,
+    groupName: (k) => `Ses0${Math.floor(k / 2) + 1}`,
+    name: 'iemocap-is10',
+  });
+}
+
 interface EmodbIndexRow { file: string; speaker: string; label: number; fold: number }
 
 /** Parse `index.csv` (file,speaker,emotion_code,fold), checking each line against the file name. */
@@ -178,6 +196,10 @@ function loadPath(p: string): Dataset {
       // The authors' EmoDB folder (with or without index.csv) gets EmoDB labels and speakers.
       if (names.some((n) => /^emodb_tst_loso\d+\.mat$/.test(n))) return loadEmodbIs11(p);
       return loadMatFolds(p);
+    }
+    if (names.some((n) => NPY_FOLD_PATTERN.test(n))) {
+      if (path.basename(path.resolve(p)) === 'iemocap-is10') return loadIemocapIs10(p);
+      return loadNpyFolds(p);
     }
     throw new DataError(p, 'folder holds no *_tst_loso<N>.mat files and no foldNN-x.npy/foldNN-y.npy pairs');
   }
