@@ -1,0 +1,71 @@
+/**
+ * `adan-lab <command> ...`: the command-line entry. Each command lives in its own module and is
+ * loaded on demand, so `adan-lab data info` does not pay for loading tfjs.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'data info': {
+    summary: 'rows, dims, classes and groups of a dataset (name or path)',
+    usage: 'adan-lab data info [emodb-is11|iemocap-is10|emodb-wav|synthetic|PATH] [--json] [--data-dir DIR]',
+    run: async (argv) => (await import('./data-info.js')).dataInfo(argv),
+  },
+};
+
+function help(): string {
+  const lines = ['adan-lab: adversarial data augmentation (ADAN, WADAN) for speech emotion recognition', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(16)} ${c.summary}`, `      ${c.usage}`);
+  lines.push('', 'Data are searched in --data-dir, $ADAN_DATA_DIR, ./data, ../shared/data (see data/README.md).');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    console.log(help());
+    return 0;
+  }
+  if (argv[0] === '--version') {
+    console.log(require('../../../package.json').version);
+    return 0;
+  }
+  // Longest command name that prefixes the arguments ("data info" before "data").
+  const names = Object.keys(COMMANDS).sort((a, b) => b.split(' ').length - a.split(' ').length);
+  for (const name of names) {
+    const words = name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) {
+      const rest = argv.slice(words.length);
+      if (rest.includes('--help') || rest.includes('-h')) {
+        console.log(`usage: ${COMMANDS[name].usage}`);
+        return 0;
+      }
+      return COMMANDS[name].run(rest);
+    }
+  }
+  console.error(`adan-lab: unknown command '${argv.join(' ')}'\n\n${help()}`);
+  return 2;
+}
+
+/** Register a command (used by command modules that are added later in the build-up). */
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS[name] = command;
+}
+
+/** parseArgs with strict checking and a message that names the bad flag. */
+export interface Flags {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parseFlags(argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = true): Flags {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true }) as Flags;
+  } catch (err) {
+    throw new Error(`${(err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * A one-line progress bar for long CLI work (training epochs, experiment units, feature
+ * extraction). Draws on a TTY; elsewhere (CI logs, pipes) prints a plain line every few percent.
+ */
+export interface ProgressBar {
+  /** Set progress to `done` of the total, with an optional note (e.g. the current unit). */
+  update(done: number, note?: string): void;
+  /** Finish the line. */
+  done(note?: string): void;
+}
+
+export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+  const start = Date.now();
+  const tty = Boolean(stream.isTTY);
+  let lastPercent = -1;
+  const width = 28;
+  const line = (done: number, note?: string): string => {
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(frac * width);
+    const elapsed = (Date.now() - start) / 1000;
+    const eta = done > 0 && done < total ? ` eta ${formatSeconds((elapsed / done) * (total - done))}` : '';
+    const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+    return `${label} [${bar}] ${done}/${total} ${formatSeconds(elapsed)}${eta}${note ? '  ' + note : ''}`;
+  };
+  return {
+    update(done, note) {
+      if (tty) {
+        const text = line(done, note);
+        const cols = stream.columns || 120;
+        stream.write('\r' + text.slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length)) + '\x1b[K');
+      } else {
+        const percent = total > 0 ? Math.floor((100 * done) / total / 10) * 10 : 100;
+        if (percent !== lastPercent) {
+          lastPercent = percent;
+          stream.write(line(done, note) + '\n');
+        }
+      }
+    },
+    done(note) {
+      const text = line(total, note);
+      stream.write(tty ? '\r' + text + '\x1b[K\n' : text + '\n');
+    },
+  };
+}
+
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
