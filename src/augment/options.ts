@@ -1,0 +1,62 @@
+/**
+ * Option handling shared by the augmenters: merge with the defaults constant, reject unknown
+ * keys, and validate values with errors that name the option, the value and what was expected
+ * (STYLE 3).
+ */
+import { OptionError, checkOptionKeys } from '../util/errors';
+import type { FitControl } from './augmenter';
+
+/** Keys of `FitControl`: they ride along in `fit(train, options)` but are not settings. */
+export const FIT_CONTROL_KEYS = ['onEpoch', 'checkpointDir', 'checkpointEvery', 'resume'] as const;
+
+/** `defaults` overridden by `options`, after rejecting keys the defaults do not have. */
+export function mergeOptions<T extends object>(what: string, defaults: T, options: object | undefined): T {
+  const given = options ?? {};
+  checkOptionKeys(what, given, defaults);
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+/** Split `fit`'s second argument into the control part and setting overrides. */
+export function splitFitOptions(options: (FitControl & Record<string, unknown>) | undefined): {
+  control: FitControl;
+  overrides: Record<string, unknown>;
+} {
+  const control: Record<string, unknown> = {};
+  const overrides: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options ?? {})) {
+    if ((FIT_CONTROL_KEYS as readonly string[]).includes(k)) control[k] = v;
+    else overrides[k] = v;
+  }
+  const c = control as FitControl;
+  if (c.checkpointEvery !== undefined && !(Number.isInteger(c.checkpointEvery) && c.checkpointEvery >= 0)) {
+    throw new OptionError('fit.checkpointEvery', c.checkpointEvery, 'a non-negative integer (0 = never)');
+  }
+  if (c.checkpointEvery && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder when checkpointEvery > 0');
+  if (c.resume && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder to resume from when resume is true');
+  if (c.onEpoch !== undefined && typeof c.onEpoch !== 'function') throw new OptionError('fit.onEpoch', c.onEpoch, 'a function (record) => void');
+  return { control: c, overrides };
+}
+
+export function checkInt(name: string, v: unknown, min: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new OptionError(name, v, `an integer >= ${min}`);
+}
+
+export function checkNumber(name: string, v: unknown, min: number, max = Infinity, open = false): void {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (open ? v > min : v >= min) && v <= max;
+  if (!ok) throw new OptionError(name, v, `a finite number ${open ? '>' : '>='} ${min}${max < Infinity ? ` and <= ${max}` : ''}`);
+}
+
+export function checkOneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): void {
+  if (!allowed.includes(v as T)) throw new OptionError(name, v, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+}
+
+/** Hidden-layer sizes: an array of positive integers (may be empty). */
+export function checkLayers(name: string, v: unknown): void {
+  if (!Array.isArray(v) || !v.every((h) => Number.isInteger(h) && h > 0)) throw new OptionError(name, v, 'an array of positive integers (hidden-layer sizes)');
+}
+
+export function checkSeed(name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new OptionError(name, v, 'a finite number');
+}
