@@ -16,6 +16,16 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adan-lab data info [emodb-is11|iemocap-is10|emodb-wav|synthetic|PATH] [--json] [--data-dir DIR]',
     run: async (argv) => (await import('./data-info.js')).dataInfo(argv),
   },
+  notebook: {
+    summary: 'register the tslab kernel and start Jupyter on notebooks/',
+    usage: 'adan-lab notebook',
+    run: async (argv) => (await import('./notebook.js')).startNotebook(argv),
+  },
+  'notebooks run': {
+    summary: 'execute the notebooks headless (CI: --quick), failing on any error output',
+    usage: 'adan-lab notebooks run [--quick] [--in-place] [--out DIR] [FILES...]',
+    run: async (argv) => (await import('./notebook.js')).runNotebooks(argv),
+  },
 };
 
 function help(): string {
