@@ -16,12 +16,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Dataset, classCounts, groupCounts, makeDataset } from './dataset';
+import { Dataset, checkFinite, classCounts, groupCounts, makeDataset } from './dataset';
 import { findDataEntry, whereToGetData } from './locate';
 import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
 import { NPY_FOLD_PATTERN, listNpyFolds, loadNpyFolds } from './readers/npy';
-import { EMODB_CLASSES, EMODB_SPEAKERS, parseEmodbName } from './corpora/emodb';
-import { IEMOCAP_4_CLASSES } from './corpora/iemocap';
+import { EMODB_CLASSES, EMODB_SPEAKERS, emodbLabels, isEmodbName, parseEmodbName } from './corpora/emodb';
+import { IEMOCAP_4_CLASSES, iemocapClasses, iemocapRowLabels, isIemocapId, parseIemocapId, readIemocapLabels } from './corpora/iemocap';
+import { FeatureTable, readFeatureTable, readOpensmileCsv } from './readers/opensmile';
 import { makeSynthetic } from './synthetic';
 import { DataError, OptionError, checkOptionKeys } from '../util/errors';
 
@@ -39,6 +40,17 @@ export interface LoadOptions {
   n: number | undefined;
   /** Features of the `synthetic` dataset. Default 4354 (the authors' IS11). */
   d: number | undefined;
+  /**
+   * For a .csv/.arff of IEMOCAP utterances: the corpus root (the folder with Session1..5, e.g.
+   * IEMOCAP_full_release) whose `Session*\/dialog/EmoEvaluation/*.txt` give the labels. Default none.
+   */
+  iemocapRoot: string | undefined;
+  /** IEMOCAP label set: '4' (angry, happy, neutral, sad) or '11' (every EmoEvaluation code). Default '4'. */
+  iemocapClasses: '4' | '11';
+  /** IEMOCAP, four classes: count excited as happy. Default true. */
+  mergeExcited: boolean;
+  /** IEMOCAP: keep improvised dialogues only (the paper's 2280-utterance setting). Default false. */
+  improvisedOnly: boolean;
 }
 
 /** Defaults of `LoadOptions`. */
@@ -47,6 +59,10 @@ export const LOAD_DEFAULTS: LoadOptions = {
   seed: 0,
   n: undefined,
   d: undefined,
+  iemocapRoot: undefined,
+  iemocapClasses: '4',
+  mergeExcited: true,
+  improvisedOnly: false,
 };
 
 /**
@@ -60,9 +76,10 @@ export function loadDataset(nameOrPath: string, options: Partial<LoadOptions> = 
   switch (nameOrPath) {
     case 'emodb-is11': return loadEmodbIs11(locate('emodb-is11', opts.dataDir));
     case 'iemocap-is10': return loadIemocapIs10(locate('iemocap-is10', opts.dataDir));
+    case 'emodb-wav': return loadEmodbWav(locate('emodb-wav', opts.dataDir));
     case 'synthetic': return makeSynthetic(stripUndefined({ seed: opts.seed, n: opts.n, d: opts.d }));
   }
-  if (fs.existsSync(nameOrPath)) return loadPath(nameOrPath);
+  if (fs.existsSync(nameOrPath)) return loadPath(nameOrPath, opts);
   throw new OptionError('dataset', nameOrPath,
     `one of the names ${DATASET_NAMES.join(', ')} or an existing path (a folder of *_tst_loso<N>.mat, a folder of foldNN-x.npy/foldNN-y.npy, or an openSMILE .csv/.arff file); ` +
     `named datasets are searched as folders in ${searchedIn(opts.dataDir)} (see data/README.md for how to get the corpora)`);
@@ -164,6 +181,96 @@ export function loadIemocapIs10(dir: string): Dataset {
   });
 }
 
+/**
+ * `emodb-wav`: the EmoDB wav files of the folder joined by name to the rows of
+ * `opensmile-is11.csv` (openSMILE 3.0.2, IS11, 4368 named features). Rows follow the sorted wav
+ * list; ids are the wav file names, groups the speakers, labels from the emotion letter.
+ * A wav without a feature row, or a row without a wav, is a DataError.
+ */
+export function loadEmodbWav(dir: string): Dataset {
+  const csv = path.join(dir, 'opensmile-is11.csv');
+  if (!fs.existsSync(csv)) throw new DataError(dir, 'no opensmile-is11.csv here: extract features with SMILExtract -C IS11_speaker_state.conf -csvoutput (see data/README.md)');
+  const wavs = fs.readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.wav')).sort();
+  if (wavs.length === 0) throw new DataError(dir, 'no .wav files in this folder');
+  return emodbFromTable(readOpensmileCsv(csv), 'emodb-wav', wavs);
+}
+
+/**
+ * An openSMILE table of EmoDB files as a Dataset. With `files`, rows are taken in that order and
+ * every file must have exactly one row (and every row a file); otherwise rows keep table order.
+ */
+export function emodbFromTable(table: FeatureTable, name: string, files?: readonly string[]): Dataset {
+  const { d } = table;
+  let x = table.x;
+  let ids = table.rowNames;
+  if (files) {
+    const rowOf = new Map<string, number>();
+    table.rowNames.forEach((r, i) => rowOf.set(path.basename(r), i));
+    const missing = files.filter((f) => !rowOf.has(f));
+    if (missing.length > 0) {
+      throw new DataError(table.file, `${missing.length} audio file(s) have no feature row, e.g. ${missing.slice(0, 3).join(', ')}: features and file list disagree`);
+    }
+    const fileSet = new Set(files);
+    const extra = table.rowNames.filter((r) => !fileSet.has(path.basename(r)));
+    if (extra.length > 0) {
+      throw new DataError(table.file, `${extra.length} feature row(s) name files that are not in the folder, e.g. ${extra.slice(0, 3).join(', ')}`);
+    }
+    x = new Float32Array(files.length * d);
+    files.forEach((f, i) => {
+      const r = rowOf.get(f)!;
+      x.set(table.x.subarray(r * d, (r + 1) * d), i * d);
+    });
+    ids = [...files];
+  }
+  const { y, groups } = emodbLabels(ids, table.file);
+  checkFinite(table.file, x, d, ids);
+  return makeDataset({ name, x, d, y, classes: EMODB_CLASSES, groups, ids, featureNames: table.featureNames });
+}
+
+/**
+ * An openSMILE table of IEMOCAP utterances as a Dataset: labels from the corpus' EmoEvaluation
+ * files under `options.iemocapRoot`, groups = sessions. Rows outside the label set (e.g.
+ * frustration in the four-class set) and, with `improvisedOnly`, scripted rows are dropped.
+ */
+export function iemocapFromTable(table: FeatureTable, name: string, options: Partial<LoadOptions> = {}): Dataset {
+  const opts = { ...LOAD_DEFAULTS, ...stripUndefined(options) };
+  if (!opts.iemocapRoot) {
+    throw new DataError(table.file, 'rows are IEMOCAP utterances, whose names carry no label: pass iemocapRoot (the folder with Session1..Session5/dialog/EmoEvaluation) to read the labels');
+  }
+  const labelOpts = { classes: opts.iemocapClasses, mergeExcited: opts.mergeExcited };
+  const labels = readIemocapLabels(opts.iemocapRoot);
+  const { y, groups, keep } = iemocapRowLabels(table.rowNames, labels, table.file, labelOpts);
+  const rows: number[] = [];
+  table.rowNames.forEach((r, i) => {
+    if (keep[i] && (!opts.improvisedOnly || parseIemocapId(r, table.file).improvised)) rows.push(i);
+  });
+  if (rows.length === 0) throw new DataError(table.file, 'no rows left after keeping the chosen IEMOCAP classes');
+  const { d } = table;
+  const x = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => x.set(table.x.subarray(r * d, (r + 1) * d), i * d));
+  const ids = rows.map((r) => parseIemocapId(table.rowNames[r], table.file).id);
+  checkFinite(table.file, x, d, ids);
+  return makeDataset({
+    name, x, d, y: rows.map((r) => y[r]), classes: iemocapClasses(labelOpts), groups: rows.map((r) => groups[r]), ids, featureNames: table.featureNames,
+  });
+}
+
+/** Which corpus a table's row names follow: every name EmoDB-like, or every name an IEMOCAP id. */
+export function guessCorpus(table: FeatureTable): 'emodb' | 'iemocap' {
+  const names = table.rowNames;
+  if (isEmodbName(names[0])) {
+    const bad = names.findIndex((r) => !isEmodbName(r));
+    if (bad >= 0) throw new DataError(table.file, `row ${bad} '${names[bad]}' does not follow the EmoDB naming of the other rows (e.g. ${names[0]})`);
+    return 'emodb';
+  }
+  if (isIemocapId(names[0])) {
+    const bad = names.findIndex((r) => !isIemocapId(r));
+    if (bad >= 0) throw new DataError(table.file, `row ${bad} '${names[bad]}' is not an IEMOCAP utterance id like the other rows (e.g. ${names[0]})`);
+    return 'iemocap';
+  }
+  throw new DataError(table.file, `row names follow neither the EmoDB convention (e.g. 03a01Fa.wav) nor the IEMOCAP one (e.g. Ses01F_impro01_F000): first row is '${names[0]}'`);
+}
+
 interface EmodbIndexRow { file: string; speaker: string; label: number; fold: number }
 
 /** Parse `index.csv` (file,speaker,emotion_code,fold), checking each line against the file name. */
@@ -188,7 +295,7 @@ function readEmodbIndex(file: string): EmodbIndexRow[] {
 
 // ---- paths ------------------------------------------------------------------------------------
 
-function loadPath(p: string): Dataset {
+function loadPath(p: string, opts: LoadOptions): Dataset {
   const stat = fs.statSync(p);
   if (stat.isDirectory()) {
     const names = fs.readdirSync(p);
@@ -203,7 +310,12 @@ function loadPath(p: string): Dataset {
     }
     throw new DataError(p, 'folder holds no *_tst_loso<N>.mat files and no foldNN-x.npy/foldNN-y.npy pairs');
   }
-  throw new DataError(p, `unsupported file type '${path.extname(p)}' (expected an openSMILE .csv or .arff file, or a folder)`);
+  const ext = path.extname(p).toLowerCase();
+  if (ext === '.csv' || ext === '.arff') {
+    const table = readFeatureTable(p);
+    return guessCorpus(table) === 'emodb' ? emodbFromTable(table, p) : iemocapFromTable(table, p, opts);
+  }
+  throw new DataError(p, `unsupported file type '${ext}' (expected an openSMILE .csv or .arff file, or a folder)`);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
