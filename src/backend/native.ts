@@ -1,0 +1,69 @@
+/**
+ * The optional native BLAS addon (native/adan_blas.c, built by scripts/build-native.js at
+ * `npm install`). Loading never throws: when the addon is missing or broken, `loadNative()`
+ * says why and the rest of adan-lab runs on tfjs' own kernels.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { projectRoot } from '../data/locate';
+
+/** The functions the addon exports (see native/adan_blas.c for the exact contracts). */
+export interface NativeBlas {
+  /**
+   * C[i] = act(op(A[i]) op(B[i]) + bias) for i < batch, row-major float32 on the wasm heap.
+   * Offsets are in bytes, strides in elements (0 = the same matrix for every i), biasOff < 0
+   * means no bias; activation codes follow tfjs-backend-wasm's FusableActivation enum.
+   */
+  gemm(
+    heap: ArrayBuffer, transposeA: boolean, transposeB: boolean, batch: number,
+    m: number, n: number, k: number, aOff: number, aStride: number, bOff: number,
+    bStride: number, cOff: number, cStride: number, biasOff: number, activation: number,
+    alpha: number,
+  ): void;
+  /** One fused pass of tfjs' Adam update: m, v in place, the new weight to outOff. */
+  adam(
+    heap: ArrayBuffer, wOff: number, gOff: number, mOff: number, vOff: number, outOff: number,
+    n: number, learningRate: number, beta1: number, beta2: number, epsilon: number,
+    oneMinusAccBeta1: number, oneMinusAccBeta2: number,
+  ): void;
+  /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
+  setThreads(n: number): void;
+  getThreads(): number;
+  /** The BLAS library's own description, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen". */
+  info(): string;
+}
+
+/** Where the addon is looked for. ADAN_NATIVE_PATH replaces the default (e.g. a path that does not exist disables it). */
+export function nativeCandidates(): string[] {
+  if (process.env.ADAN_NATIVE_PATH) return [path.resolve(process.env.ADAN_NATIVE_PATH)];
+  return [path.join(projectRoot, 'native', 'build', 'Release', 'adan_blas.node')];
+}
+
+export type NativeLoad = { addon: NativeBlas; path: string } | { addon: undefined; reason: string };
+
+let cached: NativeLoad | undefined;
+
+/** Load the addon once; afterwards the same result (an addon, or the reason there is none). */
+export function loadNative(): NativeLoad {
+  if (cached) return cached;
+  const candidates = nativeCandidates();
+  const file = candidates.find((p) => fs.existsSync(p));
+  if (!file) {
+    cached = {
+      addon: undefined,
+      reason: process.env.ADAN_NATIVE_PATH ? `no native addon at ADAN_NATIVE_PATH=${process.env.ADAN_NATIVE_PATH}` : 'native addon not built (run `node scripts/build-native.js`; on Debian/Ubuntu it needs libopenblas-dev)',
+    };
+    return cached;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const addon = require(file) as NativeBlas;
+    if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function') {
+      throw new Error('it lacks gemm/adam (stale build? run `node scripts/build-native.js`)');
+    }
+    cached = { addon, path: file };
+  } catch (e) {
+    cached = { addon: undefined, reason: `native addon at ${file} does not load: ${String((e as Error).message).split('\n')[0]}` };
+  }
+  return cached;
+}

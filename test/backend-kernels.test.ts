@@ -1,0 +1,171 @@
+/**
+ * The native BatchMatMul/_FusedMatMul (cblas_sgemm on the wasm heap) and the plain-wasm transpose
+ * fix against tfjs' original wasm kernels, on random shapes: transposes, batch dims (also
+ * broadcast), bias, every natively handled activation, prelu (fallback), and gradients.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../src/backend/tf';
+import { initBackend } from '../src/backend/init';
+import { loadNative } from '../src/backend/native';
+import { installedKernels, kernelStats, withOriginalKernels } from '../src/backend/kernels';
+import { Random } from '../src/util/random';
+
+const native = loadNative();
+const noNative = native.addon ? false : `native addon absent: ${native.reason}`;
+
+/** max |x - ref| / max(|ref|, tiny): the norm-wise relative error. */
+function relErr(x: Float32Array | Int32Array | Uint8Array, ref: Float32Array | Int32Array | Uint8Array): number {
+  assert.equal(x.length, ref.length);
+  let num = 0;
+  let den = 1e-12;
+  for (let i = 0; i < x.length; i++) {
+    num = Math.max(num, Math.abs(x[i] - ref[i]));
+    den = Math.max(den, Math.abs(ref[i]));
+  }
+  return num / den;
+}
+
+type Spec = { data: Float32Array; shape: number[] };
+
+/**
+ * Compute `f` on the current (wasm) backend with the replacement kernels and on tfjs' cpu
+ * backend, the reference. (tfjs-backend-wasm 4.22's own _FusedMatMul is not a usable reference:
+ * it returns wrong values for transposeA with a bias; see BENCHMARKS.md.)
+ */
+async function vsCpu(specs: Spec[], f: (ts: tf.Tensor[]) => tf.Tensor): Promise<{ mine: Float32Array; ref: Float32Array; shape: number[] }> {
+  const run = () =>
+    tf.tidy(() => {
+      const y = f(specs.map((s) => tf.tensor(s.data, s.shape)));
+      return { data: y.dataSync() as Float32Array, shape: y.shape };
+    });
+  const mine = run();
+  const prev = tf.getBackend();
+  await tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false; // no "install tfjs-node" banner
+  try {
+    const ref = run();
+    assert.deepEqual(ref.shape, mine.shape);
+    return { mine: mine.data, ref: ref.data, shape: mine.shape };
+  } finally {
+    await tf.setBackend(prev);
+  }
+}
+
+const spec = (rng: Random, shape: number[]): Spec => ({ data: rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape });
+
+interface Case {
+  batchA: number[];
+  batchB: number[];
+  m: number;
+  n: number;
+  k: number;
+  tA: boolean;
+  tB: boolean;
+}
+
+function randomCases(rng: Random, count: number): Case[] {
+  const batches: Array<[number[], number[]]> = [
+    [[], []],
+    [[3], [3]],
+    [[2, 3], [2, 3]],
+    [[4], [1]],
+    [[1], [5]],
+    [[2, 2], []],
+  ];
+  const out: Case[] = [];
+  for (let i = 0; i < count; i++) {
+    const [batchA, batchB] = batches[i % batches.length];
+    out.push({ batchA, batchB, m: 1 + rng.int(70), n: 1 + rng.int(70), k: 1 + rng.int(90), tA: rng.uniform() < 0.5, tB: rng.uniform() < 0.5 });
+  }
+  // the WADAN shapes that matter most: forward, dW (transposeA), dX (transposeB)
+  out.push({ batchA: [], batchB: [], m: 128, n: 800, k: 437, tA: false, tB: false });
+  out.push({ batchA: [], batchB: [], m: 437, n: 800, k: 128, tA: true, tB: false });
+  out.push({ batchA: [], batchB: [], m: 128, n: 437, k: 800, tA: false, tB: true });
+  return out;
+}
+
+function operands(rng: Random, c: Case): [Spec, Spec] {
+  return [spec(rng, [...c.batchA, ...(c.tA ? [c.k, c.m] : [c.m, c.k])]), spec(rng, [...c.batchB, ...(c.tB ? [c.n, c.k] : [c.k, c.n])])];
+}
+
+test('native BatchMatMul equals the reference (transposes, batch dims, broadcast)', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  assert.equal(installedKernels(), 'native');
+  const rng = new Random(11);
+  const before = kernelStats.native;
+  for (const c of randomCases(rng, 24)) {
+    const { mine, ref, shape } = await vsCpu(operands(rng, c), ([a, b]) => tf.matMul(a, b, c.tA, c.tB));
+    assert.deepEqual(shape.slice(-2), [c.m, c.n]);
+    const err = relErr(mine, ref);
+    assert.ok(err <= 1e-4, `${JSON.stringify(c)}: relative error ${err}`);
+  }
+  assert.ok(kernelStats.native - before >= 27, 'the native kernel ran');
+});
+
+test('native _FusedMatMul equals the reference: bias, activations (prelu too), transposes, batch dims', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(12);
+  const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
+  let i = 0;
+  for (const c of randomCases(rng, 14).filter((x) => x.batchA.length <= 1 && x.batchB.length <= 1)) {
+    const activation = activations[i++ % activations.length];
+    const withBias = i % 3 !== 0;
+    const [a, b] = operands(rng, c);
+    const bias = spec(rng, [c.n]);
+    const prelu = { data: bias.data.map(Math.abs), shape: [c.n] };
+    const { mine, ref } = await vsCpu([a, b, bias, prelu], ([ta, tb, tbias, tprelu]) =>
+      tf.fused.matMul({
+        a: ta, b: tb, transposeA: c.tA, transposeB: c.tB, bias: withBias ? tbias : undefined, activation,
+        preluActivationWeights: activation === 'prelu' ? tprelu : undefined, leakyreluAlpha: 0.2,
+      }),
+    );
+    const err = relErr(mine, ref);
+    assert.ok(err <= 1e-4, `${activation} bias=${withBias} ${JSON.stringify(c)}: relative error ${err}`);
+  }
+});
+
+test('gradients through fused dense layers agree with the reference and the original kernels', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(13);
+  const specs = [spec(rng, [37, 53]), spec(rng, [53, 29]), spec(rng, [29]), spec(rng, [29, 7])];
+  const grads = ([x, w1, b1, w2]: tf.Tensor[]) => {
+    const loss = (w: tf.Tensor, v: tf.Tensor) => {
+      const h = tf.fused.matMul({ a: x, b: w, bias: b1, activation: 'relu' });
+      return tf.sum(tf.square(tf.fused.matMul({ a: h, b: v, activation: 'linear' })));
+    };
+    const [gw1, gw2] = tf.grads(loss)([w1, w2]);
+    return tf.concat([gw1.flatten(), gw2.flatten()]); // dW1 (transposeA), dW2, dH (transposeB) all used
+  };
+  const { mine, ref } = await vsCpu(specs, grads);
+  assert.ok(relErr(mine, ref) <= 1e-4, `relative error ${relErr(mine, ref)}`);
+  // and the same against tfjs' original wasm kernels (no bias on a transposed operand here)
+  const orig = withOriginalKernels(() => tf.tidy(() => grads(specs.map((s) => tf.tensor(s.data, s.shape))).dataSync()));
+  assert.ok(relErr(mine, orig as Float32Array) <= 1e-4);
+});
+
+test('native products are bitwise repeatable with the configured BLAS threads', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(14);
+  const a = tf.tensor(spec(rng, [128, 700]).data, [128, 700]);
+  const b = tf.tensor(spec(rng, [128, 300]).data, [128, 300]);
+  const first = tf.matMul(a, b, true, false); // the dW shape: transposeA, large output
+  const again = tf.matMul(a, b, true, false);
+  assert.deepEqual(again.dataSync(), first.dataSync());
+  tf.dispose([a, b, first, again]);
+});
+
+test('plain wasm with the transpose fix equals the reference', async () => {
+  await initBackend({ backend: 'wasm' });
+  assert.equal(installedKernels(), 'transpose-fix');
+  const rng = new Random(15);
+  for (const c of randomCases(rng, 8)) {
+    const plain = await vsCpu(operands(rng, c), ([a, b]) => tf.matMul(a, b, c.tA, c.tB));
+    assert.ok(relErr(plain.mine, plain.ref) <= 1e-4, JSON.stringify(c));
+    const c2 = { ...c, batchA: [], batchB: [] };
+    const fused = await vsCpu([...operands(rng, c2), spec(rng, [c.n])], ([a, b, bias]) =>
+      tf.fused.matMul({ a, b, transposeA: c.tA, transposeB: c.tB, bias, activation: 'relu' }),
+    );
+    assert.ok(relErr(fused.mine, fused.ref) <= 1e-4, `fused ${JSON.stringify(c2)}`);
+  }
+});
