@@ -1,0 +1,269 @@
+/**
+ * The experiment commands of the CLI, ready to register in src/cli/main.ts:
+ *
+ *   adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E]
+ *                 [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--json]
+ *   adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E]
+ *                 [--data NAME] [--seed S] [--json]
+ *   adan-lab results merge --out DIR STORE...
+ *   adan-lab results show STORE [--json]
+ *
+ * Each returns the process exit code; results go to stdout, progress and notes to stderr.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { OptionError } from '../util/errors';
+import { progressBar, type ProgressBar } from '../cli/progress';
+import { reproduceGrid, paperTable, type PaperDataset } from './grid';
+import { formatTable } from './paper';
+import { runExperiment, type Progress, type RunOptions } from './runner';
+import type { ExperimentSpec } from './spec';
+import { summarize } from './summary';
+import { writeResults } from './output';
+import { mergeStores, ResultStore } from './store';
+
+export const EVAL_USAGE =
+  'adan-lab eval --data NAME --classifier svm|dnn [--augment none|copy|noise|smote|gan|cgan|aae|adan|wadan] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--json]';
+export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--json]';
+export const RESULTS_USAGE = 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]';
+
+/** Arguments of `adan-lab eval`, already parsed. */
+export interface EvalArgs {
+  data: string;
+  classifier: string;
+  /** Default 'none'. */
+  augment?: string;
+  /** Augmented sets; default 1 with an augmenter, 0 without. */
+  sets?: number;
+  /** Epochs of a GAN-type augmenter (its default otherwise). */
+  epochs?: number;
+  folds?: number[];
+  seed?: number;
+  repeats?: number;
+  augmentOptions?: Record<string, unknown>;
+  classifierOptions?: Record<string, unknown>;
+}
+
+/** What `adan-lab eval --json` prints (metrics are fractions). */
+export interface EvalReport {
+  wa: number;
+  uar: number;
+  waFoldMean: number;
+  waFoldStd: number;
+  uarFoldMean: number;
+  uarFoldStd: number;
+  /** Wall-clock seconds of the call. */
+  seconds: number;
+  data: string;
+  classifier: string;
+  augment: string;
+  sets: number;
+  folds: number;
+  repeats: number;
+  /** Test rows pooled per repeat. */
+  n: number;
+}
+
+/** The one-point experiment of `adan-lab eval`. */
+export function evalSpec(args: EvalArgs): ExperimentSpec {
+  const method = args.augment ?? 'none';
+  const sets = args.sets ?? (method === 'none' ? 0 : 1);
+  if (method === 'none' && sets > 0) throw new OptionError('--sets', sets, "0 without --augment (give an augmentation method to add sets)");
+  if (method !== 'none' && sets === 0) throw new OptionError('--sets', sets, `>= 1 with --augment ${method} (0 sets is --augment none)`);
+  const augmentOptions = { ...(args.augmentOptions ?? {}), ...(args.epochs !== undefined ? { epochs: args.epochs } : {}) };
+  return {
+    data: args.data,
+    folds: args.folds,
+    augment: [method === 'none' ? 'none' : { method, options: augmentOptions }],
+    sets: [sets],
+    repeats: args.repeats ?? 1,
+    classifiers: [{ name: args.classifier, options: args.classifierOptions ?? {} }],
+    seed: args.seed ?? 0,
+  };
+}
+
+/**
+ * Run `adan-lab eval`: one point (method, sets, classifier) over the folds. Without a store
+ * folder it uses a fresh temporary one and removes it after.
+ */
+export async function runEval(args: EvalArgs, options: Partial<RunOptions> = {}): Promise<EvalReport> {
+  const t0 = performance.now();
+  const temp = options.storeDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'adan-lab-eval-'));
+  try {
+    const run = await runExperiment(evalSpec(args), { ...options, storeDir: options.storeDir ?? temp! });
+    const s = summarize(run.records);
+    const row = s.summary[0];
+    return {
+      wa: row.wa,
+      uar: row.uar,
+      waFoldMean: row.waFoldMean,
+      waFoldStd: row.waFoldStd,
+      uarFoldMean: row.uarFoldMean,
+      uarFoldStd: row.uarFoldStd,
+      seconds: (performance.now() - t0) / 1000,
+      data: row.dataset,
+      classifier: row.classifier,
+      augment: row.method,
+      sets: row.sets,
+      folds: row.folds,
+      repeats: row.repeats,
+      n: row.n,
+    };
+  } finally {
+    if (temp) fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>): { values: Flags; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: r.values as Flags, positionals: r.positionals };
+  } catch (err) {
+    throw new Error((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+function intFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new OptionError(name, v, 'a whole number');
+  return n;
+}
+
+function foldList(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const folds = v.split(',').map((s) => Number(s.trim()));
+  if (folds.some((f) => !Number.isInteger(f) || f < 1)) throw new OptionError('--folds', v, 'comma-separated 1-based fold numbers, e.g. 1,2,3');
+  return folds;
+}
+
+/** A progress bar on stderr that follows `onProgress`. */
+export function progressReporter(label: string): { onProgress: (p: Progress) => void; finish: () => void } {
+  let bar: ProgressBar | undefined;
+  return {
+    onProgress(p) {
+      bar ??= progressBar(label, p.total);
+      const u = p.unit;
+      bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined);
+    },
+    finish() {
+      bar?.done();
+    },
+  };
+}
+
+async function guarded(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    console.error(`adan-lab: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** `adan-lab eval ...` */
+export async function evalCommand(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const { values } = parse(argv, {
+      data: { type: 'string' },
+      classifier: { type: 'string', default: 'svm' },
+      augment: { type: 'string' },
+      sets: { type: 'string' },
+      epochs: { type: 'string' },
+      folds: { type: 'string' },
+      seed: { type: 'string' },
+      repeats: { type: 'string' },
+      store: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (!values.data) throw new OptionError('--data', undefined, `a dataset name or path (usage: ${EVAL_USAGE})`);
+    const args: EvalArgs = {
+      data: values.data as string,
+      classifier: values.classifier as string,
+      augment: values.augment as string | undefined,
+      sets: intFlag('--sets', values.sets as string | undefined),
+      epochs: intFlag('--epochs', values.epochs as string | undefined),
+      folds: foldList(values.folds as string | undefined),
+      seed: intFlag('--seed', values.seed as string | undefined),
+      repeats: intFlag('--repeats', values.repeats as string | undefined),
+    };
+    const progress = values.json ? undefined : progressReporter('eval');
+    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress });
+    progress?.finish();
+    if (values.json) console.log(JSON.stringify(report));
+    else {
+      const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
+      console.log(`${report.data}, ${report.classifier}, ${report.augment} x ${report.sets} sets, ${report.folds} folds (${report.n} test rows pooled)`);
+      console.log(`WA ${pct(report.wa)}  UAR ${pct(report.uar)}  (pooled)   UAR per fold ${pct(report.uarFoldMean)} ± ${pct(report.uarFoldStd)}   ${report.seconds.toFixed(1)} s`);
+    }
+    return 0;
+  });
+}
+
+/** `adan-lab reproduce emodb|iemocap ...` */
+export async function reproduceCommand(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const { values, positionals } = parse(argv, {
+      quick: { type: 'boolean', default: false },
+      store: { type: 'string' },
+      shard: { type: 'string' },
+      epochs: { type: 'string' },
+      data: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const which = positionals[0] as PaperDataset;
+    if (which !== 'emodb' && which !== 'iemocap') throw new OptionError('dataset', positionals[0], `emodb or iemocap (usage: ${REPRODUCE_USAGE})`);
+    const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0 });
+    const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
+    const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress });
+    progress.finish();
+    const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
+    if (values.shard && values.shard !== '1/1') {
+      console.error(`shard ${values.shard}: ${run.total} units in ${storeDir} (${run.computed} computed now). When all shards are done: adan-lab results merge --out DIR STORE...`);
+    }
+    const files = writeResults(summary, path.join(storeDir, 'results'), run.records);
+    if (values.json) console.log(JSON.stringify({ best: summary.best, summary: summary.summary, seconds: run.seconds, computed: run.computed, reused: run.reused }));
+    else {
+      console.log(formatTable(summary, paperTable(which)));
+      console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s; tables in ${path.dirname(files[0])}`);
+    }
+    return 0;
+  });
+}
+
+/** `adan-lab results merge --out DIR STORE...` and `adan-lab results show STORE`. */
+export async function resultsCommand(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const [verb, ...rest] = argv;
+    const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false } });
+    if (verb === 'merge') {
+      if (!values.out || positionals.length === 0) throw new OptionError('results merge', argv.join(' '), `--out DIR and at least one store (usage: ${RESULTS_USAGE})`);
+      const report = mergeStores(positionals, values.out as string);
+      for (const d of report.damaged) console.error(`adan-lab: skipped damaged ${d.file}: ${d.problem}`);
+      const store = new ResultStore(values.out as string);
+      const records = store.all();
+      const summary = summarize(records);
+      writeResults(summary, path.join(values.out as string, 'results'), records);
+      if (values.json) console.log(JSON.stringify({ ...report, units: records.length }));
+      else console.log(`merged ${positionals.length} store(s) into ${values.out}: ${report.copied} units copied, ${report.same} already there, ${records.length} in all; tables in ${path.join(values.out as string, 'results')}`);
+      return 0;
+    }
+    if (verb === 'show') {
+      if (positionals.length !== 1) throw new OptionError('results show', positionals, `one store folder (usage: ${RESULTS_USAGE})`);
+      const summary = summarize(positionals[0]);
+      if (values.json) console.log(JSON.stringify(summary.best));
+      else {
+        const ds = summary.best[0]?.dataset ?? '';
+        console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
+      }
+      return 0;
+    }
+    throw new OptionError('results', verb, `merge or show (usage: ${RESULTS_USAGE})`);
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * The experiment runner: the paper's tables from one call, resumable, shardable.
+ *
+ *   const spec = reproduceGrid('emodb', { quick: true });
+ *   const run = await runExperiment(spec, { storeDir: 'results/emodb-quick', onProgress: (p) => ... });
+ *   const s = summarize(run.records);
+ *   console.log(formatTable(s, PAPER_TABLE_I));
+ *   writeResults(s, 'results/emodb-quick/results', run.records);
+ */
+export { runExperiment, prepareExperiment, normalizeFold, ExperimentAborted, type RunOptions, type RunResult, type Progress, type PreparedExperiment } from './runner';
+export { resolveSpec, EXPERIMENT_DEFAULTS, MAX_SETS, compactOptions, type ExperimentSpec, type AugmentSpec, type ClassifierSpec, type ResolvedSpec } from './spec';
+export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type PlannedUnit, type UnitGroup, type Shard } from './plan';
+export { ResultStore, mergeStores, verifyRecord, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport } from './store';
+export { summarize, bestSets, curves, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
+export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
+export { reproduceGrid, paperTable, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
+export { formatTable, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II, PAPER_TABLES, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from './paper';
+export { defaultClassifiers, defaultAugmenters, defaultLoader, type ClassifierFactory, type AugmenterFactory, type DataLoader } from './factories';
+export { canonicalJson, stableKey, datasetFingerprint } from './hash';
+export { writeFileAtomic } from './atomic';
+export { evalCommand, reproduceCommand, resultsCommand, evalSpec, runEval, progressReporter, EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE, type EvalArgs, type EvalReport } from './commands';

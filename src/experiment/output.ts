@@ -1,0 +1,100 @@
+/**
+ * Results as files (CSV and JSON in a results folder) and as rows for notebooks (plain objects,
+ * or a danfojs DataFrame when danfojs is installed).
+ */
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic';
+import { curves, type Summary } from './summary';
+import type { UnitRecord } from './store';
+
+/** The tables a Summary holds. */
+export type TableName = 'units' | 'summary' | 'best' | 'curves';
+
+/** Rows of one table as plain objects (one per row, camelCase columns), ready for any notebook tool. */
+export function toRows(summary: Summary, table: TableName = 'summary'): Record<string, string | number>[] {
+  const rows = table === 'curves' ? curves(summary.summary) : summary[table];
+  if (!rows) throw new Error(`toRows: unknown table ${JSON.stringify(table)}; one of units, summary, best, curves`);
+  return rows.map((r) => ({ ...r }) as Record<string, string | number>);
+}
+
+/** RFC 4180 CSV: header from the first row's keys, quoted where needed, numbers as JavaScript prints them. */
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]);
+  const cell = (v: unknown): string => {
+    const s = v === undefined || v === null ? '' : typeof v === 'number' && Number.isNaN(v) ? 'NaN' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+/**
+ * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),
+ * plus every test prediction (predictions.csv: one line per test row and unit) when records are given.
+ * Returns the files written.
+ */
+export function writeResults(summary: Summary, dir: string, records?: readonly UnitRecord[]): string[] {
+  const files: string[] = [];
+  for (const table of ['units', 'summary', 'best', 'curves'] as const) {
+    const rows = toRows(summary, table);
+    const csv = path.join(dir, `${table}.csv`);
+    const json = path.join(dir, `${table}.json`);
+    writeFileAtomic(csv, toCsv(rows));
+    writeFileAtomic(json, JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
+    files.push(csv, json);
+  }
+  if (records) {
+    const lines = ['key,fold,method,sets,repeat,classifier,id,yTrue,yPred'];
+    for (const r of records) {
+      const c = r.config;
+      const o = r.outcome;
+      for (let i = 0; i < o.ids.length; i++) {
+        lines.push([r.key, c.fold.index, c.augment.method, c.sets, c.repeat, c.classifier.name, csvCell(o.ids[i]), o.yTrue[i], o.yPred[i]].join(','));
+      }
+    }
+    const file = path.join(dir, 'predictions.csv');
+    writeFileAtomic(file, lines.join('\n') + '\n');
+    files.push(file);
+  }
+  return files;
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The part of the danfojs module this helper uses. */
+export interface DanfoLike {
+  DataFrame: new (data: Record<string, unknown>[]) => unknown;
+}
+
+/**
+ * A danfojs DataFrame of one table. Pass the danfojs module (`import * as dfd from 'danfojs-node'`)
+ * or leave it out to load `danfojs-node` (then `danfojs`) by dynamic import; danfojs is not a
+ * dependency of adan-lab: install it in the notebook's project (`npm install danfojs-node`).
+ *
+ * @example
+ * const df = await toDataFrame(summarize('results/emodb'), 'best');
+ * df.print();
+ */
+export async function toDataFrame(summary: Summary, table: TableName = 'summary', danfo?: DanfoLike): Promise<unknown> {
+  const dfd = danfo ?? (await loadDanfo());
+  return new dfd.DataFrame(toRows(summary, table));
+}
+
+/** Load danfojs-node or danfojs, with a clear message when neither is installed. */
+export async function loadDanfo(): Promise<DanfoLike> {
+  const errors: string[] = [];
+  for (const name of ['danfojs-node', 'danfojs']) {
+    try {
+      // A real dynamic import (node16 keeps it), so danfojs is only needed by those who call this.
+      const mod = (await import(name)) as { DataFrame?: unknown; default?: { DataFrame?: unknown } };
+      const dfd = (mod.DataFrame ? mod : mod.default) as DanfoLike | undefined;
+      if (dfd && typeof dfd.DataFrame === 'function') return dfd;
+      errors.push(`${name}: no DataFrame export`);
+    } catch (err) {
+      errors.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`toDataFrame: danfojs is not installed (npm install danfojs-node), or pass the module: toDataFrame(summary, 'summary', dfd). Use toRows(summary) for plain objects. (${errors.join('; ')})`);
+}

@@ -1,0 +1,371 @@
+/**
+ * runExperiment: every unit of a spec (or of one shard of it), each stored as soon as it is
+ * finished, so that running the same call again continues where a killed run stopped.
+ *
+ * Where what is applied, per fold (nothing of the test fold touches any fit):
+ * 1. normalisation (`spec.normalize`, default z-score) is fitted on the fold's real training rows
+ *    and applied to its training and test rows;
+ * 2. the augmenter is fitted on the normalised training rows (once per fold, method + options and
+ *    repeat, or once per fold and method + options with `augmenterPerRepeat: false`); its
+ *    synthetic rows are therefore already in the normalised space (any scaling of its own, such
+ *    as ADAN's max-abs scaling, happens inside the augmenter and is undone by its `sample`);
+ * 3. augmented set j (j = 1..10) of repeat r holds exactly the training fold's labels, in a
+ *    shuffled order, drawn with a seed of its own: set j is the same whichever other numbers of
+ *    sets the grid asks for, and k sets = sets 1..k (the paper's progressively increased amount);
+ * 4. the classifier is fitted on the real training rows + k sets (or the k sets alone with
+ *    `train: 'synthetic'`) and predicts the test rows.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { concat, type Dataset } from '../data/dataset';
+import { splitFolds, type FoldData } from '../data/folds';
+import { ZScore } from '../data/preprocess';
+import { uar, wa } from '../eval/metrics';
+import { Random } from '../util/random';
+import { writeFileAtomic } from './atomic';
+import { canonicalJson, datasetFingerprint, seedFromKey, sha256, stableKey } from './hash';
+import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFactory, type ClassifierFactory, type DataLoader } from './factories';
+import { parseShard, planUnits, shardGroups, type PlannedUnit, type Shard, type UnitGroup } from './plan';
+import { resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
+import { ResultStore, type UnitRecord } from './store';
+import type { Augmenter } from '../augment/augmenter';
+
+/** What `onProgress` receives after every finished unit (and once at the start, with `unit: null`). */
+export interface Progress {
+  /** Units of this shard finished so far, including those found in the store. */
+  done: number;
+  /** Units of this shard. */
+  total: number;
+  /** Units computed by this run so far (done - found in the store). */
+  computed: number;
+  /** The unit just finished, or null for the first report. */
+  unit: { key: string; fold: number; method: string; sets: number; repeat: number; classifier: string; wa: number; uar: number; seconds: number } | null;
+  /** Seconds since the run started. */
+  seconds: number;
+}
+
+export interface RunOptions {
+  /** Folder of the result store (created when missing). Required. */
+  storeDir: string;
+  /** Run only shard i of N (`{index, count}` or `'i/N'`). Default: everything. */
+  shard?: Shard | string;
+  /** Called after every finished unit (and once at the start). */
+  onProgress?: (p: Progress) => void;
+  /** Stop between units (and before an augmenter fit) when aborted; finished units stay stored. */
+  signal?: AbortSignal;
+  /** Classifier factory. Default: src/classify's `makeClassifier`. */
+  classifiers?: ClassifierFactory;
+  /** Augmenter factory. Default: src/augment's `makeAugmenter`. */
+  augmenters?: AugmenterFactory;
+  /** Dataset loader for `spec.data` names. Default: src/data/registry's `loadDataset`. */
+  loadData?: DataLoader;
+  /**
+   * Keep the synthetic sets of an augmenter on disk until all units that use them are stored,
+   * so a killed run does not retrain it (removed after). Default true.
+   */
+  cacheSets?: boolean;
+  /** Also save every fitted augmenter (`augmenter.save`) under `<store>/augmenters/<group>/`. Default false. */
+  keepAugmenters?: boolean;
+  /** Notes that need attention but do not stop the run (e.g. a damaged unit file that is recomputed). Default: console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+export interface RunResult {
+  /** Stored records of every unit of this shard, in plan order. */
+  records: UnitRecord[];
+  /** Units of this shard. */
+  total: number;
+  /** Units computed by this call. */
+  computed: number;
+  /** Units found in the store. */
+  reused: number;
+  /** Wall-clock seconds of this call. */
+  seconds: number;
+  storeDir: string;
+  shard: Shard;
+  /** Hash of the stored spec (`<store>/specs/<hash>.json`). */
+  specHash: string;
+}
+
+/** Thrown when `signal` aborts a run. Finished units stay in the store. */
+export class ExperimentAborted extends Error {
+  constructor(readonly done: number, readonly total: number) {
+    super(`experiment aborted after ${done} of ${total} units; run the same call again to continue`);
+    this.name = 'ExperimentAborted';
+  }
+}
+
+/** Everything the runner prepares before computing: the data, its folds, the plan. */
+export interface PreparedExperiment {
+  spec: ResolvedSpec;
+  data: Dataset;
+  fingerprint: string;
+  folds: FoldData[];
+  groups: UnitGroup[];
+  /** The spec as stored (the dataset replaced by its name and fingerprint). */
+  storedSpec: Record<string, unknown>;
+}
+
+/**
+ * Check a spec, load its data and list its units, without computing anything. Every bad
+ * configuration (unknown method or classifier, sets outside 0..10, repeats < 1, a fold with a
+ * class missing from its training rows, a fold that does not exist) fails here.
+ */
+export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunOptions, 'classifiers' | 'augmenters' | 'loadData'> = {}): Promise<PreparedExperiment> {
+  const classifiers = options.classifiers ?? defaultClassifiers;
+  const augmenters = options.augmenters ?? defaultAugmenters;
+  const resolved = resolveSpec(spec, augmenters.methods, classifiers.names);
+  // Build every classifier and augmenter once (settings only, no data): bad option names or
+  // values, and methods that are not available, fail now rather than hours into the run.
+  const release = (o: unknown): void => (o as { dispose?: () => void }).dispose?.();
+  for (const c of resolved.classifiers) release(classifiers.make(c.name, c.options, 0));
+  for (const a of resolved.augment) if (a.method !== 'none') release(augmenters.make(a.method, a.options, 0));
+  const data = typeof resolved.data === 'string' ? await (options.loadData ?? defaultLoader)(resolved.data) : resolved.data;
+  const fingerprint = datasetFingerprint(data);
+  const folds = splitFolds(data, resolved.folds);
+  const identity = { name: data.name, fingerprint, n: data.n, d: data.d };
+  const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })));
+  const storedSpec = { ...resolved, data: identity, folds: folds.map((f) => f.fold.index) } as Record<string, unknown>;
+  return { spec: resolved, data, fingerprint, folds, groups, storedSpec };
+}
+
+/**
+ * Run every unit of `spec` (or of `options.shard`) that the store does not hold yet.
+ *
+ * @example
+ * const run = await runExperiment(
+ *   { data: 'emodb-is11', augment: ['none', 'copy'], sets: [0, 1, 2], classifiers: ['svm'] },
+ *   { storeDir: 'results/emodb', onProgress: (p) => console.log(p.done, '/', p.total) });
+ * const summary = summarize(run.records);
+ */
+export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
+  if (!options || typeof options.storeDir !== 'string' || options.storeDir === '') throw new Error('runExperiment: options.storeDir (the folder of the result store) is required');
+  const start = performance.now();
+  const elapsed = (): number => (performance.now() - start) / 1000;
+  const classifiers = options.classifiers ?? defaultClassifiers;
+  const augmenters = options.augmenters ?? defaultAugmenters;
+  const warn = options.onWarning ?? ((m: string) => console.warn(`adan-lab: ${m}`));
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard ?? { index: 1, count: 1 };
+  if (typeof options.shard === 'object') parseShard(`${shard.index}/${shard.count}`);
+  const cacheSets = options.cacheSets ?? true;
+
+  const prep = await prepareExperiment(spec, options);
+  const store = new ResultStore(options.storeDir).init();
+  const specHash = store.putSpec(prep.storedSpec);
+  const mine = shardGroups(prep.groups, shard);
+  const units = mine.flatMap((g) => g.units);
+  const total = units.length;
+  const isDone = (u: PlannedUnit): boolean => store.get(u.key, (file, problem) => warn(`${file}: ${problem}; computing this unit again`)) !== undefined;
+  const doneKeys = new Set(units.filter(isDone).map((u) => u.key));
+  const reused = doneKeys.size;
+  let computed = 0;
+  options.onProgress?.({ done: reused, total, computed, unit: null, seconds: elapsed() });
+
+  const checkAbort = (): void => {
+    if (options.signal?.aborted) throw new ExperimentAborted(doneKeys.size, total);
+  };
+
+  const foldByIndex = new Map(prep.folds.map((f) => [f.fold.index, f]));
+  let prepared: { index: number; train: Dataset; test: Dataset } | undefined;
+  const foldData = (index: number): { train: Dataset; test: Dataset } => {
+    if (prepared?.index !== index) {
+      const f = foldByIndex.get(index)!;
+      prepared = { index, ...normalizeFold(f.train, f.test, prep.spec.normalize) };
+    }
+    return prepared;
+  };
+
+  for (const group of mine) {
+    const pending = group.units.filter((u) => !doneKeys.has(u.key));
+    if (pending.length === 0) {
+      if (cacheSets && group.augmenter) fs.rmSync(store.cacheDir(group.key), { recursive: true, force: true });
+      continue;
+    }
+    checkAbort();
+    const { train, test } = foldData(group.fold);
+    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, options.keepAugmenters ? store.augmenterDir(group.key) : undefined);
+    try {
+      for (const unit of pending) {
+        checkAbort();
+        const c = unit.config;
+        const sets = c.sets > 0 ? await source.sets(c.repeat, c.sets, checkAbort) : [];
+        const trainSet = c.train === 'synthetic' ? concat(sets, `${train.name} synthetic`) : sets.length > 0 ? concat([train, ...sets], `${train.name} + ${c.sets} sets`) : train;
+        const t0 = performance.now();
+        const clf = classifiers.make(c.classifier.name, c.classifier.options, seedFromKey(unit.key));
+        await clf.fit(trainSet);
+        const yPred = clf.predict(test.x);
+        const seconds = (performance.now() - t0) / 1000;
+        (clf as { dispose?: () => void }).dispose?.();
+        if (yPred.length !== test.n) throw new Error(`classifier ${c.classifier.name} returned ${yPred.length} predictions for ${test.n} test rows`);
+        const k = train.classes.length;
+        const record = store.put(c, {
+          ids: [...test.ids],
+          yTrue: Array.from(test.y),
+          yPred: Array.from(yPred),
+          classes: [...train.classes],
+          wa: wa(test.y, yPred),
+          uar: uar(test.y, yPred, k),
+          trainReal: c.train === 'synthetic' ? 0 : train.n,
+          trainSynthetic: trainSet.n - (c.train === 'synthetic' ? 0 : train.n),
+          seconds,
+          augmenterSeconds: source.takeFitSeconds(),
+          augmentLabel: unit.augmentLabel,
+          classifierLabel: unit.classifierLabel,
+          finishedAt: new Date().toISOString(),
+        });
+        doneKeys.add(unit.key);
+        computed++;
+        options.onProgress?.({
+          done: doneKeys.size,
+          total,
+          computed,
+          unit: { key: unit.key, fold: c.fold.index, method: c.augment.method, sets: c.sets, repeat: c.repeat, classifier: c.classifier.name, wa: record.outcome.wa, uar: record.outcome.uar, seconds },
+          seconds: elapsed(),
+        });
+      }
+    } finally {
+      source.dispose();
+    }
+    if (cacheSets && group.augmenter) fs.rmSync(store.cacheDir(group.key), { recursive: true, force: true });
+  }
+
+  const records = units.map((u) => {
+    const r = store.get(u.key);
+    if (!r) throw new Error(`runExperiment: unit ${u.key} is missing from ${options.storeDir} after the run (was the store removed while running?)`);
+    return r;
+  });
+  return { records, total, computed, reused, seconds: elapsed(), storeDir: options.storeDir, shard, specHash };
+}
+
+/** Normalisation fitted on the real training rows only, applied to both. */
+export function normalizeFold(train: Dataset, test: Dataset, how: 'zscore' | 'none'): { train: Dataset; test: Dataset } {
+  if (how === 'none') return { train, test };
+  const z = new ZScore().fit(train.x, train.d);
+  return { train: { ...train, x: z.transform(train.x) }, test: { ...test, x: z.transform(test.x) } };
+}
+
+/**
+ * The augmented sets of one group: fitted once, sampled set by set, cached on disk (so a killed
+ * run does not retrain the augmenter) and kept in memory for the group's units.
+ */
+class SyntheticSets {
+  private augmenter?: Augmenter;
+  private readonly memory = new Map<string, Dataset>();
+  private fitSeconds = 0;
+
+  /** Largest number of sets per repeat that the group's pending units need. */
+  private readonly needed = new Map<number, number>();
+
+  constructor(
+    private readonly group: UnitGroup,
+    pending: readonly PlannedUnit[],
+    private readonly train: Dataset,
+    private readonly factory: AugmenterFactory,
+    private readonly cacheDir: string | undefined,
+    private readonly keepDir: string | undefined,
+  ) {
+    for (const u of pending) this.needed.set(u.config.repeat, Math.max(this.needed.get(u.config.repeat) ?? 0, u.config.sets));
+  }
+
+  /** Sets 1..k of `repeat`. */
+  async sets(repeat: number, k: number, checkAbort: () => void): Promise<Dataset[]> {
+    // Units come repeat by repeat: keep only this repeat's sets in memory.
+    for (const id of [...this.memory.keys()]) if (!id.startsWith(`r${repeat}-`)) this.memory.delete(id);
+    const out: Dataset[] = [];
+    for (let j = 1; j <= k; j++) out.push(await this.set(repeat, j, checkAbort));
+    return out;
+  }
+
+  /** Seconds of the augmenter fit done since the last call (reported once, with the first unit after it). */
+  takeFitSeconds(): number {
+    const s = this.fitSeconds;
+    this.fitSeconds = 0;
+    return s;
+  }
+
+  private async set(repeat: number, j: number, checkAbort: () => void): Promise<Dataset> {
+    const id = `r${repeat}-s${j}`;
+    const inMemory = this.memory.get(id);
+    if (inMemory) return inMemory;
+    const cached = this.cacheDir ? readCachedSet(this.cacheDir, id, this.train) : undefined;
+    if (cached) {
+      this.memory.set(id, cached);
+      return cached;
+    }
+    const set = this.draw(await this.fitted(checkAbort), repeat, j);
+    this.memory.set(id, set);
+    return set;
+  }
+
+  /** Augmented set j of `repeat`: exactly the training fold's labels, shuffled (the paper's "same category ratio"), with seeds of its own. */
+  private draw(aug: Augmenter, repeat: number, j: number): Dataset {
+    const setKey = stableKey({ group: this.group.key, repeat, set: j });
+    const labels = new Random(seedFromKey(setKey)).shuffle(Int32Array.from(this.train.y));
+    const sampled = aug.sample(labels, { seed: seedFromKey(sha256(setKey)) });
+    const set = checkSample(sampled, labels, this.train, this.group.augmenter!.method, `${this.train.name} ${this.group.augmenter!.method} repeat ${repeat} set ${j}`);
+    if (this.cacheDir) writeCachedSet(this.cacheDir, `r${repeat}-s${j}`, set);
+    return set;
+  }
+
+  private async fitted(checkAbort: () => void): Promise<Augmenter> {
+    if (this.augmenter) return this.augmenter;
+    checkAbort();
+    const a = this.group.augmenter!;
+    const t0 = performance.now();
+    const aug = this.factory.make(a.method, a.options, seedFromKey(this.group.key));
+    await aug.fit(this.train);
+    this.fitSeconds = (performance.now() - t0) / 1000;
+    if (this.keepDir) {
+      await aug.save(this.keepDir);
+      writeFileAtomic(path.join(this.keepDir, 'experiment-group.json'), JSON.stringify({ group: this.group.key, fold: this.group.fold, augmenter: a }, null, 1) + '\n');
+    }
+    this.augmenter = aug;
+    // With a cache, draw every set the group's pending units need right away, so that a run
+    // killed after this point never has to fit this augmenter again.
+    if (this.cacheDir) {
+      for (const [repeat, k] of this.needed) {
+        for (let j = 1; j <= k; j++) if (!readCachedSet(this.cacheDir, `r${repeat}-s${j}`, this.train)) this.draw(aug, repeat, j);
+      }
+    }
+    return aug;
+  }
+
+  dispose(): void {
+    (this.augmenter as { dispose?: () => void } | undefined)?.dispose?.();
+    this.augmenter = undefined;
+    this.memory.clear();
+  }
+}
+
+/** The augmenter's rows as one augmented set, after checking they are what was asked for. */
+function checkSample(s: Dataset, labels: Int32Array, train: Dataset, method: string, name: string): Dataset {
+  if (s.n !== labels.length || s.d !== train.d) throw new Error(`augmenter ${method}: sample returned ${s.n} x ${s.d} rows, asked for ${labels.length} x ${train.d}`);
+  for (let i = 0; i < labels.length; i++) {
+    if (s.y[i] !== labels[i]) throw new Error(`augmenter ${method}: sample row ${i} has label ${s.y[i]}, asked for ${labels[i]}`);
+  }
+  for (let i = 0; i < s.x.length; i++) {
+    if (!Number.isFinite(s.x[i])) throw new Error(`augmenter ${method}: synthetic row ${Math.floor(i / s.d)} has a non-finite feature (${s.x[i]}); the augmenter diverged`);
+  }
+  const ids = Array.from({ length: s.n }, (_, i) => `${name}#${i}`);
+  return { name, x: s.x, n: s.n, d: s.d, y: Int32Array.from(labels), classes: train.classes, groups: new Array(s.n).fill('synthetic'), ids, synthetic: true };
+}
+
+function writeCachedSet(dir: string, id: string, set: Dataset): void {
+  const bytes = new Uint8Array(set.x.buffer, set.x.byteOffset, set.x.byteLength);
+  writeFileAtomic(path.join(dir, `${id}.f32`), bytes);
+  // The manifest is written last: a set without one (or with a mismatching hash) is ignored.
+  writeFileAtomic(path.join(dir, `${id}.json`), canonicalJson({ n: set.n, d: set.d, y: Array.from(set.y), sha256: sha256(bytes), name: set.name }) + '\n');
+}
+
+function readCachedSet(dir: string, id: string, train: Dataset): Dataset | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, `${id}.json`), 'utf8')) as { n: number; d: number; y: number[]; sha256: string; name: string };
+    const buf = fs.readFileSync(path.join(dir, `${id}.f32`));
+    if (m.d !== train.d || buf.byteLength !== m.n * m.d * 4 || sha256(buf) !== m.sha256) return undefined;
+    const x = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const ids = Array.from({ length: m.n }, (_, i) => `${m.name}#${i}`);
+    return { name: m.name, x, n: m.n, d: m.d, y: Int32Array.from(m.y), classes: train.classes, groups: new Array(m.n).fill('synthetic'), ids, synthetic: true };
+  } catch {
+    return undefined;
+  }
+}

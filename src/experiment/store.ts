@@ -1,0 +1,231 @@
+/**
+ * The result store: one JSON file per finished unit, named by the unit's key, written
+ * atomically. A unit whose file exists and verifies (key and checksum match) is done; anything
+ * else (missing, a leftover temporary, a damaged file) is computed again. Shards of a job array
+ * can share one store on a shared filesystem, or write their own and be merged.
+ *
+ * Layout of a store folder:
+ *   store.json                    format marker
+ *   specs/<hash>.json             every spec run into this store
+ *   units/<key[0..1]>/<key>.json  one finished unit (config, predictions, metrics, timing)
+ *   cache/<group>/...             synthetic sets of an augmenter whose units are not all done
+ *   augmenters/<group>/           fitted augmenters (only with keepAugmenters)
+ *   results/                      CSV and JSON tables written by writeResults
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic, TEMP_SUFFIX } from './atomic';
+import { canonicalJson, sha256, stableKey } from './hash';
+import type { UnitConfig } from './plan';
+
+export const STORE_FORMAT = 'adan-lab/store@1';
+export const UNIT_FORMAT = 'adan-lab/unit@1';
+
+/** What a finished unit produced. */
+export interface UnitOutcome {
+  /** Test row ids, true and predicted labels, in the test fold's order. */
+  ids: string[];
+  yTrue: number[];
+  yPred: number[];
+  /** Class names (index = label). */
+  classes: string[];
+  /** Metrics of this fold alone (fractions, not percent). */
+  wa: number;
+  uar: number;
+  /** Rows the classifier was trained on: real, synthetic. */
+  trainReal: number;
+  trainSynthetic: number;
+  /** Wall-clock seconds of the classifier fit + predict (the augmenter's time is in augmenterSeconds). */
+  seconds: number;
+  /** Seconds spent fitting the augmenter of this unit's group, when this run fitted it (0 when reused). */
+  augmenterSeconds: number;
+  /** Table labels of the augmenter and classifier entries (not part of the key). */
+  augmentLabel: string;
+  classifierLabel: string;
+  /** ISO time the unit finished. */
+  finishedAt: string;
+}
+
+/** One stored unit: its key, the configuration the key was made from, and the outcome. */
+export interface UnitRecord {
+  format: typeof UNIT_FORMAT;
+  key: string;
+  config: UnitConfig;
+  outcome: UnitOutcome;
+  /** SHA-256 of the canonical JSON of { key, config, outcome }. */
+  checksum: string;
+}
+
+export class ResultStore {
+  constructor(readonly dir: string) {}
+
+  /** Create the folder and its marker (idempotent). */
+  init(): this {
+    fs.mkdirSync(path.join(this.dir, 'units'), { recursive: true });
+    const marker = path.join(this.dir, 'store.json');
+    if (!fs.existsSync(marker)) writeFileAtomic(marker, JSON.stringify({ format: STORE_FORMAT }, null, 1) + '\n');
+    return this;
+  }
+
+  unitPath(key: string): string {
+    return path.join(this.dir, 'units', key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The stored unit, or undefined when absent or damaged (a damaged file is reported through `onDamaged`). */
+  get(key: string, onDamaged?: (file: string, problem: string) => void): UnitRecord | undefined {
+    const file = this.unitPath(key);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const checked = verifyRecord(text, key);
+    if (typeof checked === 'string') {
+      onDamaged?.(file, checked);
+      return undefined;
+    }
+    return checked;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Store a finished unit atomically. */
+  put(config: UnitConfig, outcome: UnitOutcome): UnitRecord {
+    const key = stableKey(config);
+    const record = makeRecord(key, config, outcome);
+    writeFileAtomic(this.unitPath(key), JSON.stringify(record) + '\n');
+    return record;
+  }
+
+  /** Keys of every stored unit file (not verified; temporaries skipped). */
+  keys(): string[] {
+    const root = path.join(this.dir, 'units');
+    if (!fs.existsSync(root)) return [];
+    const out: string[] = [];
+    for (const sub of fs.readdirSync(root).sort()) {
+      const d = path.join(root, sub);
+      if (!fs.statSync(d).isDirectory()) continue;
+      for (const f of fs.readdirSync(d).sort()) if (f.endsWith('.json') && !f.endsWith(TEMP_SUFFIX)) out.push(f.slice(0, -5));
+    }
+    return out;
+  }
+
+  /** Every stored unit that verifies, in key order. */
+  all(onDamaged?: (file: string, problem: string) => void): UnitRecord[] {
+    const out: UnitRecord[] = [];
+    for (const k of this.keys()) {
+      const r = this.get(k, onDamaged);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Record a spec that was run into this store; returns its hash. */
+  putSpec(spec: object): string {
+    const text = canonicalJson(spec);
+    const h = sha256(text).slice(0, 16);
+    const file = path.join(this.dir, 'specs', `${h}.json`);
+    if (!fs.existsSync(file)) writeFileAtomic(file, JSON.stringify(JSON.parse(text), null, 1) + '\n');
+    return h;
+  }
+
+  /** The specs recorded in this store. */
+  specs(): { hash: string; spec: Record<string, unknown> }[] {
+    const dir = path.join(this.dir, 'specs');
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => ({ hash: f.slice(0, -5), spec: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  }
+
+  cacheDir(group: string): string {
+    return path.join(this.dir, 'cache', group);
+  }
+
+  augmenterDir(group: string): string {
+    return path.join(this.dir, 'augmenters', group);
+  }
+}
+
+export function makeRecord(key: string, config: UnitConfig, outcome: UnitOutcome): UnitRecord {
+  const checksum = sha256(canonicalJson({ key, config, outcome }));
+  return { format: UNIT_FORMAT, key, config, outcome, checksum };
+}
+
+/** Parse and check a unit file's text; a string names the problem. */
+export function verifyRecord(text: string, key: string): UnitRecord | string {
+  let r: UnitRecord;
+  try {
+    r = JSON.parse(text);
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message})`;
+  }
+  if (!r || r.format !== UNIT_FORMAT) return `not a unit record (format ${JSON.stringify(r?.format)})`;
+  if (r.key !== key) return `holds key ${r.key}, expected ${key}`;
+  if (stableKey(r.config) !== key) return 'its configuration does not hash to its key';
+  if (sha256(canonicalJson({ key: r.key, config: r.config, outcome: r.outcome })) !== r.checksum) return 'checksum mismatch (damaged or edited)';
+  return r;
+}
+
+/** The part of a record that must agree when two stores hold the same key (timing may differ). */
+function resultIdentity(r: UnitRecord): string {
+  const o = r.outcome;
+  return canonicalJson({ config: r.config, ids: o.ids, yTrue: o.yTrue, yPred: o.yPred });
+}
+
+export interface MergeReport {
+  /** Units copied into `out`. */
+  copied: number;
+  /** Units already in `out` with the same predictions. */
+  same: number;
+  /** Damaged files skipped (path and problem). */
+  damaged: { file: string; problem: string }[];
+}
+
+/**
+ * Combine result stores (e.g. the shards of a job array) into `out`. A key present in several
+ * stores must hold the same predictions in all of them; otherwise this throws naming the key
+ * and the stores, and copies nothing. `out` may be one of `dirs`.
+ */
+export function mergeStores(dirs: readonly string[], out: string): MergeReport {
+  if (dirs.length === 0) throw new Error('mergeStores: no stores given');
+  const chosen = new Map<string, { record: UnitRecord; from: string }>();
+  const damaged: { file: string; problem: string }[] = [];
+  const all = [out, ...dirs.filter((d) => path.resolve(d) !== path.resolve(out))];
+  for (const dir of all) {
+    if (dir !== out && !fs.existsSync(path.join(dir, 'units'))) throw new Error(`mergeStores: ${dir} is not a result store (no units/ folder)`);
+    const store = new ResultStore(dir);
+    for (const r of store.all((file, problem) => damaged.push({ file, problem }))) {
+      const prev = chosen.get(r.key);
+      if (!prev) chosen.set(r.key, { record: r, from: dir });
+      else if (resultIdentity(prev.record) !== resultIdentity(r)) {
+        throw new Error(
+          `mergeStores: unit ${r.key} (fold ${r.config.fold.index}, ${r.config.augment.method}, ${r.config.sets} sets, repeat ${r.config.repeat}, ${r.config.classifier.name}) ` +
+            `has different predictions in ${prev.from} and ${dir}; the runs were not the same computation (different code or backend?). Remove one of them and merge again.`,
+        );
+      }
+    }
+  }
+  const target = new ResultStore(out).init();
+  let copied = 0;
+  let same = 0;
+  for (const { record, from } of chosen.values()) {
+    if (from === out) {
+      same++;
+      continue;
+    }
+    const existing = target.get(record.key);
+    if (existing) same++;
+    else {
+      writeFileAtomic(target.unitPath(record.key), JSON.stringify(record) + '\n');
+      copied++;
+    }
+  }
+  for (const dir of dirs) for (const { spec } of new ResultStore(dir).specs()) target.putSpec(spec);
+  return { copied, same, damaged };
+}

@@ -1,0 +1,259 @@
+/**
+ * From stored units to the paper's numbers: per unit (one fold), per point of the grid (method,
+ * number of sets, classifier: pooled over folds the authors' way, fold mean and std, mean and
+ * std over repeats) and the best number of sets per method (how Tables I and II were made).
+ * All metrics are fractions in [0, 1]; tables print percent.
+ */
+import { meanStd, summarizeFolds } from '../eval/metrics';
+import { canonicalJson } from './hash';
+import { compactOptions } from './spec';
+import { ResultStore, type UnitRecord } from './store';
+
+/** One unit: one fold's test predictions. */
+export interface UnitRow {
+  key: string;
+  dataset: string;
+  fold: number;
+  /** The held-out speaker or session. */
+  group: string;
+  method: string;
+  /** Table label of the augmenter entry. */
+  augment: string;
+  augmentOptions: string;
+  sets: number;
+  repeat: number;
+  /** Table label of the classifier entry. */
+  classifier: string;
+  classifierName: string;
+  classifierOptions: string;
+  train: string;
+  normalize: string;
+  seed: number;
+  /** Test rows. */
+  n: number;
+  wa: number;
+  uar: number;
+  trainReal: number;
+  trainSynthetic: number;
+  seconds: number;
+  augmenterSeconds: number;
+}
+
+/** One point of the grid: a method, a number of sets and a classifier, over folds and repeats. */
+export interface SummaryRow {
+  dataset: string;
+  method: string;
+  augment: string;
+  augmentOptions: string;
+  sets: number;
+  classifier: string;
+  classifierName: string;
+  classifierOptions: string;
+  train: string;
+  /** Repeats summarised (those with every fold). */
+  repeats: number;
+  /** Repeats left out because some of their folds are not finished. */
+  partialRepeats: number;
+  /** Folds per repeat. */
+  folds: number;
+  /** Test rows per repeat (all folds). */
+  n: number;
+  /** WA and UAR of all folds' predictions pooled (the authors' way): mean over repeats, and std (ddof 0) over repeats. */
+  wa: number;
+  waStd: number;
+  uar: number;
+  uarStd: number;
+  /** Mean over folds, and std over folds (ddof 0), each averaged over repeats. */
+  waFoldMean: number;
+  waFoldStd: number;
+  uarFoldMean: number;
+  uarFoldStd: number;
+  /** Classifier seconds summed over the units, and augmenter seconds spent by the runs that fitted them. */
+  seconds: number;
+  augmenterSeconds: number;
+}
+
+/** The best number of sets of one method and classifier, next to the real-only baseline. */
+export interface BestRow extends SummaryRow {
+  /** The metric the best point was chosen by. */
+  by: 'uar' | 'wa';
+  /** The real-only point (method none, 0 sets) of the same classifier; NaN when not in the results. */
+  baselineWa: number;
+  baselineUar: number;
+}
+
+export interface Summary {
+  units: UnitRow[];
+  summary: SummaryRow[];
+  best: BestRow[];
+}
+
+export interface SummarizeOptions {
+  /** Metric that picks the best number of sets (Tables I, II were read at the UAR peaks of Fig. 6, 7). Default 'uar'. */
+  by?: 'uar' | 'wa';
+  /** Keep only units whose key is in this set (e.g. the units of one spec in a shared store). */
+  keys?: ReadonlySet<string>;
+}
+
+/**
+ * Summarise stored units: a store folder, a ResultStore, a run's result, or records.
+ *
+ * @example
+ * const s = summarize('results/emodb');
+ * s.best.map((b) => [b.augment, b.classifier, b.sets, b.uar]);
+ */
+export function summarize(input: string | ResultStore | { records: readonly UnitRecord[] } | readonly UnitRecord[], options: SummarizeOptions = {}): Summary {
+  const by = options.by ?? 'uar';
+  if (by !== 'uar' && by !== 'wa') throw new Error(`summarize: by must be 'uar' or 'wa', got ${JSON.stringify(by)}`);
+  let records: readonly UnitRecord[] =
+    typeof input === 'string' ? new ResultStore(input).all() : input instanceof ResultStore ? input.all() : Array.isArray(input) ? (input as readonly UnitRecord[]) : (input as { records: readonly UnitRecord[] }).records;
+  if (options.keys) records = records.filter((r) => options.keys!.has(r.key));
+  const units = records.map(unitRow).sort(unitOrder);
+  const cells = new Map<string, { rows: UnitRow[]; records: UnitRecord[] }>();
+  for (const r of records) {
+    const c = r.config;
+    const id = canonicalJson({ data: c.data, normalize: c.normalize, train: c.train, augment: c.augment, sets: c.sets, classifier: c.classifier, seed: c.seed, v: c.v });
+    let cell = cells.get(id);
+    if (!cell) cells.set(id, (cell = { rows: [], records: [] }));
+    cell.rows.push(unitRow(r));
+    cell.records.push(r);
+  }
+  const summary = [...cells.values()].map((cell) => summarizeCell(cell.records)).sort(summaryOrder);
+  return { units, summary, best: bestSets(summary, by) };
+}
+
+function unitRow(r: UnitRecord): UnitRow {
+  const c = r.config;
+  const o = r.outcome;
+  return {
+    key: r.key,
+    dataset: c.data.name,
+    fold: c.fold.index,
+    group: c.fold.group,
+    method: c.augment.method,
+    augment: o.augmentLabel,
+    augmentOptions: optionsText(c.augment.options),
+    sets: c.sets,
+    repeat: c.repeat,
+    classifier: o.classifierLabel,
+    classifierName: c.classifier.name,
+    classifierOptions: optionsText(c.classifier.options),
+    train: c.train,
+    normalize: c.normalize,
+    seed: c.seed,
+    n: o.yTrue.length,
+    wa: o.wa,
+    uar: o.uar,
+    trainReal: o.trainReal,
+    trainSynthetic: o.trainSynthetic,
+    seconds: o.seconds,
+    augmenterSeconds: o.augmenterSeconds,
+  };
+}
+
+function optionsText(o: Record<string, unknown>): string {
+  return Object.keys(o).length === 0 ? '' : compactOptions(o);
+}
+
+function summarizeCell(records: UnitRecord[]): SummaryRow {
+  const first = unitRow(records[0]);
+  const k = records[0].outcome.classes.length;
+  const byRepeat = new Map<number, UnitRecord[]>();
+  for (const r of records) {
+    const list = byRepeat.get(r.config.repeat) ?? [];
+    list.push(r);
+    byRepeat.set(r.config.repeat, list);
+  }
+  const allFolds = new Set(records.map((r) => r.config.fold.index));
+  let repeats = [...byRepeat.entries()].filter(([, rs]) => rs.length === allFolds.size);
+  const partialRepeats = byRepeat.size - repeats.length;
+  if (repeats.length === 0) repeats = [...byRepeat.entries()];
+  const per = repeats.map(([, rs]) =>
+    summarizeFolds(
+      [...rs].sort((a, b) => a.config.fold.index - b.config.fold.index).map((r) => ({ fold: String(r.config.fold.index), yTrue: r.outcome.yTrue, yPred: r.outcome.yPred })),
+      k,
+    ),
+  );
+  const m = (f: (s: (typeof per)[number]) => number): { mean: number; std: number } => meanStd(per.map(f));
+  const w = m((s) => s.wa);
+  const u = m((s) => s.uar);
+  return {
+    dataset: first.dataset,
+    method: first.method,
+    augment: first.augment,
+    augmentOptions: first.augmentOptions,
+    sets: first.sets,
+    classifier: first.classifier,
+    classifierName: first.classifierName,
+    classifierOptions: first.classifierOptions,
+    train: first.train,
+    repeats: repeats.length,
+    partialRepeats,
+    folds: allFolds.size,
+    n: Math.round(repeats.reduce((s, [, rs]) => s + rs.reduce((t, r) => t + r.outcome.yTrue.length, 0), 0) / repeats.length),
+    wa: w.mean,
+    waStd: w.std,
+    uar: u.mean,
+    uarStd: u.std,
+    waFoldMean: m((s) => s.waFoldMean).mean,
+    waFoldStd: m((s) => s.waFoldStd).mean,
+    uarFoldMean: m((s) => s.uarFoldMean).mean,
+    uarFoldStd: m((s) => s.uarFoldStd).mean,
+    seconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
+    augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
+  };
+}
+
+/**
+ * The best point of every (method + options, classifier): among 1..10 sets for augmenters (the
+ * real-only point is its own row, method `none`), highest `by`, ties to fewer sets. This picks
+ * on the test folds, as the paper's tables did: an optimistic figure, not a tuned setting.
+ */
+export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar'): BestRow[] {
+  const lines = new Map<string, SummaryRow[]>();
+  for (const r of summary) {
+    const id = [r.dataset, r.augment, r.augmentOptions, r.method, r.classifier, r.classifierOptions, r.train].join('\u0000');
+    lines.set(id, [...(lines.get(id) ?? []), r]);
+  }
+  const out: BestRow[] = [];
+  for (const rows of lines.values()) {
+    const best = rows.reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
+    const base = summary.find((r) => r.method === 'none' && r.dataset === best.dataset && r.classifier === best.classifier && r.classifierOptions === best.classifierOptions);
+    out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN });
+  }
+  return out.sort(summaryOrder);
+}
+
+/**
+ * The curves of Fig. 6 / 7: for every augmenter and classifier, one point per number of sets,
+ * with the real-only point copied in at 0 sets.
+ */
+export function curves(summary: readonly SummaryRow[]): SummaryRow[] {
+  const out: SummaryRow[] = [];
+  const methods = new Map<string, SummaryRow>();
+  for (const r of summary) if (r.method !== 'none') methods.set([r.dataset, r.augment, r.augmentOptions, r.classifier, r.classifierOptions, r.train].join('\u0000'), r);
+  for (const m of methods.values()) {
+    const base = summary.find((r) => r.method === 'none' && r.dataset === m.dataset && r.classifier === m.classifier && r.classifierOptions === m.classifierOptions);
+    if (base) out.push({ ...base, method: m.method, augment: m.augment, augmentOptions: m.augmentOptions });
+    out.push(...summary.filter((r) => r.dataset === m.dataset && r.augment === m.augment && r.augmentOptions === m.augmentOptions && r.classifier === m.classifier && r.classifierOptions === m.classifierOptions && r.train === m.train));
+  }
+  return out.sort(summaryOrder);
+}
+
+const METHOD_ORDER = ['none', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'];
+const methodRank = (m: string): number => (METHOD_ORDER.includes(m) ? METHOD_ORDER.indexOf(m) : METHOD_ORDER.length);
+
+function summaryOrder(a: SummaryRow, b: SummaryRow): number {
+  return (
+    a.dataset.localeCompare(b.dataset) ||
+    a.classifier.localeCompare(b.classifier) ||
+    methodRank(a.method) - methodRank(b.method) ||
+    a.augment.localeCompare(b.augment) ||
+    a.augmentOptions.localeCompare(b.augmentOptions) ||
+    a.sets - b.sets
+  );
+}
+
+function unitOrder(a: UnitRow, b: UnitRow): number {
+  return summaryOrder(a as unknown as SummaryRow, b as unknown as SummaryRow) || a.repeat - b.repeat || a.fold - b.fold;
+}

@@ -1,0 +1,139 @@
+/**
+ * The runner survives being stopped: an aborted run or a SIGKILLed process continues where it
+ * stopped and ends with the same table as an uninterrupted run; a fitted augmenter is not fitted
+ * again; half-written files are never taken for results.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runExperiment, ExperimentAborted } from '../src/experiment/runner';
+import { ResultStore } from '../src/experiment/store';
+import { summarize } from '../src/experiment/summary';
+import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
+
+const CHILD = process.env.ADAN_EXPERIMENT_CHILD;
+
+if (CHILD) {
+  // Child mode: run the small grid slowly into the store named by the environment, until killed.
+  void runExperiment(smallSpec(smallData()), { storeDir: CHILD, classifiers: ncmFactory(15), augmenters: countingAugmenters() });
+} else {
+  const data = smallData();
+  const spec = smallSpec(data);
+  let reference: ReturnType<typeof summarize> | undefined;
+  const referenceSummary = async (): Promise<ReturnType<typeof summarize>> => {
+    if (!reference) {
+      const run = await runExperiment(spec, { storeDir: tempDir('ref'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+      assert.equal(run.total, 160);
+      assert.equal(run.computed, 160);
+      reference = summarize(run.records);
+    }
+    return reference;
+  };
+
+  test('an aborted run resumes where it stopped and ends with the same table as an uninterrupted one', async () => {
+    const ref = await referenceSummary();
+    const storeDir = tempDir('abort');
+    const controller = new AbortController();
+    let seen = 0;
+    await assert.rejects(
+      runExperiment(spec, {
+        storeDir,
+        classifiers: ncmFactory(),
+        augmenters: countingAugmenters(),
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.unit && ++seen === 37) controller.abort();
+        },
+      }),
+      (err: unknown) => err instanceof ExperimentAborted && /after 37 of 160 units/.test(err.message),
+    );
+    assert.equal(new ResultStore(storeDir).keys().length, 37);
+    const progress: number[] = [];
+    const resumed = await runExperiment(spec, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters(), onProgress: (p) => progress.push(p.done) });
+    assert.equal(resumed.reused, 37);
+    assert.equal(resumed.computed, 160 - 37);
+    assert.equal(progress[0], 37, 'the first report counts the units found in the store');
+    assert.equal(progress.at(-1), 160);
+    assert.deepEqual(withoutTimings(summarize(resumed.records)), withoutTimings(ref));
+    // A third run finds everything and computes nothing.
+    const again = await runExperiment(spec, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters() });
+    assert.equal(again.computed, 0);
+  });
+
+  test('a process killed with SIGKILL mid-run resumes to the same table', async () => {
+    const ref = await referenceSummary();
+    const storeDir = tempDir('kill');
+    const script = __filename;
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ADAN_EXPERIMENT_CHILD: storeDir }, stdio: 'ignore' });
+    const store = new ResultStore(storeDir);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Kill once a few units are stored (the child sleeps 15 ms per unit, so it is mid-run).
+    for (let i = 0; i < 2000 && store.keys().length < 12; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+    const stored = store.keys().length;
+    assert.ok(stored >= 12 && stored < 160, `killed part-way (${stored} of 160 units stored)`);
+    const resumed = await runExperiment(spec, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters(), onWarning: (m) => assert.fail(`no damaged file expected: ${m}`) });
+    assert.equal(resumed.reused, stored);
+    assert.deepEqual(withoutTimings(summarize(resumed.records)), withoutTimings(ref));
+  });
+
+  test('a resumed run does not fit an augmenter again once its sets are cached; the cache is removed when done', async () => {
+    const storeDir = tempDir('cache');
+    const one = { data, augment: ['copy'], sets: [1, 2, 3], folds: [1], classifiers: ['ncm'], seed: 1 };
+    const first = countingAugmenters();
+    const controller = new AbortController();
+    await assert.rejects(
+      runExperiment(one, { storeDir, classifiers: ncmFactory(), augmenters: first, signal: controller.signal, onProgress: (p) => p.unit && controller.abort() }),
+      ExperimentAborted,
+    );
+    assert.equal(first.fits, 1);
+    const cacheRoot = path.join(storeDir, 'cache');
+    const cached = fs.readdirSync(cacheRoot);
+    assert.equal(cached.length, 1, 'one group cached');
+    assert.deepEqual(fs.readdirSync(path.join(cacheRoot, cached[0])).filter((f) => f.endsWith('.json')).sort(), ['r1-s1.json', 'r1-s2.json', 'r1-s3.json']);
+    const second = countingAugmenters();
+    const resumed = await runExperiment(one, { storeDir, classifiers: ncmFactory(), augmenters: second });
+    assert.equal(second.fits, 0, 'sets came from the cache');
+    assert.equal(resumed.computed, 2);
+    assert.deepEqual(fs.readdirSync(cacheRoot), []);
+    // The same units computed from scratch (fitting the augmenter) agree with the resumed ones.
+    const fresh = await runExperiment(one, { storeDir: tempDir('cache-fresh'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+    assert.deepEqual(fresh.records.map((r) => r.outcome.yPred), resumed.records.map((r) => r.outcome.yPred));
+  });
+
+  test('a half-written temporary file is ignored and a damaged unit file is recomputed', async () => {
+    const storeDir = tempDir('atomic');
+    const small = { data, augment: ['none', 'copy'], sets: [0, 1], folds: [1, 2], classifiers: ['ncm'], seed: 2 };
+    const full = await runExperiment(small, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters() });
+    assert.equal(full.total, 4);
+    const store = new ResultStore(storeDir);
+    const [a, b] = full.records;
+    // Unit a: only a partial temporary file remains, as after a crash during its write.
+    const fileA = store.unitPath(a.key);
+    const text = fs.readFileSync(fileA, 'utf8');
+    fs.rmSync(fileA);
+    fs.writeFileSync(`${fileA}.4242.deadbeef.tmp`, text.slice(0, text.length >> 1));
+    assert.equal(store.get(a.key), undefined);
+    assert.ok(!store.keys().includes(a.key));
+    // Unit b: a truncated final file (as a non-atomic writer would leave).
+    const fileB = store.unitPath(b.key);
+    fs.writeFileSync(fileB, fs.readFileSync(fileB, 'utf8').slice(0, 100));
+    const warnings: string[] = [];
+    assert.equal(store.get(b.key, (_f, problem) => warnings.push(problem)), undefined);
+    assert.match(warnings[0], /not valid JSON/);
+    const again = await runExperiment(small, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters(), onWarning: (m) => warnings.push(m) });
+    assert.equal(again.computed, 2);
+    assert.ok(warnings.some((w) => w.includes(b.key) && /computing this unit again/.test(w)));
+    assert.deepEqual(again.records.map((r) => r.outcome.yPred), full.records.map((r) => r.outcome.yPred));
+    // An edited result (same JSON shape, other predictions) fails its checksum.
+    const edited = JSON.parse(fs.readFileSync(fileA, 'utf8'));
+    edited.outcome.yPred[0] = (edited.outcome.yPred[0] + 1) % 7;
+    fs.writeFileSync(fileA, JSON.stringify(edited));
+    const problems: string[] = [];
+    assert.equal(store.get(a.key, (_f, p) => problems.push(p)), undefined);
+    assert.match(problems[0], /checksum/);
+  });
+}
