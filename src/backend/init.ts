@@ -185,6 +185,7 @@ async function trySetUp(kind: BackendKind, threads: number): Promise<SetUpResult
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) return 'the tfjs cpu backend did not initialise';
       await tf.ready();
+      (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false; // quiet: no "install tfjs-node" banner
       return { tfBackend: 'cpu', threads: 0, detail: 'tfjs pure-JavaScript kernels' };
     }
   }
