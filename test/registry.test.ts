@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DATASET_NAMES, describeDataset, guessCorpus, loadDataset } from '../src/data/registry';
-import { readOpensmileCsv } from '../src/data/readers/opensmile';
 import { DataError, OptionError } from '../src/util/errors';
 import { realData } from './real-data';
 
@@ -77,6 +76,12 @@ test('synthetic goes through the registry, marked as synthetic', () => {
 });
 
 // ---- paths -----------------------------------------------------------------------------------
+
+test('guessCorpus: EmoDB names, IEMOCAP ids', () => {
+  const table = (rowNames: string[]) => ({ file: 't.csv', rowNames, featureNames: ['f'], x: new Float32Array(rowNames.length), n: rowNames.length, d: 1, extra: {} });
+  assert.equal(guessCorpus(table(['03a01Fa.wav', '16b10Wb.wav'])), 'emodb');
+  assert.equal(guessCorpus(table(['Ses01F_impro01_F000', 'Ses05M_script03_2_M044'])), 'iemocap');
+});
 
 test('an openSMILE CSV of EmoDB files: labels and speakers from the row names', () => {
   const file = write('emodb.csv', [CSV_HEADER, "'03a01Wa.wav';0;1;2", "'08b02Nc.wav';0;3;4", "'03a04Td.wav';0;5;6"].join('\n'));
@@ -200,15 +205,17 @@ test('emodb-wav: a wav without a feature row is refused', () => {
 // ---- the real corpora -----------------------------------------------------------------------------
 
 const is11 = realData('emodb-is11');
+let is11Cache: ReturnType<typeof loadDataset> | undefined;
+const loadIs11 = () => (is11Cache ??= loadDataset('emodb-is11'));
 
 test('emodb-is11: 535 x 4354, 7 classes 127/81/46/69/71/62/79, 10 speakers, ids = file names', { skip: is11.skip }, () => {
-  const info = describeDataset(loadDataset('emodb-is11'));
+  const ds = loadIs11();
+  const info = describeDataset(ds);
   assert.equal(info.rows, 535);
   assert.equal(info.dims, 4354);
   assert.deepEqual(info.classes.map((c) => c.name), ['anger', 'boredom', 'disgust', 'fear', 'happiness', 'sadness', 'neutral']);
   assert.deepEqual(info.classes.map((c) => c.count), [127, 81, 46, 69, 71, 62, 79]);
   assert.deepEqual(info.groups, [['03', 49], ['08', 58], ['09', 43], ['10', 38], ['11', 55], ['12', 35], ['13', 61], ['14', 69], ['15', 56], ['16', 71]].map(([name, count]) => ({ name, count })));
-  const ds = loadDataset('emodb-is11');
   assert.equal(ds.ids[0], '03a01Fa.wav');
   assert.equal(ds.classes[ds.y[0]], 'happiness'); // F
 });
@@ -231,8 +238,8 @@ test('emodb-wav: 535 x 4368 named features joined to the wav files, same rows an
   assert.equal(ds.n, 535);
   assert.equal(ds.d, 4368);
   assert.equal(ds.featureNames?.length, 4368);
-  assert.equal(guessCorpus(readOpensmileCsv(path.join(wav.path, 'opensmile-is11.csv'))), 'emodb');
-  const is11ds = loadDataset('emodb-is11');
+  assert.equal(ds.featureNames?.[0], 'audspec_lengthL1norm_sma_quartile1');
+  const is11ds = loadIs11();
   const label = new Map(is11ds.ids.map((id, i) => [id, is11ds.y[i]]));
   assert.equal(label.size, 535);
   ds.ids.forEach((id, i) => assert.equal(ds.y[i], label.get(id), id));
