@@ -170,7 +170,7 @@ test('a folder of fold .mat files and a folder of fold .npy pairs load by path',
   assert.deepEqual(Array.from(n.x), [7, 8]);
   assert.deepEqual(n.groups, ['fold00', 'fold00']);
   fs.mkdirSync(path.join(tmp, 'nothing'), { recursive: true });
-  throwsData(() => loadDataset(path.join(tmp, 'nothing')), 'nothing', /no \*_tst_loso<N>\.mat files and no foldNN-x\.npy/);
+  throwsData(() => loadDataset(path.join(tmp, 'nothing')), 'nothing', /no \*_tst_loso<N>\.mat files, no foldNN-x\.npy/);
 });
 
 test('an emodb-is11 folder whose index.csv disagrees with the .mat folds is refused', () => {
@@ -198,6 +198,7 @@ test('emodb-wav: a wav without a feature row is refused', () => {
   const ds = loadDataset('emodb-wav', { dataDir: path.join(tmp, 'wavdata') });
   assert.deepEqual(ds.ids, ['03a01Wa.wav', '03a02Nb.wav']); // rows follow the sorted wav list
   assert.deepEqual(Array.from(ds.x), [1, 2, 3, 4]);
+  assert.deepEqual(loadDataset(path.join(tmp, 'wavdata', 'emodb-wav')).ids, ds.ids); // the same folder by path
   write(path.join('wavdata', 'emodb-wav', '03a05Ta.wav'), '');
   throwsData(() => loadDataset('emodb-wav', { dataDir: path.join(tmp, 'wavdata') }), csv, /1 audio file\(s\) have no feature row, e.g\. 03a05Ta\.wav/);
 });

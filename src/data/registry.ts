@@ -11,8 +11,9 @@
  *
  * Names resolve under the data directory (`dataDir`, else env ADAN_DATA_DIR, else ./data, else
  * ../shared/data; see locate.ts). Anything else is taken as a path: a folder of
- * `*_tst_loso<N>.mat` files, a folder of `foldNN-x.npy` / `foldNN-y.npy` pairs, or an openSMILE
- * `.csv` / `.arff` file whose row names follow the EmoDB or IEMOCAP convention.
+ * `*_tst_loso<N>.mat` files, a folder of `foldNN-x.npy` / `foldNN-y.npy` pairs, a folder of EmoDB
+ * wav files with their `opensmile-is11.csv`, or an openSMILE `.csv` / `.arff` file whose row
+ * names follow the EmoDB or IEMOCAP convention.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -308,7 +309,8 @@ function loadPath(p: string, opts: LoadOptions): Dataset {
       if (path.basename(path.resolve(p)) === 'iemocap-is10') return loadIemocapIs10(p);
       return loadNpyFolds(p);
     }
-    throw new DataError(p, 'folder holds no *_tst_loso<N>.mat files and no foldNN-x.npy/foldNN-y.npy pairs');
+    if (names.includes('opensmile-is11.csv') && names.some((n) => n.toLowerCase().endsWith('.wav'))) return loadEmodbWav(p);
+    throw new DataError(p, 'folder holds no *_tst_loso<N>.mat files, no foldNN-x.npy/foldNN-y.npy pairs and no wav files with opensmile-is11.csv');
   }
   const ext = path.extname(p).toLowerCase();
   if (ext === '.csv' || ext === '.arff') {
