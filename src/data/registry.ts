@@ -18,7 +18,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset, checkFinite, classCounts, groupCounts, makeDataset } from './dataset';
-import { findDataEntry, whereToGetData } from './locate';
+import { dataDirCandidates, findDataEntry, whereToGetData } from './locate';
 import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
 import { NPY_FOLD_PATTERN, listNpyFolds, loadNpyFolds } from './readers/npy';
 import { EMODB_CLASSES, EMODB_SPEAKERS, emodbLabels, isEmodbName, parseEmodbName } from './corpora/emodb';
@@ -114,9 +114,7 @@ function locate(entry: string, dataDir: string | undefined): string {
 }
 
 function searchedIn(dataDir: string | undefined): string {
-  if (dataDir) return path.resolve(dataDir);
-  // whereToGetData lists the candidate folders; reuse its wording rather than duplicating the search order.
-  return whereToGetData('<name>').replace(/^dataset folder '<name>' not found in /, '').replace(/; set ADAN_DATA_DIR.*$/, '');
+  return dataDir ? path.resolve(dataDir) : dataDirCandidates().join(', ');
 }
 
 /**
