@@ -125,22 +125,26 @@ export function smooth(x: Contour, win: number, noZero: boolean, dropTail: numbe
   const half = Math.floor(win / 2);
   const n = Math.max(0, x.length - dropTail);
   const y = new Float64Array(n);
-  const at = (i: number) => x[Math.min(Math.max(i, 0), x.length - 1)];
+  // 32-bit float arithmetic as in openSMILE's data memory: contours such as the ZCR take few
+  // distinct values, and ties between smoothed values must break the same way.
+  const f = Math.fround;
+  const at = (i: number) => f(x[Math.min(Math.max(i, 0), x.length - 1)]);
   for (let t = 0; t < n; t++) {
+    const xt = f(x[t]);
     if (noZero) {
-      if (x[t] === 0) { y[t] = 0; continue; }
-      let s = x[t];
+      if (xt === 0) { y[t] = 0; continue; }
+      let s = xt;
       let c = 1;
       for (let w = 1; w <= half; w++) {
         const a = at(t - w); const b = at(t + w);
-        if (a !== 0) { s += a; c++; }
-        if (b !== 0) { s += b; c++; }
+        if (a !== 0) { s = f(s + a); c++; }
+        if (b !== 0) { s = f(s + b); c++; }
       }
-      y[t] = s / c;
+      y[t] = f(s / c);
     } else {
-      let s = x[t];
-      for (let w = 1; w <= half; w++) s += at(t - w) + at(t + w);
-      y[t] = s / win;
+      let s = xt;
+      for (let w = 1; w <= half; w++) { s = f(s + at(t - w)); s = f(s + at(t + w)); }
+      y[t] = f(s / win);
     }
   }
   return y;
@@ -153,11 +157,12 @@ export function delta(x: Contour, win: number, dropTail: number): Contour {
   norm *= 2;
   const n = Math.max(0, x.length - dropTail);
   const y = new Float64Array(n);
-  const at = (i: number) => x[Math.min(Math.max(i, 0), x.length - 1)];
+  const f = Math.fround;
+  const at = (i: number) => f(x[Math.min(Math.max(i, 0), x.length - 1)]);
   for (let t = 0; t < n; t++) {
     let s = 0;
-    for (let i = 1; i <= win; i++) s += i * (at(t + i) - at(t - i));
-    y[t] = s / norm;
+    for (let i = 1; i <= win; i++) s = f(s + f(i * f(at(t + i) - at(t - i))));
+    y[t] = f(s / norm);
   }
   return y;
 }

@@ -18,7 +18,7 @@ export function zeroCrossingRate(x: Float64Array): number {
   for (let i = 1; i < x.length - 1; i++) {
     if ((x[i - 1] * x[i + 1] <= 0 && x[i] === 0) || x[i - 1] * x[i] < 0) nzc++;
   }
-  return nzc / x.length;
+  return Math.fround(nzc / x.length);
 }
 
 /** HTK mel scale, as smileDsp_specScaleTransfFwd(f, SPECTSCALE_MEL). */
