@@ -3,6 +3,7 @@
  * them. Numbers are percent, as printed in the paper (SPEC.md, "Figures and tables").
  */
 import type { BestRow, Summary } from './summary';
+import { SYNTHETIC_NOTICE } from '../data/synthetic';
 
 export interface PaperEntry {
   /** Augmentation method (`none` = the baseline rows). */
@@ -140,6 +141,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   const foldCounts = new Set(summary.best.map((b) => b.folds));
   if (summary.best.length > 0) notes.push(`note: ${[...foldCounts].join('/')} fold(s) per point${paper?.dataset === 'emodb-is11' && !foldCounts.has(10) ? ' (the paper used all 10 speakers: fewer folds pool fewer test rows and are not comparable)' : ''}.`);
   if (paper?.note) notes.push(`note: ${paper.note}.`);
+  if (summary.best.some((b) => b.dataset === 'synthetic')) notes.push(SYNTHETIC_NOTICE);
   return notes;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Sharding: shards 1/N..N/N split the units without overlap or gap, whole augmenter groups
+ * together; running them into separate stores and merging gives the unsharded table.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { runExperiment, prepareExperiment } from '../src/experiment/runner';
+import { parseShard, shardGroups } from '../src/experiment/plan';
+import { mergeStores, ResultStore } from '../src/experiment/store';
+import { summarize } from '../src/experiment/summary';
+import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
+
+const data = smallData();
+const spec = smallSpec(data);
+const factories = () => ({ classifiers: ncmFactory(), augmenters: countingAugmenters() });
+
+test('shards 1/2 + 2/2 merged equal the unsharded run; shards are disjoint, cover every unit and keep augmenter groups whole', async () => {
+  const whole = await runExperiment(spec, { storeDir: tempDir('whole'), ...factories() });
+  const a = tempDir('shard1');
+  const b = tempDir('shard2');
+  const fa = factories();
+  const fb = factories();
+  const ra = await runExperiment(spec, { storeDir: a, shard: '1/2', ...fa });
+  const rb = await runExperiment(spec, { storeDir: b, shard: { index: 2, count: 2 }, ...fb });
+  const keysA = new Set(ra.records.map((r) => r.key));
+  const keysB = new Set(rb.records.map((r) => r.key));
+  assert.equal(keysA.size + keysB.size, whole.total);
+  assert.ok([...keysA].every((k) => !keysB.has(k)), 'no unit in both shards');
+  assert.ok(ra.total > 40 && rb.total > 40, `both shards get a fair part (${ra.total}, ${rb.total})`);
+  // Every augmenter (fold, method, repeat) is fitted by exactly one shard.
+  const prep = await prepareExperiment(spec, factories());
+  const groupsWithAugmenter = prep.groups.filter((g) => g.augmenter).length;
+  assert.equal(fa.augmenters.fits + fb.augmenters.fits, groupsWithAugmenter);
+
+  const out = tempDir('merged');
+  const report = mergeStores([a, b], out);
+  assert.equal(report.copied, whole.total);
+  assert.deepEqual(report.damaged, []);
+  assert.deepEqual(withoutTimings(summarize(out)), withoutTimings(summarize(whole.records)));
+  // Merging again (and merging a store into itself) changes nothing.
+  const again = mergeStores([a, b, out], out);
+  assert.equal(again.copied, 0);
+  assert.equal(again.same, whole.total);
+  // The merged store is complete for the spec: running it computes nothing.
+  const resumed = await runExperiment(spec, { storeDir: out, ...factories() });
+  assert.equal(resumed.computed, 0);
+});
+
+test('the same shard of the same spec always holds the same units; 3 shards partition too', async () => {
+  const prep = await prepareExperiment(spec, factories());
+  const all = prep.groups.flatMap((g) => g.units.map((u) => u.key)).sort();
+  const parts = [1, 2, 3].map((i) => shardGroups(prep.groups, { index: i, count: 3 }).flatMap((g) => g.units.map((u) => u.key)));
+  assert.deepEqual(parts.flat().sort(), all);
+  const again = await prepareExperiment(spec, factories());
+  assert.deepEqual(shardGroups(again.groups, parseShard('2/3')).flatMap((g) => g.units.map((u) => u.key)), parts[1]);
+});
+
+test('parseShard rejects malformed shards', () => {
+  assert.deepEqual(parseShard('3/8'), { index: 3, count: 8 });
+  for (const bad of ['0/2', '3/2', '1/0', 'a/b', '2', '1/2/3']) assert.throws(() => parseShard(bad), /option shard: .*'i\/N'/, bad);
+});
+
+test('merging stores that disagree on a unit fails, naming the unit, and copies nothing', async () => {
+  const small = { data, augment: ['none'], folds: [1, 2], classifiers: ['ncm'], seed: 5 };
+  const a = tempDir('conflict-a');
+  const b = tempDir('conflict-b');
+  const ra = await runExperiment(small, { storeDir: a, ...factories() });
+  await runExperiment(small, { storeDir: b, ...factories() });
+  // Store b's unit for fold 1 gets other predictions, with a valid checksum (as a different code version would write).
+  const storeB = new ResultStore(b);
+  const r = storeB.get(ra.records[0].key)!;
+  const yPred = r.outcome.yPred.map((p) => (p + 1) % 7);
+  storeB.put(r.config, { ...r.outcome, yPred });
+  const out = tempDir('conflict-out');
+  assert.throws(() => mergeStores([a, b], out), (err: Error) => err.message.includes(ra.records[0].key) && /different predictions/.test(err.message) && err.message.includes(a) && err.message.includes(b));
+  assert.deepEqual(new ResultStore(out).keys(), []);
+  assert.throws(() => mergeStores([tempDir('empty-not-a-store') + '/missing'], out), /not a result store/);
+  assert.ok(fs.existsSync(a));
+});

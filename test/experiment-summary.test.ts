@@ -1,0 +1,164 @@
+/**
+ * Summaries (pooled the authors' way, per fold, over repeats, best number of sets), the files
+ * and rows for notebooks, the paper's grids and the side-by-side table.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runExperiment } from '../src/experiment/runner';
+import { summarize, bestSets, curves, type SummaryRow } from '../src/experiment/summary';
+import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
+import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
+import { formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
+import { planUnits } from '../src/experiment/plan';
+import { resolveSpec } from '../src/experiment/spec';
+import { defaultAugmenters } from '../src/experiment/factories';
+import { CLASSIFIER_NAMES } from '../src/classify/classifier';
+import { countingAugmenters, ncmFactory, smallData, tempDir } from './experiment-fixtures';
+
+const data = smallData();
+
+async function smallRun() {
+  const spec = { data, augment: ['none', 'copy', { method: 'noise', options: { scale: 1.5 } }], sets: [0, 1, 3], repeats: 3, classifiers: ['ncm'], seed: 11 };
+  return runExperiment(spec, { storeDir: tempDir('sum'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+}
+
+/** Accuracy and mean per-class recall computed directly. */
+function byHand(yTrue: number[], yPred: number[], k: number): { wa: number; uar: number } {
+  let correct = 0;
+  const hit = new Array(k).fill(0);
+  const tot = new Array(k).fill(0);
+  yTrue.forEach((t, i) => {
+    tot[t]++;
+    if (yPred[i] === t) {
+      correct++;
+      hit[t]++;
+    }
+  });
+  const present = tot.map((n, c) => (n > 0 ? hit[c] / n : NaN)).filter((v) => !Number.isNaN(v));
+  return { wa: correct / yTrue.length, uar: present.reduce((s, v) => s + v, 0) / present.length };
+}
+
+test('pooled WA/UAR over folds, fold mean and std, and mean and std over repeats', async () => {
+  const run = await smallRun();
+  const s = summarize(run.records);
+  assert.equal(s.units.length, run.total);
+  // 1 real-only point + 2 methods x 2 set counts.
+  assert.equal(s.summary.length, 5);
+  for (const row of s.summary) {
+    const mine = run.records.filter((r) => r.config.sets === row.sets && r.outcome.augmentLabel === row.augment);
+    assert.equal(row.repeats, 3);
+    assert.equal(row.folds, 4);
+    const perRepeat = [1, 2, 3].map((rep) => {
+      const rs = mine.filter((r) => r.config.repeat === rep);
+      assert.equal(rs.length, 4);
+      const pooled = byHand(rs.flatMap((r) => r.outcome.yTrue), rs.flatMap((r) => r.outcome.yPred), 7);
+      const folds = rs.map((r) => byHand(r.outcome.yTrue, r.outcome.yPred, 7).uar);
+      const m = folds.reduce((a, b) => a + b, 0) / 4;
+      return { ...pooled, foldMean: m, foldStd: Math.sqrt(folds.reduce((a, b) => a + (b - m) ** 2, 0) / 4) };
+    });
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const uars = perRepeat.map((p) => p.uar);
+    assert.ok(Math.abs(row.uar - mean(uars)) < 1e-12);
+    assert.ok(Math.abs(row.wa - mean(perRepeat.map((p) => p.wa))) < 1e-12);
+    assert.ok(Math.abs(row.uarStd - Math.sqrt(mean(uars.map((u) => (u - mean(uars)) ** 2)))) < 1e-12);
+    assert.ok(Math.abs(row.uarFoldMean - mean(perRepeat.map((p) => p.foldMean))) < 1e-12);
+    assert.ok(Math.abs(row.uarFoldStd - mean(perRepeat.map((p) => p.foldStd))) < 1e-12);
+    assert.equal(row.n, data.n);
+  }
+  // Noise at 1.5 feature std changes the predictions; some repeats differ.
+  const noisy = s.summary.find((r) => r.method === 'noise' && r.sets === 3)!;
+  assert.ok(noisy.uarStd > 0);
+  // Best per method: the highest UAR of its sets >= 1; the baseline is the real-only point.
+  const none = s.summary.find((r) => r.method === 'none')!;
+  for (const b of s.best) {
+    const line = s.summary.filter((r) => r.augment === b.augment);
+    assert.equal(b.uar, Math.max(...line.map((r) => r.uar)));
+    assert.equal(b.baselineUar, none.uar);
+  }
+  // Curves put the real-only point at 0 sets of every method.
+  const c = curves(s.summary);
+  assert.deepEqual(c.filter((r) => r.method === 'copy').map((r) => r.sets), [0, 1, 3]);
+});
+
+test('a repeat with missing folds is left out of the summary and counted', async () => {
+  const run = await smallRun();
+  const dropped = run.records.filter((r) => !(r.config.repeat === 2 && r.config.fold.index === 3));
+  const s = summarize(dropped);
+  for (const row of s.summary) {
+    assert.equal(row.repeats, 2);
+    assert.equal(row.partialRepeats, 1);
+  }
+});
+
+test('best sets: ties go to fewer sets; by WA when asked', () => {
+  const row = (sets: number, uar: number, wa: number): SummaryRow =>
+    ({ dataset: 'd', method: 'copy', augment: 'copy', augmentOptions: '', sets, classifier: 'svm', classifierName: 'svm', classifierOptions: '', train: 'real+synthetic', repeats: 1, partialRepeats: 0, folds: 2, n: 10, wa, waStd: 0, uar, uarStd: 0, waFoldMean: wa, waFoldStd: 0, uarFoldMean: uar, uarFoldStd: 0, seconds: 0, augmenterSeconds: 0 }) as SummaryRow;
+  const rows = [row(1, 0.7, 0.8), row(2, 0.75, 0.7), row(5, 0.75, 0.9)];
+  assert.equal(bestSets(rows)[0].sets, 2);
+  assert.equal(bestSets(rows, 'wa')[0].sets, 5);
+  assert.ok(Number.isNaN(bestSets(rows)[0].baselineUar), 'no real-only point in these rows');
+});
+
+test('results as CSV and JSON files, plain rows, and a danfojs DataFrame', async () => {
+  const run = await smallRun();
+  const s = summarize(run.records);
+  const dir = path.join(tempDir('out'), 'results');
+  const files = writeResults(s, dir, run.records);
+  assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['best.csv', 'best.json', 'curves.csv', 'curves.json', 'predictions.csv', 'summary.csv', 'summary.json', 'units.csv', 'units.json']);
+  const csv = fs.readFileSync(path.join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, s.summary.length + 1);
+  assert.equal(csv[0].split(',')[0], 'dataset');
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'units.json'), 'utf8')), toRows(s, 'units'));
+  const predictions = fs.readFileSync(path.join(dir, 'predictions.csv'), 'utf8').trim().split('\n');
+  assert.equal(predictions.length, 1 + run.records.reduce((a, r) => a + r.outcome.ids.length, 0));
+  assert.equal(toCsv([{ a: 'x,y', b: 'say "hi"', c: 1.5 }]), 'a,b,c\n"x,y","say ""hi""",1.5\n');
+  // danfojs passed in as a module: the DataFrame gets the rows.
+  class DataFrame {
+    constructor(readonly rows: Record<string, unknown>[]) {}
+  }
+  const df = (await toDataFrame(s, 'best', { DataFrame })) as DataFrame;
+  assert.deepEqual(df.rows, toRows(s, 'best'));
+  // Without the module: danfojs when installed, else an error that says what to install.
+  await loadDanfo().then(
+    (m) => assert.equal(typeof m.DataFrame, 'function'),
+    (err: Error) => assert.match(err.message, /npm install danfojs-node/),
+  );
+});
+
+test('the paper grids: full = 9 methods x 0..10 sets x 3 repeats x svm, dnn; quick is small and says its WADAN is short', () => {
+  const full = reproduceGrid('emodb');
+  const resolved = resolveSpec(full, defaultAugmenters.methods, CLASSIFIER_NAMES);
+  assert.deepEqual(resolved.augment.map((a) => a.method), ['none', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan']);
+  assert.deepEqual(resolved.augment.filter((a) => a.options.epochs !== undefined).map((a) => a.options.epochs), [1500, 1500, 1500, 1500, 1500]);
+  const folds = Array.from({ length: 10 }, (_, i) => ({ index: i + 1, group: `s${i + 1}` }));
+  const units = planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units);
+  assert.equal(units.length, 10 * 3 * 2 * (1 + 8 * 10));
+  assert.deepEqual(resolved.classifiers.map((c) => c.options), [{}, PAPER_DNN.emodb]);
+  assert.equal(resolved.normalize, 'none');
+  assert.equal(reproduceGrid('iemocap').normalize, 'zscore');
+  const quick = reproduceGrid('emodb', { quick: true });
+  assert.deepEqual(quick.folds, [1, 2, 3]);
+  assert.deepEqual(quick.sets, [0, 1, 2]);
+  assert.equal(quick.repeats, 1);
+  assert.throws(() => reproduceGrid('ravdess' as 'emodb'), /'emodb' or 'iemocap'/);
+  assert.throws(() => reproduceGrid('emodb', { quick: true, epoch: 3 } as object), /reproduceGrid\.epoch/);
+});
+
+test('formatTable prints ours next to the paper, with the notes on how to read it', async () => {
+  const run = await smallRun();
+  const s = summarize(run.records);
+  const text = formatTable(s, PAPER_TABLE_I);
+  assert.match(text, /Table I \(EmoDB\)/);
+  assert.match(text, /84\.49±0\.19/); // WADAN + DNN in the paper
+  assert.match(text, /not run/); // the paper's svm/dnn rows we did not run
+  const copy = s.best.find((b) => b.method === 'copy')!;
+  assert.ok(text.includes((100 * copy.uar).toFixed(2)));
+  assert.match(text, /chosen on the test folds/);
+  assert.doesNotMatch(text, /fewer than the paper's 1500 epochs/);
+  // A short WADAN run gets the warning of SPEC's reference run.
+  const short = { ...s, best: [...s.best, { ...copy, method: 'wadan', augment: 'wadan', augmentOptions: 'epochs=50' }] };
+  assert.match(formatTable(short, PAPER_TABLE_I), /wadan \(50 epochs\) trained for fewer than the paper's 1500 epochs\. Short runs make GAN-type augmentation look harmful/);
+  assert.match(formatTable(s, PAPER_TABLE_II), /compare trends, not digits/);
+});
