@@ -16,6 +16,21 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adan-lab data info [emodb-is11|iemocap-is10|emodb-wav|synthetic|PATH] [--json] [--data-dir DIR]',
     run: async (argv) => (await import('./data-info.js')).dataInfo(argv),
   },
+  eval: {
+    summary: 'cross-validate one classifier with one augmenter; pooled WA/UAR and per-fold spread',
+    usage: 'adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--json]',
+    run: async (argv) => (await import('../experiment/commands.js')).evalCommand(argv),
+  },
+  reproduce: {
+    summary: "run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's",
+    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--json]',
+    run: async (argv) => (await import('../experiment/commands.js')).reproduceCommand(argv),
+  },
+  results: {
+    summary: 'merge result stores of sharded runs, or show a store',
+    usage: 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]',
+    run: async (argv) => (await import('../experiment/commands.js')).resultsCommand(argv),
+  },
   notebook: {
     summary: 'register the tslab kernel and start Jupyter on notebooks/',
     usage: 'adan-lab notebook',
