@@ -39,14 +39,14 @@ test('extractIs11: one row per file, 4368 named columns, progress, NaN only wher
   writeFileSync(a, encodeWav([tone(0.5, 16000, 150)], 16000, 'pcm', 16));
   writeFileSync(b, encodeWav([tone(0.6, 16000, 220)], 16000, 'float', 32));
   const seen: number[] = [];
-  const t = extractIs11(listWavFiles(dir), { onProgress: (i) => seen.push(i) });
+  const t = extractIs11(listWavFiles(dir), { onProgress: (i) => { seen.push(i); } });
   assert.deepEqual(seen, [1, 2]);
   assert.deepEqual(t.rowNames, ['a.wav', 'b.wav']);
   assert.equal(t.d, 4368);
   assert.deepEqual(t.featureNames, [...IS11_FEATURE_NAMES]);
   for (let j = 0; j < t.d; j++) {
     for (let r = 0; r < 2; r++) {
-      const v = t.x[r * t.d + j];
+      const v: number = t.x[r * t.d + j];
       assert.equal(Number.isNaN(v), !t.implemented[j], `${t.featureNames[j]} row ${r}`);
     }
   }
