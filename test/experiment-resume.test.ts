@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runExperiment, ExperimentAborted } from '../src/experiment/runner';
+import { runExperiment, ExperimentAborted, formatProgress } from '../src/experiment/runner';
 import { ResultStore } from '../src/experiment/store';
 import { summarize } from '../src/experiment/summary';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
@@ -51,7 +51,17 @@ if (CHILD) {
     );
     assert.equal(new ResultStore(storeDir).keys().length, 37);
     const progress: number[] = [];
-    const resumed = await runExperiment(spec, { storeDir, classifiers: ncmFactory(), augmenters: countingAugmenters(), onProgress: (p) => progress.push(p.done) });
+    let line = '';
+    const resumed = await runExperiment(spec, {
+      storeDir,
+      classifiers: ncmFactory(),
+      augmenters: countingAugmenters(),
+      onProgress: (p) => {
+        progress.push(p.done);
+        line = formatProgress(p);
+      },
+    });
+    assert.match(line, /^160\/160 units \(37 from the store\) .*\| fold \d+ \w+ \d sets r\d ncm: UAR \d+\.\d %$/);
     assert.equal(resumed.reused, 37);
     assert.equal(resumed.computed, 160 - 37);
     assert.equal(progress[0], 37, 'the first report counts the units found in the store');

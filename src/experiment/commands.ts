@@ -2,9 +2,12 @@
  * The experiment commands of the CLI, ready to register in src/cli/main.ts:
  *
  *   adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E]
- *                 [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--json]
+ *                 [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]
  *   adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E]
- *                 [--data NAME] [--seed S] [--json]
+ *                 [--data NAME] [--seed S] [--data-dir DIR] [--json]
+ *
+ * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
+ * same command again continues where a killed run stopped.
  *   adan-lab results merge --out DIR STORE...
  *   adan-lab results show STORE [--json]
  *
@@ -20,13 +23,15 @@ import { reproduceGrid, paperTable, type PaperDataset } from './grid';
 import { formatTable } from './paper';
 import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
+import type { DataLoader } from './factories';
+import type { Dataset } from '../data/dataset';
 import { summarize } from './summary';
 import { writeResults } from './output';
 import { mergeStores, ResultStore } from './store';
 
 export const EVAL_USAGE =
-  'adan-lab eval --data NAME --classifier svm|dnn [--augment none|copy|noise|smote|gan|cgan|aae|adan|wadan] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--json]';
-export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--json]';
+  'adan-lab eval --data NAME --classifier svm|dnn [--augment none|copy|noise|smote|gan|cgan|aae|adan|wadan] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]';
+export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--data-dir DIR] [--json]';
 export const RESULTS_USAGE = 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]';
 
 /** Arguments of `adan-lab eval`, already parsed. */
@@ -156,6 +161,15 @@ export function progressReporter(label: string): { onProgress: (p: Progress) => 
   };
 }
 
+/** The registry's loader, searching `dataDir` first when given (`--data-dir`). */
+function loaderFor(dataDir: string | undefined): DataLoader | undefined {
+  if (!dataDir) return undefined;
+  return (name) => {
+    const { loadDataset } = require('../data/registry') as { loadDataset: (n: string, o: { dataDir?: string }) => Dataset };
+    return loadDataset(name, { dataDir });
+  };
+}
+
 async function guarded(run: () => Promise<number>): Promise<number> {
   try {
     return await run();
@@ -178,6 +192,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       repeats: { type: 'string' },
       store: { type: 'string' },
+      'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     if (!values.data) throw new OptionError('--data', undefined, `a dataset name or path (usage: ${EVAL_USAGE})`);
@@ -192,7 +207,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       repeats: intFlag('--repeats', values.repeats as string | undefined),
     };
     const progress = values.json ? undefined : progressReporter('eval');
-    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress });
+    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress?.finish();
     if (values.json) console.log(JSON.stringify(report));
     else {
@@ -214,6 +229,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       epochs: { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string' },
+      'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     const which = positionals[0] as PaperDataset;
@@ -221,7 +237,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0 });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
-    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress });
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress.finish();
     const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
     if (values.shard && values.shard !== '1/1') {

@@ -44,6 +44,25 @@ export interface Progress {
   seconds: number;
 }
 
+/**
+ * One line describing a progress report, for a notebook's updating output or a log:
+ * `37/160 units (12 from the store) 41.2 s, eta 2m10s | fold 3 copy 2 sets r1 svm: UAR 74.1 %`.
+ */
+export function formatProgress(p: Progress): string {
+  const rate = p.computed > 0 ? p.seconds / p.computed : 0;
+  const eta = p.computed > 0 && p.done < p.total ? `, eta ${formatDuration(rate * (p.total - p.done))}` : '';
+  const found = p.done - p.computed > 0 ? ` (${p.done - p.computed} from the store)` : '';
+  const u = p.unit;
+  const last = u ? ` | fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)} %` : '';
+  return `${p.done}/${p.total} units${found} ${formatDuration(p.seconds)}${eta}${last}`;
+}
+
+function formatDuration(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
 export interface RunOptions {
   /** Folder of the result store (created when missing). Required. */
   storeDir: string;
