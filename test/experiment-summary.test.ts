@@ -15,6 +15,7 @@ import { planUnits } from '../src/experiment/plan';
 import { resolveSpec } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
 import { CLASSIFIER_NAMES } from '../src/classify/classifier';
+import { DNN_PRESETS } from '../src/classify/index';
 import { countingAugmenters, ncmFactory, smallData, tempDir } from './experiment-fixtures';
 
 const data = smallData();
@@ -136,6 +137,8 @@ test('the paper grids: full = 9 methods x 0..10 sets x 3 repeats x svm, dnn; qui
   const units = planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units);
   assert.equal(units.length, 10 * 3 * 2 * (1 + 8 * 10));
   assert.deepEqual(resolved.classifiers.map((c) => c.options), [{}, PAPER_DNN.emodb]);
+  // The grid's DNN settings are the classifier's presets of the paper's networks.
+  for (const ds of ['emodb', 'iemocap'] as const) assert.deepEqual(PAPER_DNN[ds], JSON.parse(JSON.stringify(DNN_PRESETS[ds])));
   assert.equal(resolved.normalize, 'none');
   assert.equal(reproduceGrid('iemocap').normalize, 'zscore');
   const quick = reproduceGrid('emodb', { quick: true });

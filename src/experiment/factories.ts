@@ -6,7 +6,7 @@
 import type { Classifier } from '../classify/classifier';
 import { CLASSIFIER_NAMES } from '../classify/classifier';
 import type { Augmenter } from '../augment/augmenter';
-import { AUGMENT_METHODS } from '../augment/augmenter';
+import { AUGMENT_METHODS, type AugmentMethod } from '../augment/augmenter';
 import type { Dataset } from '../data/dataset';
 
 export interface ClassifierFactory {
@@ -36,7 +36,7 @@ export const defaultClassifiers: ClassifierFactory = {
   names: CLASSIFIER_NAMES,
   make(name, options, seed) {
     // Loaded on first use so that importing the runner does not load tfjs.
-    const { makeClassifier } = require('../classify/index') as { makeClassifier: (n: string, o: object) => Classifier };
+    const { makeClassifier } = require('../classify/index') as typeof import('../classify/index');
     return makeClassifier(name, withSeed(options, seed));
   },
 };
@@ -45,8 +45,8 @@ export const defaultClassifiers: ClassifierFactory = {
 export const defaultAugmenters: AugmenterFactory = {
   methods: AUGMENT_METHODS,
   make(method, options, seed) {
-    const { makeAugmenter } = require('../augment/index') as { makeAugmenter: (m: string, o: object) => Augmenter };
-    return makeAugmenter(method, withSeed(options, seed));
+    const { makeAugmenter } = require('../augment/index') as typeof import('../augment/index');
+    return makeAugmenter(method as AugmentMethod, withSeed(options, seed));
   },
 };
 

@@ -20,10 +20,13 @@ export interface ReproduceOptions {
 
 export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0 };
 
-/** The DNN classifier of each dataset (Section V-B, V-C). */
+/**
+ * The DNN classifier of each dataset (Section V-B, V-C): src/classify's `DNN_PRESETS`, written
+ * out here so that building a grid does not load tfjs (a test checks they agree).
+ */
 export const PAPER_DNN: Record<PaperDataset, Record<string, unknown>> = {
-  emodb: { hidden: [100, 100] },
-  iemocap: { hidden: [512, 512, 512, 512], classWeight: 'max-ratio' },
+  emodb: { hiddenLayers: [100, 100], classWeight: 'none' },
+  iemocap: { hiddenLayers: [512, 512, 512, 512], classWeight: 'max-ratio' },
 };
 
 /** Epochs of the GAN-type augmenters in a quick run (far too few to be useful: the table says so). */
