@@ -1,22 +1,42 @@
 /**
  * The augmenters behind one interface (`Augmenter`: fit / sample / save, plus `loadAugmenter`).
  *
- *   const aug = await makeAugmenter('smote').fit(trainFold);
- *   const synthetic = aug.sample(trainFold.y, { seed: 1 });   // one row per requested label
- *   await aug.save('runs/smote-fold1');
- *   const again = await loadAugmenter('runs/smote-fold1');
+ *   const aug = await makeAugmenter('wadan', { epochs: 1500 }).fit(trainFold, { onEpoch: r => log(r) });
+ *   const synthetic = aug.sample(trainFold.y, { seed: 1 });   // one row per requested label, original scale
+ *   await aug.save('runs/wadan-fold1');
+ *   const again = await loadAugmenter('runs/wadan-fold1');     // samples the same rows for the same seed
+ *
+ * Lowercase factories for notebooks: copy(), noise(), smote(), gan(), cgan(), aae(), adan(), wadan().
+ * Training steps for benchmarks and tests: trainAdanOneStep, trainWadanOneStep, trainGanOneStep,
+ * trainCganOneStep, trainAaeOneStep with buildAdanNets / buildEncoder / ... .
  */
+import { tf } from '../backend/tf';
 import { OptionError } from '../util/errors';
-import { AUGMENT_METHODS, type Augmenter, type AugmentMethod } from './augmenter';
+import { AUGMENT_METHODS, type AugmentMethod } from './augmenter';
 import { readManifest } from './io';
 import { CopyAugmenter, type CopyOptions } from './copy';
 import { NoiseAugmenter, type NoiseOptions } from './noise';
 import { SmoteAugmenter, type SmoteOptions } from './smote';
+import { Gan, type GanOptions } from './gan';
+import { Cgan, type CganOptions } from './cgan';
+import { Aae, type AaeOptions } from './aae';
+import { Adan, type AdanOptions } from './adan';
+import { Wadan, type WadanOptions } from './wadan';
 
 export * from './augmenter';
 export { CopyAugmenter, copy, COPY_DEFAULTS, type CopyOptions } from './copy';
 export { NoiseAugmenter, noise, NOISE_DEFAULTS, featureStd, type NoiseOptions } from './noise';
 export { SmoteAugmenter, smote, SMOTE_DEFAULTS, type SmoteOptions } from './smote';
+export { Gan, gan, GAN_DEFAULTS, trainGanOneStep, ganDiscriminatorLoss, ganGeneratorLoss, type GanOptions, type GanLoss } from './gan';
+export { Cgan, cgan, CGAN_DEFAULTS, trainCganOneStep, cganDiscriminatorLoss, cganGeneratorLoss, type CganOptions } from './cgan';
+export { Aae, aae, AAE_DEFAULTS, AAE_LATENT_DIM, trainAaeOneStep, aaeDiscriminatorLoss, samplePrior, type AaeOptions } from './aae';
+export { Adan, adan, ADAN_DEFAULTS, trainAdanOneStep, adanDiscriminatorLoss, adanGeneratorLoss, adanProbabilities, adanEarlyStop, type AdanOptions, type AdanBatch, type AdanOptimizers, type AdanStepLosses } from './adan';
+export { Wadan, wadan, WADAN_DEFAULTS, trainWadanOneStep, wadanDiscriminatorLoss, wadanGeneratorLoss, interpolate, type WadanOptions, type WadanBatch, type WadanStepLosses } from './wadan';
+export { LATENT_DEFAULTS, LatentAugmenter, buildAdanNets, buildEncoder, buildDecoder, buildClassifier, buildGenerator, buildDiscriminator, generateLatent, type AdanNets, type AdanSizes, type LatentOptions } from './latent';
+export { NEURAL_DEFAULTS, NeuralAugmenter, type NeuralOptions } from './neural';
+export { Mlp, leakyRelu, BATCH_NORM_MODES, type BatchNormMode, type MlpSpec } from './nets';
+export { bceWithLogits, weightedCrossEntropy, reconstructionLoss, gradientPenalty, classWeights, type ClassWeightMode } from './losses';
+export { adam, type AdamSettings } from './optim';
 export { readManifest, MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './io';
 
 /** Options of each method, by name. */
@@ -24,34 +44,55 @@ export interface AugmentOptionsMap {
   copy: CopyOptions;
   noise: NoiseOptions;
   smote: SmoteOptions;
+  gan: GanOptions;
+  cgan: CganOptions;
+  aae: AaeOptions;
+  adan: AdanOptions;
+  wadan: WadanOptions;
+}
+
+/** The class of each method, by name. */
+export interface AugmenterMap {
+  copy: CopyAugmenter;
+  noise: NoiseAugmenter;
+  smote: SmoteAugmenter;
+  gan: Gan;
+  cgan: Cgan;
+  aae: Aae;
+  adan: Adan;
+  wadan: Wadan;
 }
 
 /** Build an unfitted augmenter by method name (settings as for the method's constructor). */
-export function makeAugmenter(method: AugmentMethod, options?: Record<string, unknown>): Augmenter {
-  switch (method) {
+export function makeAugmenter<M extends AugmentMethod>(method: M, options?: Partial<AugmentOptionsMap[M]>): AugmenterMap[M] {
+  const o = options as never;
+  switch (method as AugmentMethod) {
     case 'copy':
-      return new CopyAugmenter(options as Partial<CopyOptions>);
+      return new CopyAugmenter(o) as AugmenterMap[M];
     case 'noise':
-      return new NoiseAugmenter(options as Partial<NoiseOptions>);
+      return new NoiseAugmenter(o) as AugmenterMap[M];
     case 'smote':
-      return new SmoteAugmenter(options as Partial<SmoteOptions>);
+      return new SmoteAugmenter(o) as AugmenterMap[M];
+    case 'gan':
+      return new Gan(o) as AugmenterMap[M];
+    case 'cgan':
+      return new Cgan(o) as AugmenterMap[M];
+    case 'aae':
+      return new Aae(o) as AugmenterMap[M];
+    case 'adan':
+      return new Adan(o) as AugmenterMap[M];
+    case 'wadan':
+      return new Wadan(o) as AugmenterMap[M];
     default:
-      if ((AUGMENT_METHODS as readonly string[]).includes(method)) throw new Error(`augmenter ${method}: not implemented yet`);
       throw new OptionError('method', method, `one of ${AUGMENT_METHODS.join(', ')}`);
   }
 }
 
 /** Rebuild a fitted augmenter from the folder `save(dir)` wrote (manifest + weights). */
-export async function loadAugmenter(dir: string): Promise<Augmenter> {
+export async function loadAugmenter(dir: string): Promise<AugmenterMap[AugmentMethod]> {
   const m = readManifest(dir);
-  switch (m.method) {
-    case 'copy':
-      return new CopyAugmenter(m.options as Partial<CopyOptions>).restore(dir, m);
-    case 'noise':
-      return new NoiseAugmenter(m.options as Partial<NoiseOptions>).restore(dir, m);
-    case 'smote':
-      return new SmoteAugmenter(m.options as Partial<SmoteOptions>).restore(dir, m);
-    default:
-      throw new Error(`loadAugmenter: method ${m.method} cannot be loaded yet`);
-  }
+  await tf.ready();
+  if (!(AUGMENT_METHODS as readonly string[]).includes(m.method)) throw new OptionError('manifest method', m.method, `one of ${AUGMENT_METHODS.join(', ')}`);
+  const aug = makeAugmenter(m.method, m.options as never);
+  return aug.restore(dir, m);
 }

@@ -1,0 +1,176 @@
+/**
+ * ADAN, the adversarial data augmentation network (Section III-D, Eq. 10-14, Fig. 1).
+ *
+ * One iteration (authors' code, `train_adan`): D is updated dTimes times (Eq. 10), then C
+ * (Eq. 11), R (Eq. 12), E (Eq. 13) and G (Eq. 14), in that order, each on the same batch x, y
+ * and noise z. The code runs C, R, E and G as one grouped TF op; here they run one after the
+ * other (Algorithm 1's order), each seeing the updates before it.
+ */
+import { tf } from '../backend/tf';
+import type { EpochRecord } from './augmenter';
+import { bceWithLogits, logOneMinusSigmoid, reconstructionLoss, weightedCrossEntropy } from './losses';
+import type { Random } from '../util/random';
+import { LATENT_DEFAULTS, LatentAugmenter, epochBatches, generateLatent, meanLosses, validateLatent, type AdanNets, type LatentOptions } from './latent';
+import { gatherBatch, normalNoise, type FitData } from './neural';
+import { checkInt, checkNumber } from './options';
+import { OptionError } from '../util/errors';
+
+export interface AdanOptions extends LatentOptions {
+  /**
+   * Stop early as the authors' code does: after epoch `earlyStopAfter`, once the mean
+   * discriminator probability of real and of synthetic latent rows has stayed within
+   * `earlyStopTolerance` of 0.5 in four qualifying epochs, each within two epochs of the last.
+   * Default false (the paper trains a fixed number of epochs).
+   */
+  earlyStop: boolean;
+  /** First epoch at which early stopping may trigger. Code: 200. */
+  earlyStopAfter: number;
+  /** Distance from 0.5 of the mean D probabilities that counts as balanced. Code: 0.01. */
+  earlyStopTolerance: number;
+}
+
+export const ADAN_DEFAULTS: Readonly<AdanOptions> = {
+  ...LATENT_DEFAULTS,
+  earlyStop: false,
+  earlyStopAfter: 200,
+  earlyStopTolerance: 0.01,
+};
+
+/** The optimizers, one per network. */
+export type AdanOptimizers = Record<keyof AdanNets, tf.Optimizer>;
+
+/** One iteration's inputs: scaled rows x [m, d], one-hot y [m, K], class weight per row w [m], noise z [m, zDim]. */
+export interface AdanBatch {
+  x: tf.Tensor2D;
+  y: tf.Tensor2D;
+  w: tf.Tensor1D;
+  z: tf.Tensor2D;
+}
+
+export interface AdanStepSettings {
+  /** alpha of Eq. 14. */
+  alpha: number;
+  /** D updates per iteration. */
+  dTimes: number;
+}
+
+/** Loss values of one iteration (scalars, each computed in its update before the step). */
+export interface AdanStepLosses {
+  D: tf.Scalar;
+  C: tf.Scalar;
+  R: tf.Scalar;
+  E: tf.Scalar;
+  G: tf.Scalar;
+}
+
+/**
+ * Eq. 10 as the code computes it: 0.5 BCE(D(E(x)) -> 1) + 0.5 BCE(D(G(z, y)) -> 0)
+ * (half the paper's sum; Adam is insensitive to the factor).
+ */
+export function adanDiscriminatorLoss(D: AdanNets['D'], hReal: tf.Tensor2D, hFake: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.add(tf.mul(0.5, bceWithLogits(D.apply(hReal, true), 1)), tf.mul(0.5, bceWithLogits(D.apply(hFake, true), 0))) as tf.Scalar);
+}
+
+/** Eq. 14: mean log(1 - D(G(z, y))) + alpha * weighted CE of C(G(z, y)). */
+export function adanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: number): tf.Scalar {
+  return tf.tidy(() => {
+    const g = generateLatent(nets.G, batch.z, batch.y, true);
+    return tf.add(logOneMinusSigmoid(nets.D.apply(g, true)), tf.mul(alpha, weightedCrossEntropy(nets.C.apply(g, true), batch.y, batch.w))) as tf.Scalar;
+  });
+}
+
+/**
+ * One ADAN iteration: D x dTimes (Eq. 10), C (Eq. 11), R (Eq. 12), E (Eq. 13), G (Eq. 14).
+ * Returns the losses (caller disposes). With 'batch' BatchNorm, E's and R's moving statistics
+ * follow the batch statistics of the E and R updates.
+ */
+export function trainAdanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: AdanBatch, s: AdanStepSettings): AdanStepLosses {
+  const momentsE: tf.Tensor[] = [];
+  const momentsR: tf.Tensor[] = [];
+  const losses = tf.tidy(() => {
+    const { x, y, w } = batch;
+    // E and G do not change during the D, C and R updates: compute h = E(x) and G(z, y) once.
+    const h = nets.E.apply(x, true);
+    const g = generateLatent(nets.G, batch.z, y, true);
+    let D!: tf.Scalar;
+    for (let t = 0; t < s.dTimes; t++) D = opt.D.minimize(() => adanDiscriminatorLoss(nets.D, h, g), true, nets.D.trainable())!;
+    const C = opt.C.minimize(() => weightedCrossEntropy(nets.C.apply(h, true), y, w), true, nets.C.trainable())!;
+    const R = opt.R.minimize(() => reconstructionLoss(x, nets.R.apply(h, true, momentsR)), true, nets.R.trainable())!;
+    const E = opt.E.minimize(() => {
+      const h2 = nets.E.apply(x, true, momentsE);
+      return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13
+    }, true, nets.E.trainable())!;
+    const G = opt.G.minimize(() => adanGeneratorLoss(nets, batch, s.alpha), true, nets.G.trainable())!;
+    return { D, C, R, E, G };
+  });
+  nets.E.updateMovingStats(momentsE);
+  nets.R.updateMovingStats(momentsR);
+  return losses;
+}
+
+/** Mean D probability of real latent rows E(x) and of synthetic ones G(z, y) over the training fold. */
+export function adanProbabilities(nets: AdanNets, data: FitData, rng: Random, zDim: number): { pReal: number; pFake: number } {
+  const [pr, pf] = tf.tidy(() => {
+    const z = normalNoise(rng, data.n, zDim);
+    const real = tf.mean(tf.sigmoid(nets.D.apply(nets.E.apply(data.x, false), false)));
+    const fake = tf.mean(tf.sigmoid(nets.D.apply(generateLatent(nets.G, z, data.y, false), false)));
+    return [real, fake];
+  });
+  const out = { pReal: pr.dataSync()[0], pFake: pf.dataSync()[0] };
+  tf.dispose([pr, pf]);
+  return out;
+}
+
+/**
+ * The authors' early-stop rule over the history (pure, so a resumed run decides the same):
+ * a qualifying epoch (after `after`, pReal and pFake within `tol` of 0.5) within two epochs of
+ * the previous qualifying one increases a counter; when the counter is already 3, training stops.
+ */
+export function adanEarlyStop(history: readonly EpochRecord[], after: number, tol: number): boolean {
+  let previous = 0;
+  let count = 0;
+  for (const r of history) {
+    const e = r.epoch - 1; // the code's 0-based epoch
+    if (!(e > after && Math.abs(r.pReal - 0.5) <= tol && Math.abs(r.pFake - 0.5) <= tol)) continue;
+    if (Math.abs(e - previous) <= 2 && count === 3) return true;
+    if (Math.abs(e - previous) <= 2) count += 1;
+    previous = e;
+  }
+  return false;
+}
+
+export class Adan extends LatentAugmenter<AdanOptions> {
+  readonly method = 'adan' as const;
+
+  constructor(options?: Partial<AdanOptions>) {
+    super('adan', ADAN_DEFAULTS, options);
+  }
+
+  protected validate(o: AdanOptions): void {
+    validateLatent('adan', o);
+    if (typeof o.earlyStop !== 'boolean') throw new OptionError('adan.earlyStop', o.earlyStop, 'true or false');
+    checkInt('adan.earlyStopAfter', o.earlyStopAfter, 0);
+    checkNumber('adan.earlyStopTolerance', o.earlyStopTolerance, 0, 0.5);
+  }
+
+  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+    const nets = this.adanNets;
+    const opt = this.optimizers as AdanOptimizers;
+    const steps: Record<string, tf.Scalar>[] = [];
+    for (const index of epochBatches(data, rng)) {
+      const batch = { ...gatherBatch(data, index), z: normalNoise(rng, index.length, this.settings.zDim) };
+      steps.push({ ...trainAdanOneStep(nets, opt, batch, this.settings) });
+      tf.dispose(Object.values(batch));
+    }
+    return { ...meanLosses(steps), ...adanProbabilities(nets, data, rng, this.settings.zDim), ...this.labelFidelity(data) };
+  }
+
+  protected override shouldStop(history: readonly EpochRecord[]): boolean {
+    return this.settings.earlyStop && adanEarlyStop(history, this.settings.earlyStopAfter, this.settings.earlyStopTolerance);
+  }
+}
+
+/** `new Adan(options)`, for notebooks. */
+export function adan(options?: Partial<AdanOptions>): Adan {
+  return new Adan(options);
+}

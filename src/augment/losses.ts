@@ -1,0 +1,72 @@
+/**
+ * The losses of the paper, each as a small function of tensors (means over the batch).
+ */
+import { tf } from '../backend/tf';
+import { OptionError } from '../util/errors';
+
+/** mean over rows of BCE(sigmoid(logits), target): softplus(l) - target * l (stable form). */
+export function bceWithLogits(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
+  return tf.tidy(() => {
+    const sp = tf.softplus(logits);
+    return (target === 1 ? tf.mean(tf.sub(sp, logits)) : tf.mean(sp)) as tf.Scalar;
+  });
+}
+
+/** mean over rows of log(1 - sigmoid(l)) = -softplus(l): the saturating generator term (Eq. 1, Eq. 14). */
+export function logOneMinusSigmoid(logits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.softplus(logits))) as tf.Scalar);
+}
+
+/**
+ * Class-weighted cross-entropy (Eq. 11): mean over rows i of w_i * (-sum_k y_ik log softmax(l_i)_k),
+ * where w_i is the weight of row i's class. As the authors' code: the mean divides by the batch
+ * size, not by the sum of weights.
+ */
+export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeights: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
+    return tf.mean(tf.mul(ce, rowWeights)) as tf.Scalar;
+  });
+}
+
+/** Mean squared error over all elements (Eq. 9, Eq. 12; the code's reduce_mean of squared differences). */
+export function reconstructionLoss(x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(x, xHat)) as tf.Scalar);
+}
+
+/**
+ * Gradient penalty of the Wasserstein divergence (Eq. 16, 17): mean over rows of
+ * ||grad_h D(h)||_2^p at the interpolates h. Written as (sum of squared partials)^(p/2), so
+ * p = 2 is WGAN-GP's squared norm without the "- 1", and the authors' code
+ * (sum of squares)^5 is p = 10.
+ */
+export function gradientPenalty(critic: (h: tf.Tensor2D) => tf.Tensor, interpolates: tf.Tensor2D, power: number): tf.Scalar {
+  return tf.tidy(() => {
+    const grad = tf.grad((h: tf.Tensor) => tf.sum(critic(h as tf.Tensor2D)))(interpolates);
+    const sq = tf.sum(tf.square(grad), 1);
+    return tf.mean(power === 2 ? sq : tf.pow(sq, power / 2)) as tf.Scalar;
+  });
+}
+
+/** How classes are weighted in the classification losses (Eq. 11, Section IV-D). */
+export type ClassWeightMode = 'none' | 'nmax' | 'nmax-floor' | readonly number[];
+
+/**
+ * Weight per class: 'none' -> 1; 'nmax' -> n_max / n_k (the paper, Section IV-D); 'nmax-floor'
+ * -> floor(n_max / n_k) (the authors' code: `float(int(max / count))`); or explicit weights.
+ * Classes without training rows get weight 0.
+ */
+export function classWeights(counts: readonly number[], mode: ClassWeightMode): Float32Array {
+  if (Array.isArray(mode)) {
+    if (mode.length !== counts.length || !mode.every((w) => Number.isFinite(w) && w >= 0)) {
+      throw new OptionError('classWeights', mode, `${counts.length} non-negative weights, one per class`);
+    }
+    return Float32Array.from(mode);
+  }
+  const nMax = Math.max(...counts);
+  return Float32Array.from(counts, (c) => {
+    if (mode === 'none') return 1;
+    if (c === 0) return 0;
+    return mode === 'nmax-floor' ? Math.floor(nMax / c) : nMax / c;
+  });
+}

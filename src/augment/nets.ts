@@ -1,0 +1,163 @@
+/**
+ * The fully connected networks of the augmenters as plain variables and functions (no
+ * tf.layers): this gives exact control over BatchNorm (the authors' quirk), double
+ * back-propagation for WADAN's gradient penalty, and serialisation.
+ *
+ * Layer = dense -> LeakyReLU(0.2) [-> BatchNorm] for each hidden layer, then dense -> output
+ * activation, as in the authors' code (Fig. 1 / SPEC table). LeakyReLU is written as the
+ * authors wrote it, 0.6 x + 0.4 |x|: tfjs' own leakyRelu and tanh have no correct second-order
+ * gradient, and the gradient penalty differentiates the discriminator twice.
+ */
+import { tf } from '../backend/tf';
+import type { Random } from '../util/random';
+
+/** Slope of LeakyReLU for negative inputs (authors' code: 0.2). */
+export const LEAK = 0.2;
+/** BatchNorm epsilon and moving-average momentum of TF1's tf.layers.batch_normalization. */
+export const BN_EPSILON = 1e-3;
+export const BN_MOMENTUM = 0.99;
+
+/**
+ * How BatchNorm behaves.
+ * - 'fixed': the authors' code. Their layers were built without `training=True`, so they always
+ *   normalise with the initial moving statistics (mean 0, variance 1) that never update: a
+ *   learnable per-feature scale and shift, gamma * x / sqrt(1 + 1e-3) + beta.
+ * - 'batch': real BatchNorm: batch statistics while training, moving averages (momentum 0.99)
+ *   when encoding or sampling after training.
+ * - 'none': no BatchNorm layers.
+ */
+export type BatchNormMode = 'fixed' | 'batch' | 'none';
+export const BATCH_NORM_MODES = ['fixed', 'batch', 'none'] as const;
+
+export type OutputActivation = 'tanh' | 'linear';
+
+export interface MlpSpec {
+  /** Network name as in the paper: E, R, C, G, D (for variable names and weight files). */
+  name: string;
+  input: number;
+  hidden: readonly number[];
+  output: number;
+  batchNorm: BatchNormMode;
+  /** Activation of the last layer; classifier and discriminator logits are 'linear'. */
+  activation: OutputActivation;
+}
+
+let instanceCounter = 0;
+/** A fresh prefix for tfjs variable names (they must be unique in the process). */
+export function uniquePrefix(method: string): string {
+  instanceCounter += 1;
+  return `${method}${instanceCounter}`;
+}
+
+/** LeakyReLU(0.2) as the authors wrote it: 0.6 x + 0.4 |x| (twice differentiable in tfjs). */
+export function leakyRelu(x: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(x, 0.5 * (1 + LEAK)), tf.mul(tf.abs(x), 0.5 * (1 - LEAK)));
+}
+
+interface BatchNormVars {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVar: tf.Variable;
+}
+
+/** A multilayer perceptron whose weights are tf.Variables. */
+export class Mlp {
+  readonly kernels: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+  readonly norms: BatchNormVars[] = [];
+
+  /** Xavier (Glorot uniform) kernels drawn from `rng`, zero biases, BatchNorm gamma 1, beta 0. */
+  constructor(
+    readonly spec: MlpSpec,
+    rng: Random,
+    readonly prefix: string,
+  ) {
+    const sizes = [spec.input, ...spec.hidden, spec.output];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const w = rng.uniformArray(fanIn * fanOut, -limit, limit);
+      this.kernels.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${prefix}/${spec.name}/dense${l}/kernel`));
+      this.biases.push(tf.variable(tf.zeros([fanOut]), true, `${prefix}/${spec.name}/dense${l}/bias`));
+      if (l + 2 < sizes.length && spec.batchNorm !== 'none') {
+        const base = `${prefix}/${spec.name}/bn${l}`;
+        this.norms.push({
+          gamma: tf.variable(tf.ones([fanOut]), true, `${base}/gamma`),
+          beta: tf.variable(tf.zeros([fanOut]), true, `${base}/beta`),
+          movingMean: tf.variable(tf.zeros([fanOut]), false, `${base}/moving_mean`),
+          movingVar: tf.variable(tf.ones([fanOut]), false, `${base}/moving_variance`),
+        });
+      }
+    }
+  }
+
+  /**
+   * Forward pass, x: [m, input] -> [m, output]. `training` selects batch statistics in 'batch'
+   * BatchNorm mode; when `moments` is given (training, 'batch' mode) the batch mean and variance
+   * of each BatchNorm layer are pushed to it (kept, for `updateMovingStats`).
+   */
+  apply(x: tf.Tensor2D, training: boolean, moments?: tf.Tensor[]): tf.Tensor2D {
+    let a: tf.Tensor2D = x;
+    const last = this.kernels.length - 1;
+    for (let l = 0; l <= last; l++) {
+      a = tf.add(tf.matMul(a, this.kernels[l]), this.biases[l]);
+      if (l < last) {
+        a = leakyRelu(a) as tf.Tensor2D;
+        const bn = this.norms[l];
+        if (bn) a = this.normalise(a, bn, training, moments);
+      } else if (this.spec.activation === 'tanh') {
+        a = tf.tanh(a);
+      }
+    }
+    return a;
+  }
+
+  private normalise(a: tf.Tensor2D, bn: BatchNormVars, training: boolean, moments?: tf.Tensor[]): tf.Tensor2D {
+    if (this.spec.batchNorm === 'batch' && training) {
+      const { mean, variance } = tf.moments(a, 0);
+      if (moments) moments.push(tf.keep(mean), tf.keep(variance));
+      return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, BN_EPSILON))), bn.gamma), bn.beta);
+    }
+    return tf.add(tf.mul(tf.div(tf.sub(a, bn.movingMean), tf.sqrt(tf.add(bn.movingVar, BN_EPSILON))), bn.gamma), bn.beta);
+  }
+
+  /** Move the moving statistics towards the batch `moments` from `apply` and dispose them. */
+  updateMovingStats(moments: tf.Tensor[]): void {
+    if (moments.length === 0) return;
+    tf.tidy(() => {
+      this.norms.forEach((bn, i) => {
+        bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, BN_MOMENTUM), tf.mul(moments[2 * i], 1 - BN_MOMENTUM)));
+        bn.movingVar.assign(tf.add(tf.mul(bn.movingVar, BN_MOMENTUM), tf.mul(moments[2 * i + 1], 1 - BN_MOMENTUM)));
+      });
+    });
+    tf.dispose(moments);
+    moments.length = 0;
+  }
+
+  /** The variables an optimizer updates (kernels, biases, BatchNorm gamma/beta). */
+  trainable(): tf.Variable[] {
+    return [...this.kernels, ...this.biases, ...this.norms.flatMap((n) => [n.gamma, n.beta])];
+  }
+
+  /** Every variable with a short stable name (for weight files), including moving statistics. */
+  named(): { name: string; variable: tf.Variable }[] {
+    const out: { name: string; variable: tf.Variable }[] = [];
+    this.kernels.forEach((v, l) => out.push({ name: `dense${l}/kernel`, variable: v }));
+    this.biases.forEach((v, l) => out.push({ name: `dense${l}/bias`, variable: v }));
+    this.norms.forEach((n, l) => {
+      out.push({ name: `bn${l}/gamma`, variable: n.gamma }, { name: `bn${l}/beta`, variable: n.beta });
+      out.push({ name: `bn${l}/moving_mean`, variable: n.movingMean }, { name: `bn${l}/moving_variance`, variable: n.movingVar });
+    });
+    return out;
+  }
+
+  /** Number of trainable parameters. */
+  parameterCount(): number {
+    return this.trainable().reduce((s, v) => s + v.size, 0);
+  }
+
+  dispose(): void {
+    tf.dispose(this.named().map((n) => n.variable));
+  }
+}

@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { tf } from '../src/backend/tf';
+import { makeAugmenter, loadAugmenter, type AugmentMethod } from '../src/augment/index';
+import { OptionError } from '../src/util/errors';
+import { smallData } from './augment-fixtures';
+
+const TRAINED = ['gan', 'cgan', 'aae', 'adan', 'wadan'] as const;
+
+/** Tiny networks: every hidden layer 8 wide, small latent and noise. */
+function tiny(method: (typeof TRAINED)[number], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const common = { epochs: 3, batchSize: 16, seed: 4 };
+  switch (method) {
+    case 'gan':
+    case 'cgan':
+      return { ...common, zDim: 3, generatorHidden: [8], discriminatorHidden: [8], ...extra };
+    case 'aae':
+      return { ...common, encoderHidden: [8], decoderHidden: [8], discriminatorHidden: [8], ...extra };
+    default:
+      return { ...common, latentDim: 4, zDim: 3, encoderHidden: [8], decoderHidden: [8], classifierHidden: [8], generatorHidden: [8], discriminatorHidden: [8], fidelityRows: 12, ...extra };
+  }
+}
+
+const LOSS_NAMES: Record<(typeof TRAINED)[number], string[]> = {
+  gan: ['D', 'G'],
+  cgan: ['D', 'G'],
+  aae: ['D', 'E', 'R'],
+  adan: ['D', 'C', 'R', 'E', 'G', 'pReal', 'pFake', 'labelFidelity', 'labelFidelityCentroid'],
+  wadan: ['D', 'GP', 'C', 'R', 'E', 'G', 'labelFidelity', 'labelFidelityCentroid'],
+};
+
+const train = smallData({ k: 3, d: 6, perClass: [20, 14, 9] });
+const maxAbs = Array.from({ length: train.d }, (_, j) => {
+  let m = 0;
+  for (let i = 0; i < train.n; i++) m = Math.max(m, Math.abs(train.x[i * train.d + j]));
+  return m;
+});
+
+for (const method of TRAINED) {
+  test(`${method}: trains without NaN, history per epoch, samples in the original scale, flat tensor count`, async () => {
+    await tf.ready();
+    const counts: number[] = [];
+    const aug = makeAugmenter(method, tiny(method) as never);
+    await aug.fit(train, { onEpoch: () => counts.push(tf.memory().numTensors) });
+    assert.equal(aug.history.length, 3);
+    aug.history.forEach((r, i) => {
+      assert.equal(r.epoch, i + 1);
+      for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite(r[k]), `${method} epoch ${r.epoch}: ${k} = ${r[k]}`);
+    });
+    // epoch 1 creates the optimizers' moments; from then on no tensor may leak
+    assert.deepEqual(counts.slice(1), new Array(counts.length - 1).fill(counts[1]), `${method}: tensors per epoch ${counts}`);
+    const labels = [2, 0, 1, 1, 2, 0, 0];
+    const before = tf.memory().numTensors;
+    const s = aug.sample(labels, { seed: 3 });
+    assert.equal(tf.memory().numTensors, before, `${method}: sample leaks tensors`);
+    assert.equal(s.synthetic, true);
+    assert.deepEqual([...s.y], labels);
+    assert.equal(s.n, labels.length);
+    assert.equal(s.d, train.d);
+    assert.ok(s.x.every(Number.isFinite));
+    // tanh outputs times the max-abs scale: within the training range, and on the feature's own scale
+    for (let j = 0; j < s.d; j++) {
+      for (let i = 0; i < s.n; i++) assert.ok(Math.abs(s.x[i * s.d + j]) <= maxAbs[j] * (1 + 1e-5));
+    }
+    const big = maxAbs.indexOf(Math.max(...maxAbs));
+    assert.ok(Array.from({ length: s.n }, (_, i) => Math.abs(s.x[i * s.d + big])).some((v) => v > 1), `${method}: rows were not multiplied back`);
+    (aug as { dispose(): void }).dispose();
+  });
+}
+
+test('save/load round-trips and the same seed gives the same rows', async () => {
+  const labels = [0, 1, 2, 0, 1, 2, 2];
+  for (const method of TRAINED) {
+    const aug = await makeAugmenter(method, tiny(method, { epochs: 2 }) as never).fit(train);
+    const a = aug.sample(labels, { seed: 21 });
+    assert.deepEqual(aug.sample(labels, { seed: 21 }).x, a.x, `${method}: same seed, same rows`);
+    assert.notDeepEqual(aug.sample(labels, { seed: 22 }).x, a.x, `${method}: other seed, other rows`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aug-${method}-`));
+    await aug.save(dir);
+    const loaded = await loadAugmenter(dir);
+    assert.equal(loaded.method, method);
+    assert.deepEqual(loaded.sample(labels, { seed: 21 }).x, a.x, `${method}: the loaded augmenter samples the same rows`);
+    assert.deepEqual(loaded.history, aug.history);
+    // the same seed and data train the same networks
+    const again = await makeAugmenter(method, tiny(method, { epochs: 2 }) as never).fit(train);
+    assert.deepEqual(again.sample(labels, { seed: 21 }).x, a.x, `${method}: same training seed, same model`);
+    for (const x of [aug, loaded, again]) (x as { dispose(): void }).dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('resuming from a checkpoint gives the same result as an uninterrupted run', async () => {
+  for (const method of ['wadan', 'adan', 'gan', 'aae'] as const) {
+    const settings = tiny(method, { epochs: 4, batchSize: 12 });
+    const whole = await makeAugmenter(method, settings as never).fit(train);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ckpt-${method}-`));
+    const first = await makeAugmenter(method, settings as never).fit(train, { epochs: 2, checkpointDir: dir, checkpointEvery: 1 } as never);
+    assert.equal(first.history.length, 2);
+    (first as { dispose(): void }).dispose();
+    const seen: number[] = [];
+    const resumed = await makeAugmenter(method, settings as never).fit(train, { checkpointDir: dir, checkpointEvery: 2, resume: true, onEpoch: (r) => seen.push(r.epoch) });
+    assert.deepEqual(seen, [3, 4], `${method}: only the missing epochs run`);
+    const strip = (h: readonly Record<string, number>[]) => h.map(({ seconds: _s, ...rest }) => rest);
+    assert.deepEqual(strip(resumed.history), strip(whole.history), `${method}: same losses`);
+    assert.deepEqual(resumed.sample([0, 1, 2], { seed: 5 }).x, whole.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
+    for (const x of [whole, resumed]) (x as { dispose(): void }).dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ADAN and WADAN: encode and sampleLatent give latent rows; sampleLatent matches sample', async () => {
+  for (const method of ['adan', 'wadan'] as const) {
+    const aug = await makeAugmenter(method, tiny(method, { epochs: 1 }) as never).fit(train);
+    const h = aug.encode(train);
+    assert.equal(h.length, train.n * 4);
+    assert.ok(h.every((v) => Math.abs(v) <= 1), 'tanh latent');
+    const g = aug.sampleLatent([0, 1], { seed: 8 });
+    assert.equal(g.length, 2 * 4);
+    // decoding the latent rows reproduces sample's rows for the same seed
+    const { R } = aug.adanNets;
+    const decoded = tf.tidy(() => R.apply(tf.tensor2d(g, [2, 4]), false).dataSync());
+    const s = aug.sample([0, 1], { seed: 8 });
+    for (let i = 0; i < 2 * train.d; i++) assert.ok(Math.abs(decoded[i] * maxAbs[i % train.d] - s.x[i]) <= 1e-4 * maxAbs[i % train.d]);
+    aug.dispose();
+  }
+});
+
+test('bad options fail at once, naming the option', async () => {
+  const cases: [AugmentMethod, Record<string, unknown>, RegExp][] = [
+    ['wadan', { gpPower: 1 }, /wadan\.gpPower/],
+    ['wadan', { mu: 'sometimes' }, /wadan\.mu/],
+    ['adan', { batchNorm: 'layer' }, /adan\.batchNorm/],
+    ['adan', { classWeights: 'balanced' }, /adan\.classWeights/],
+    ['adan', { latentDim: 0 }, /adan\.latentDim/],
+    ['adan', { encoderHidden: [800, -1] }, /adan\.encoderHidden/],
+    ['gan', { loss: 'hinge' }, /gan\.loss/],
+    ['aae', { priorStd: 0 }, /aae\.priorStd/],
+    ['cgan', { learningRate: -1 }, /cgan\.learningRate/],
+    ['wadan', { lamda: 10 }, /wadan\.lamda/],
+  ];
+  for (const [method, options, pattern] of cases) {
+    assert.throws(() => makeAugmenter(method, options as never), (e: Error) => e instanceof OptionError && pattern.test(e.message), `${method} ${JSON.stringify(options)}`);
+  }
+  const aug = makeAugmenter('adan', tiny('adan') as never);
+  await assert.rejects(aug.fit(train, { epochz: 3 } as never), /adan\.epochz/);
+  await assert.rejects(aug.fit(train, { checkpointEvery: 2 } as never), /checkpointDir/);
+  assert.throws(() => aug.sample([0]), /not fitted yet: call fit before sample/);
+  assert.throws(() => aug.encode(train), /not fitted yet/);
+});
+
+test('variants train: real BatchNorm, fixed mu, class weights, the code\'s power, minimax GAN, early stop option', async () => {
+  const variants: [(typeof TRAINED)[number], Record<string, unknown>][] = [
+    ['adan', { batchNorm: 'batch', classWeights: 'nmax', earlyStop: true }],
+    ['wadan', { batchNorm: 'batch', mu: 'fixed', gpPower: 10, classWeights: 'nmax-floor', alpha: 0.1 }],
+    ['wadan', { batchNorm: 'none', classWeights: [1, 2, 3] }],
+    ['gan', { loss: 'minimax' }],
+    ['aae', { batchNorm: 'batch' }],
+  ];
+  for (const [method, extra] of variants) {
+    const aug = makeAugmenter(method, tiny(method, { epochs: 2, ...extra }) as never);
+    await aug.fit(train);
+    for (const r of aug.history) for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite(r[k]), `${method} ${JSON.stringify(extra)}: ${k}`);
+    if (method === 'gan') assert.ok(aug.history.every((r) => r.G < 0), 'minimax G loss log(1 - D(G(z))) is negative');
+    if (extra.batchNorm === 'batch') {
+      // moving statistics moved away from their initial 0 / 1
+      const E = (aug as { nets: Record<string, { norms: { movingMean: tf.Variable }[] }> }).nets.E;
+      assert.ok(E.norms[0].movingMean.dataSync().some((v) => Math.abs(v) > 1e-4), `${method}: moving mean updated`);
+    }
+    const s = aug.sample([0, 1, 2], { seed: 1 });
+    assert.ok(s.x.every(Number.isFinite));
+    (aug as { dispose(): void }).dispose();
+  }
+});
