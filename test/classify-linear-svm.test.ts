@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDataset, type Dataset } from '../src/data/dataset';
+import { splitFolds } from '../src/data/folds';
+import { loadDataset } from '../src/data/registry';
+import { summarizeFolds, perClassRecall } from '../src/eval/metrics';
+import { LinearSvm, linearSvm, LINEAR_SVM_DEFAULTS } from '../src/classify/linear-svm';
+import { dualObjective, primalObjective, solveBinaryDual, type BinaryProblem } from '../src/classify/dual-cd';
+import { Random } from '../src/util/random';
+import { realData } from './real-data';
+
+/** k Gaussian blobs in d dimensions, centres `sep` apart on the first k axes, unit noise times `noise`. */
+function blobs(opts: { perClass: number[]; d: number; sep: number; noise: number; seed: number }): Dataset {
+  const rng = new Random(opts.seed);
+  const { d } = opts;
+  const k = opts.perClass.length;
+  const x: number[] = [];
+  const y: number[] = [];
+  opts.perClass.forEach((count, c) => {
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < d; j++) x.push((j === c % d ? opts.sep : 0) + opts.noise * rng.normal());
+      y.push(c);
+    }
+  });
+  const n = y.length;
+  return makeDataset({
+    name: 'blobs', x: Float32Array.from(x), d, y, classes: Array.from({ length: k }, (_, c) => `c${c}`),
+    groups: Array.from({ length: n }, (_, i) => `g${i % 3}`),
+  });
+}
+
+function accuracy(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ok = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) ok++;
+  return ok / a.length;
+}
+
+test('fit resolves to the classifier; predict gives one class per row', async () => {
+  const train = blobs({ perClass: [20, 25, 15], d: 6, sep: 4, noise: 1, seed: 1 });
+  const svm = new LinearSvm();
+  assert.equal(await svm.fit(train), svm);
+  const test3 = blobs({ perClass: [3, 4, 2], d: 6, sep: 4, noise: 1, seed: 2 });
+  const p = svm.predict(test3.x);
+  assert.ok(p instanceof Int32Array);
+  assert.equal(p.length, 9);
+  for (const c of p) assert.ok(c >= 0 && c < 3);
+  assert.equal(svm.decisionFunction(test3.x).length, 9 * 3); // 3 pairs
+  assert.equal(svm.fitInfo!.problems.length, 3);
+  assert.equal(svm.predict(new Float32Array(0)).length, 0);
+});
+
+for (const multiclass of ['ovo', 'ovr'] as const) {
+  test(`${multiclass}: well-separated blobs are classified perfectly`, async () => {
+    const train = blobs({ perClass: [40, 30, 50, 35], d: 10, sep: 8, noise: 1, seed: 3 });
+    const held = blobs({ perClass: [20, 20, 20, 20], d: 10, sep: 8, noise: 1, seed: 4 });
+    const svm = await linearSvm({ multiclass }).fit(train);
+    assert.equal(accuracy(svm.predict(train.x), train.y), 1);
+    assert.equal(accuracy(svm.predict(held.x), held.y), 1);
+    assert.equal(svm.fitInfo!.notConverged, 0);
+  });
+}
+
+/**
+ * Brute-force reference for the box-constrained dual: every assignment of each α_i to 0, C_i or
+ * "free" (3^n), the free ones from the stationarity equations; the lowest objective among the
+ * feasible candidates is the optimum (the true one is among them).
+ */
+function bruteForceDual(p: BinaryProblem): { alpha: Float64Array; objective: number } {
+  const n = p.rows.length;
+  const Q = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+    let s = p.bias * p.bias;
+    for (let t = 0; t < p.d; t++) s += p.x[p.rows[i] * p.d + t] * p.x[p.rows[j] * p.d + t];
+    return p.sign[i] * p.sign[j] * s;
+  }));
+  const objective = (a: number[]): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) { s -= a[i]; for (let j = 0; j < n; j++) s += 0.5 * a[i] * Q[i][j] * a[j]; }
+    return s;
+  };
+  let best = { alpha: new Float64Array(n), objective: 0 };
+  const state = new Array<number>(n).fill(0);
+  for (let code = 0; code < 3 ** n; code++) {
+    let c = code;
+    for (let i = 0; i < n; i++) { state[i] = c % 3; c = Math.floor(c / 3); }
+    const a = state.map((s, i) => (s === 1 ? p.cost[i] : 0));
+    const free = state.flatMap((s, i) => (s === 2 ? [i] : []));
+    if (free.length > 0) {
+      // Q_FF a_F = 1 - Q_F,rest a_rest  (Gaussian elimination with partial pivoting)
+      const m = free.length;
+      const A = free.map((i) => [...free.map((j) => Q[i][j]), 1 - a.reduce((s, aj, j) => s + (free.includes(j) ? 0 : Q[i][j] * aj), 0)]);
+      let singular = false;
+      for (let col = 0; col < m; col++) {
+        let piv = col;
+        for (let r = col + 1; r < m; r++) if (Math.abs(A[r][col]) > Math.abs(A[piv][col])) piv = r;
+        if (Math.abs(A[piv][col]) < 1e-12) { singular = true; break; }
+        [A[col], A[piv]] = [A[piv], A[col]];
+        for (let r = 0; r < m; r++) {
+          if (r === col) continue;
+          const f = A[r][col] / A[col][col];
+          for (let t = col; t <= m; t++) A[r][t] -= f * A[col][t];
+        }
+      }
+      if (singular) continue;
+      free.forEach((i, r) => { a[i] = A[r][m] / A[r][r]; });
+      if (free.some((i) => a[i] < -1e-12 || a[i] > p.cost[i] + 1e-12)) continue;
+    }
+    const obj = objective(a);
+    if (obj < best.objective) best = { alpha: Float64Array.from(a), objective: obj };
+  }
+  return best;
+}
+
+test('dual coordinate descent reaches the brute-force optimum of a tiny problem (with bias and per-row costs)', () => {
+  const rng = new Random(11);
+  const n = 8;
+  const d = 9; // d + bias > n: the dual is strictly convex, its optimum unique
+  const x = rng.normalArray(n * d);
+  const sign = Int8Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
+  x[0] += 0.5; // not symmetric in the labels
+  const cost = Float64Array.from({ length: n }, (_, i) => (i < 4 ? 0.15 : 0.3));
+  const sqNorm = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
+  const p: BinaryProblem = { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost, sqNorm, bias: 1.5 };
+
+  const ref = bruteForceDual(p);
+  const atBound = [...ref.alpha].filter((a, i) => Math.abs(a - cost[i]) < 1e-9).length;
+  const free = [...ref.alpha].filter((a, i) => a > 1e-9 && a < cost[i] - 1e-9).length;
+  assert.ok(atBound > 0 && free > 0, `the tiny problem should have rows at the bound and free ones (bound ${atBound}, free ${free})`);
+
+  const model = solveBinaryDual(p, { tolerance: 1e-10, maxIter: 100000, random: new Random(0) });
+  assert.ok(model.converged);
+  const obj = dualObjective(p, model.alpha);
+  assert.ok(Math.abs(obj - ref.objective) < 1e-8 * Math.max(1, Math.abs(ref.objective)), `dual objective ${obj} vs brute force ${ref.objective}`);
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(model.alpha[i] - ref.alpha[i]) < 1e-5, `alpha[${i}] ${model.alpha[i]} vs ${ref.alpha[i]}`);
+  // strong duality: primal objective of the returned (w, b) equals minus the dual objective
+  const primal = primalObjective(p, model.w, model.b);
+  assert.ok(Math.abs(primal + obj) < 1e-6, `primal ${primal} vs -dual ${-obj}`);
+});
+
+test('class weights shift the decision toward the minority class', async () => {
+  // overlapping classes, 10:1 imbalance
+  const train = blobs({ perClass: [300, 30], d: 5, sep: 1.5, noise: 1, seed: 5 });
+  const held = blobs({ perClass: [300, 300], d: 5, sep: 1.5, noise: 1, seed: 6 });
+  const plain = await linearSvm({ classWeight: 'none' }).fit(train);
+  const balanced = await linearSvm({ classWeight: 'balanced' }).fit(train);
+  const manual = await linearSvm({ classWeight: [1, 10] }).fit(train);
+  const minorityRecall = (svm: LinearSvm): number => perClassRecall(held.y, svm.predict(held.x), 2)[1];
+  const majorityRecall = (svm: LinearSvm): number => perClassRecall(held.y, svm.predict(held.x), 2)[0];
+  assert.ok(minorityRecall(balanced) > minorityRecall(plain) + 0.2, `minority recall: balanced ${minorityRecall(balanced)} vs none ${minorityRecall(plain)}`);
+  assert.ok(majorityRecall(balanced) < majorityRecall(plain), 'the majority class pays for it');
+  // 'balanced' is n/(k n_c) = [0.55, 5.5]: the same ratio as [1, 10], so the same decisions up to C
+  assert.deepEqual([...balanced.model.classWeights].map((w) => +w.toFixed(3)), [0.55, 5.5]);
+  assert.ok(minorityRecall(manual) > minorityRecall(plain) + 0.2);
+});
+
+test('the same seed gives identical models; options are checked', async () => {
+  const train = blobs({ perClass: [30, 30, 30], d: 8, sep: 2, noise: 1, seed: 7 });
+  const a = await linearSvm({ seed: 3 }).fit(train);
+  const b = await linearSvm({ seed: 3 }).fit(train);
+  assert.deepEqual(a.model.w, b.model.w);
+  assert.deepEqual(a.model.b, b.model.b);
+  assert.equal(LINEAR_SVM_DEFAULTS.C, 1);
+  assert.throws(() => linearSvm({ c: 1 } as never), /linearSvm\.c.*known options: C, classWeight/);
+  assert.throws(() => linearSvm({ C: 0 }), /option linearSvm\.C: got 0, expected a positive number/);
+  assert.throws(() => linearSvm({ classWeight: 'auto' as never }), /linearSvm\.classWeight: got "auto"/);
+  assert.throws(() => linearSvm({ multiclass: 'crammer' as never }), /linearSvm\.multiclass/);
+  await assert.rejects(linearSvm({ classWeight: [1, 2] }).fit(train), /linearSvm\.classWeight.*expected 3 weights, one per class/);
+});
+
+test('bad input: unfitted, wrong dimension, a class with no rows, one class', async () => {
+  const train = blobs({ perClass: [10, 10, 10], d: 4, sep: 3, noise: 1, seed: 8 });
+  assert.throws(() => linearSvm().predict(train.x), /linearSvm is not fitted yet: call fit before predict/);
+  const svm = await linearSvm().fit(train);
+  assert.throws(() => svm.predict(new Float32Array(10)), /x has length 10, not a multiple of the fitted dimension 4/);
+  assert.throws(() => svm.predict([1, 2, 3, 4] as never), /must be a Float32Array/);
+  const noRowsOfC2 = makeDataset({ ...train, name: 'gap', y: Array.from(train.y, (c) => (c === 2 ? 0 : c)) });
+  await assert.rejects(linearSvm().fit(noRowsOfC2), /gap: linearSvm\.fit: class 'c2' has no training rows/);
+  const single = makeDataset({ name: 'one', x: train.x, d: 4, y: new Int32Array(30), classes: ['only'], groups: train.groups });
+  await assert.rejects(linearSvm().fit(single), /at least 2 classes/);
+});
+
+const rd = realData('emodb-is11');
+test('emodb-is11, leave-one-speaker-out, pooled: within 1.5 points of SVC(kernel="linear") (WA 80.93, UAR 79.44)', { skip: rd.skip }, async () => {
+  const ds = loadDataset('emodb-is11');
+  const preds = [];
+  for (const f of splitFolds(ds)) {
+    const svm = await linearSvm().fit(f.train);
+    assert.equal(svm.fitInfo!.notConverged, 0);
+    preds.push({ fold: f.fold.group, yTrue: f.test.y, yPred: svm.predict(f.test.x) });
+  }
+  const s = summarizeFolds(preds, ds.classes.length);
+  assert.ok(Math.abs(100 * s.wa - 80.93) <= 1.5, `WA ${(100 * s.wa).toFixed(2)} %`);
+  assert.ok(Math.abs(100 * s.uar - 79.44) <= 1.5, `UAR ${(100 * s.uar).toFixed(2)} %`);
+});
