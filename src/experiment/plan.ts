@@ -57,6 +57,8 @@ export interface DataIdentity {
  * name of their held-out group.
  */
 export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index: number; group: string }[]): UnitGroup[] {
+  if (spec.normalize === 'auto') throw new Error("planUnits: resolve normalize 'auto' for the dataset first (resolveNormalize)");
+  const normalize = spec.normalize;
   const groups = new Map<string, UnitGroup>();
   const seen = new Set<string>();
   for (const fold of folds) {
@@ -69,7 +71,7 @@ export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index
             const config: UnitConfig = {
               v: PLAN_VERSION,
               data,
-              normalize: spec.normalize,
+              normalize,
               train: spec.train,
               fold: { index: fold.index, group: fold.group },
               augment: real ? { method: 'none', options: {}, perRepeat: false } : { method: a.method, options: a.options, perRepeat: spec.augmenterPerRepeat },
@@ -82,7 +84,7 @@ export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index
             if (seen.has(key)) continue;
             seen.add(key);
             const aug = real ? undefined : augmenterConfig(config);
-            const groupKey = aug ? stableKey({ v: PLAN_VERSION, data, normalize: spec.normalize, fold: config.fold, augmenter: aug }) : key;
+            const groupKey = aug ? stableKey({ v: PLAN_VERSION, data, normalize: config.normalize, fold: config.fold, augmenter: aug }) : key;
             let g = groups.get(groupKey);
             if (!g) {
               g = { key: groupKey, fold: fold.index, augmenter: aug, units: [] };

@@ -26,7 +26,7 @@ import { writeFileAtomic } from './atomic';
 import { canonicalJson, datasetFingerprint, seedFromKey, sha256, stableKey } from './hash';
 import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFactory, type ClassifierFactory, type DataLoader } from './factories';
 import { parseShard, planUnits, shardGroups, type PlannedUnit, type Shard, type UnitGroup } from './plan';
-import { resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
+import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 import type { Augmenter } from '../augment/augmenter';
 
@@ -140,6 +140,7 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
   for (const c of resolved.classifiers) release(classifiers.make(c.name, c.options, 0));
   for (const a of resolved.augment) if (a.method !== 'none') release(augmenters.make(a.method, a.options, 0));
   const data = typeof resolved.data === 'string' ? await (options.loadData ?? defaultLoader)(resolved.data) : resolved.data;
+  resolved.normalize = resolveNormalize(resolved.normalize, data.name);
   const fingerprint = datasetFingerprint(data);
   const folds = splitFolds(data, resolved.folds);
   const identity = { name: data.name, fingerprint, n: data.n, d: data.d };
@@ -189,7 +190,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const foldData = (index: number): { train: Dataset; test: Dataset } => {
     if (prepared?.index !== index) {
       const f = foldByIndex.get(index)!;
-      prepared = { index, ...normalizeFold(f.train, f.test, prep.spec.normalize) };
+      prepared = { index, ...normalizeFold(f.train, f.test, prep.spec.normalize as 'zscore' | 'none') };
     }
     return prepared;
   };

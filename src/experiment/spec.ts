@@ -47,10 +47,12 @@ export interface ExperimentSpec {
   /**
    * Feature normalisation, fitted on the real rows of each training fold only and applied to its
    * test rows; augmenters are fitted on the normalised training rows, so their synthetic rows
-   * are already in that space. `zscore` (default) or `none` (the authors' EmoDB features come
-   * z-normalised over all rows already).
+   * are already in that space. `zscore`, `none`, or `auto` (default): `none` for datasets that
+   * come normalised already (`PRENORMALIZED_DATASETS`: the authors' EmoDB IS11 features,
+   * z-normalised over all 535 rows before the split, on which scikit-learn's anchor was
+   * measured), `zscore` for everything else (e.g. raw IEMOCAP IS10).
    */
-  normalize?: 'zscore' | 'none';
+  normalize?: 'auto' | 'zscore' | 'none';
   /**
    * Fit a fresh augmenter for every repeat (default true: repeats then vary the augmenter's
    * training as well as the draws), or one per fold and method with repeats differing only in
@@ -72,10 +74,19 @@ export const EXPERIMENT_DEFAULTS = {
   repeats: 1,
   classifiers: ['svm'] as (string | ClassifierSpec)[],
   seed: 0,
-  normalize: 'zscore' as 'zscore' | 'none',
+  normalize: 'auto' as 'auto' | 'zscore' | 'none',
   augmenterPerRepeat: true,
   train: 'real+synthetic' as 'real+synthetic' | 'synthetic',
 };
+
+/** Datasets whose features come normalised already (`normalize: 'auto'` leaves them as they are). */
+export const PRENORMALIZED_DATASETS: readonly string[] = ['emodb-is11'];
+
+/** What `normalize: 'auto'` means for a dataset. */
+export function resolveNormalize(how: 'auto' | 'zscore' | 'none', datasetName: string): 'zscore' | 'none' {
+  if (how !== 'auto') return how;
+  return PRENORMALIZED_DATASETS.includes(datasetName) ? 'none' : 'zscore';
+}
 
 /** The largest number of augmented sets (the paper: ten). */
 export const MAX_SETS = 10;
@@ -89,7 +100,7 @@ export interface ResolvedSpec {
   repeats: number;
   classifiers: Required<ClassifierSpec>[];
   seed: number;
-  normalize: 'zscore' | 'none';
+  normalize: 'auto' | 'zscore' | 'none';
   augmenterPerRepeat: boolean;
   train: 'real+synthetic' | 'synthetic';
 }
@@ -120,7 +131,7 @@ export function resolveSpec(spec: ExperimentSpec, methods: readonly string[], cl
   if (new Set(s.sets).size !== s.sets.length) throw new OptionError('spec.sets', s.sets, 'numbers of sets without duplicates');
   if (!Number.isInteger(s.repeats) || s.repeats < 1) throw new OptionError('spec.repeats', s.repeats, 'a whole number >= 1');
   if (!Number.isInteger(s.seed) || s.seed < 0) throw new OptionError('spec.seed', s.seed, 'a whole number >= 0');
-  if (s.normalize !== 'zscore' && s.normalize !== 'none') throw new OptionError('spec.normalize', s.normalize, "'zscore' or 'none'");
+  if (s.normalize !== 'auto' && s.normalize !== 'zscore' && s.normalize !== 'none') throw new OptionError('spec.normalize', s.normalize, "'auto', 'zscore' or 'none'");
   if (typeof s.augmenterPerRepeat !== 'boolean') throw new OptionError('spec.augmenterPerRepeat', s.augmenterPerRepeat, 'true or false');
   if (s.train !== 'real+synthetic' && s.train !== 'synthetic') throw new OptionError('spec.train', s.train, "'real+synthetic' or 'synthetic'");
   if (s.train === 'synthetic' && s.sets.includes(0)) throw new OptionError('spec.sets', s.sets, "sets >= 1 when spec.train is 'synthetic' (0 sets would train on nothing)");
