@@ -17,7 +17,8 @@
  *        oneMinusAccBeta2)
  *     One pass of tfjs' Adam update (same float32 arithmetic and order): m and v in place, the
  *     new weight to outOff (which may equal wOff).
- *   setThreads(n), getThreads(), info()
+ *   setThreads(n), getThreads(): the BLAS threads for large products (small ones use one)
+ *   info(): the BLAS library's description
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -117,6 +118,27 @@ static void apply_epilogue(float* c, int64_t M, int64_t N, const float* bias, in
   }
 }
 
+/*
+ * BLAS threads: `max_threads` for large products, one thread for small ones (below
+ * SMALL_FLOPS the hand-off to worker threads costs more than it saves, and on a busy machine a
+ * descheduled worker stalls the whole product).
+ */
+static int max_threads = 1;
+static int cur_threads = -1;
+#define SMALL_FLOPS 2.0e7
+
+static void use_threads(double flops) {
+#ifndef __APPLE__
+  int want = flops < SMALL_FLOPS ? 1 : max_threads;
+  if (want != cur_threads) {
+    openblas_set_num_threads(want);
+    cur_threads = want;
+  }
+#else
+  (void)flops;
+#endif
+}
+
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t argc = 16;
   napi_value a[16];
@@ -150,6 +172,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   }
   if (act != 0 && act != 1 && act != 2 && act != 4 && act != 5 && act != 6)
     FAIL("gemm: unsupported activation code");
+  use_threads(2.0 * (double)M * (double)N * (double)K);
   for (int64_t i = 0; i < batch; i++) {
     const float* A = (const float*)(heap + aOff) + i * aStride;
     const float* B = (const float*)(heap + bOff) + i * bStride;
@@ -209,20 +232,20 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value a[1];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   int n = argc > 0 ? (int)int_arg(env, a[0]) : 1;
+  if (n >= 1) {
+    max_threads = n;
 #ifndef __APPLE__
-  if (n >= 1) openblas_set_num_threads(n);
+    openblas_set_num_threads(n);
+    cur_threads = n;
 #endif
+  }
   return NULL;
 }
 
 static napi_value GetThreads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-#ifdef __APPLE__
-  CHECK(napi_create_int32(env, 0, &out));
-#else
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &out));
-#endif
+  CHECK(napi_create_int32(env, max_threads, &out));
   return out;
 }
 

@@ -62,6 +62,9 @@ export function makeAdam(options: AdamOptions = {}): tf.Optimizer {
   return tf.train.adam(o.learningRate, o.beta1, o.beta2, o.epsilon);
 }
 
+/** Time spent in native Adam updates (for the benchmark's breakdown). */
+export const adamStats = { ms: 0, updates: 0, elements: 0 };
+
 interface Moment {
   originalName: string;
   variable: tf.Variable;
@@ -121,10 +124,14 @@ export class FusedAdam extends tf.Optimizer {
         const backend = tf.backend() as unknown as WasmBackendLike;
         const out = backend.makeOutput(value.shape.slice(), 'float32'); // may grow the heap: offsets after
         const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+        const t0 = performance.now();
         native.adam(
           backend.wasm.HEAPU8.buffer as ArrayBuffer, off(value), off(gradient), off(m), off(v), off(out), value.size,
           this.learningRate, this.beta1, this.beta2, this.epsilon, c1, c2,
         );
+        adamStats.ms += performance.now() - t0;
+        adamStats.updates++;
+        adamStats.elements += value.size;
         const next = tf.engine().makeTensorFromTensorInfo(out);
         value.assign(next);
         next.dispose();

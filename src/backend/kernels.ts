@@ -44,7 +44,7 @@ let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
 
 /** Counters of how often the native path and the fallback ran (for tests and the benchmark). */
-export const kernelStats = { native: 0, fallback: 0 };
+export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0 };
 
 /** Which replacement is registered over the wasm kernels right now, if any. */
 export function installedKernels(): 'native' | 'transpose-fix' | undefined {
@@ -142,6 +142,7 @@ function runGemm(
     map.get(out.dataId).memoryOffset, plan.m * plan.n, bias ? map.get(bias.dataId).memoryOffset : -1, activation, alpha,
   );
   kernelStats.native++;
+  kernelStats.nativeFlops += 2 * plan.batch * plan.m * plan.n * plan.k;
   return out;
 }
 
