@@ -9,6 +9,7 @@
  */
 import { Contour, delta, frame, framesOf, gaussWindow, hammingWindow, magnitudeSpectrum, nextPow2, smooth } from './dsp';
 import { computeFunctionals, functionalNames, FunctionalsConfig } from './functionals';
+import { postSmoothSimple, ShsPitch } from './pitch';
 import { applyMelBank, auditorySpectrum, equalLoudness, melBank, mfcc, RastaAuditorySpectrum, rmsEnergy, Spectral, SPECTRAL_NAMES, zeroCrossingRate } from './lld';
 
 /** Frame period of every LLD level (frameStep = 0.010 s). */
@@ -70,8 +71,12 @@ export function descriptorGroup(name: string): string {
 
 /** LLD contours of one file, one array per descriptor (before smoothing). */
 export interface Is11Contours {
+  /** Group A: audspec sum, RASTA audspec sum, RMS energy, ZCR (20 ms frames). */
   a: Contour[];
+  /** Group B: 26 RASTA auditory bands, 12 cSpectral descriptors, MFCC 1-12 (20 ms frames). */
   b: Contour[];
+  /** Pitch group: F0final and voicingFinalUnclipped (60 ms frames). */
+  pitch: Contour[];
 }
 
 /** Compute the frame-level descriptors of groups A and B from mono samples. */
@@ -110,7 +115,27 @@ export function is11Contours(samples: Float32Array, sampleRate: number): Is11Con
     const cc = mfcc(mfccBands, 1, 12, 22);
     for (let i = 0; i < 12; i++) b[k++][t] = cc[i];
   }
-  return { a, b };
+  return { a, b, pitch: pitchContours(samples, sampleRate) };
+}
+
+/** F0final and voicingFinalUnclipped per 60 ms frame (SHS pitch, see pitch.ts). */
+export function pitchContours(samples: Float32Array, sampleRate: number): Contour[] {
+  const size = framesOf(0.06, sampleRate);
+  const step = framesOf(FRAME_PERIOD, sampleRate);
+  const frames = frame(samples, size, step);
+  const nfft = nextPow2(size);
+  const win = gaussWindow(size, 0.4);
+  const shs = new ShsPitch(nfft / 2 + 1, sampleRate / nfft);
+  const f0 = new Float64Array(frames.length);
+  const voicing = new Float64Array(frames.length);
+  frames.forEach((x, t) => {
+    const r = shs.next(magnitudeSpectrum(x, win, nfft));
+    f0[t] = r.f0;
+    voicing[t] = r.voicing;
+  });
+  // cPitchSmoother post-smoothing (one frame shorter; see postSmoothSimple)
+  const s = postSmoothSimple(f0, voicing);
+  return [s.f0, s.voicing];
 }
 
 /**
@@ -119,10 +144,16 @@ export function is11Contours(samples: Float32Array, sampleRate: number): Is11Con
  */
 const DELTA_TAIL = 2;
 
-function groupFunctionals(contours: Contour[], c: FunctionalsConfig, noZeroSma: boolean): Float64Array[] {
+/**
+ * The pitch level loses one frame in the pitch smoother (already dropped by pitchContours) and
+ * two in the delta: the functionals see 191 of the 194 60-ms frames of a 2 s file, as openSMILE.
+ */
+const PITCH_TAIL = DELTA_TAIL;
+
+function groupFunctionals(contours: Contour[], c: FunctionalsConfig, noZeroSma: boolean, tail = DELTA_TAIL): Float64Array[] {
   const smoothed = contours.map((x) => smooth(x, 3, noZeroSma, 0));
-  const deltas = smoothed.map((x) => delta(x, 2, DELTA_TAIL));
-  const n = Math.min(...deltas.map((d) => d.length));
+  const deltas = smoothed.map((x) => delta(x, 2, 0));
+  const n = Math.max(0, Math.min(...deltas.map((d) => d.length)) - tail);
   const out: Float64Array[] = [];
   for (const x of smoothed) out.push(computeFunctionals(x.subarray(0, n), c));
   for (const x of deltas) out.push(computeFunctionals(x.subarray(0, n), c));
@@ -131,16 +162,27 @@ function groupFunctionals(contours: Contour[], c: FunctionalsConfig, noZeroSma: 
 
 /** All 4368 IS11 features of one file (NaN where a group is not implemented). */
 export function is11Features(samples: Float32Array, sampleRate: number): Float64Array {
-  const { a, b } = is11Contours(samples, sampleRate);
+  const { a, b, pitch } = is11Contours(samples, sampleRate);
   const out = new Float64Array(IS11_FEATURE_NAMES.length).fill(NaN);
   let k = 0;
   for (const part of [groupFunctionals(a, FUNCTIONALS_A, false), groupFunctionals(b, FUNCTIONALS_B, false)]) {
     for (const v of part) { out.set(v, k); k += v.length; }
   }
+  // functionalsNz over F0final and voicing (jitter/shimmer not implemented: their slots stay NaN)
+  const nz = groupFunctionals(pitch, FUNCTIONALS_NZ, true, PITCH_TAIL);
+  const nNz = functionalNames(FUNCTIONALS_NZ).length;
+  const nzStart = k;
+  const place = (lld: number, de: boolean, v: Float64Array) => out.set(v, nzStart + ((de ? NZ_LLDS.length : 0) + lld) * nNz);
+  place(0, false, nz[0]); place(1, false, nz[1]); place(0, true, nz[2]); place(1, true, nz[3]);
+  // functionalsF0 over F0final_sma (ff0) and its delta
+  const f0 = groupFunctionals([pitch[0]], FUNCTIONALS_F0, true, PITCH_TAIL);
+  const f0Start = nzStart + 2 * NZ_LLDS.length * nNz;
+  out.set(f0[0], f0Start);
+  out.set(f0[1], f0Start + f0[0].length);
   return out;
 }
 
 /** Whether feature `name` is computed by this implementation (false: NaN for now). */
 export function isImplemented(name: string): boolean {
-  return !/^(F0final|voicingFinalUnclipped|jitterLocal|jitterDDP|shimmerLocal)_/.test(name);
+  return !/^(jitterLocal|jitterDDP|shimmerLocal)_/.test(name);
 }
