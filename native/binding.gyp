@@ -3,14 +3,14 @@
     {
       "target_name": "adan_blas",
       "sources": ["adan_blas.c"],
-      "cflags": ["-O3", "-ffp-contract=off", "-Wall"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall"],
       "cflags!": ["-O2"],
       "conditions": [
         ["OS=='mac'", {
           "libraries": ["-framework Accelerate"],
           "xcode_settings": {
             "GCC_OPTIMIZATION_LEVEL": "3",
-            "OTHER_CFLAGS": ["-ffp-contract=off"],
+            "OTHER_CFLAGS": ["-ffp-contract=off", "-fno-math-errno"],
             "MACOSX_DEPLOYMENT_TARGET": "11.0"
           }
         }],

@@ -65,6 +65,21 @@ export function makeAdam(options: AdamOptions = {}): tf.Optimizer {
 /** Time spent in native Adam updates (for the benchmark's breakdown). */
 export const adamStats = { ms: 0, updates: 0, elements: 0 };
 
+/**
+ * The moments are updated in place: if another tensor shares a moment's memory (e.g. a clone
+ * kept from getWeights), give the variable its own copy first.
+ */
+function exclusive(backend: WasmBackendLike, variable: tf.Variable): void {
+  if (backend.refCount(variable.dataId) <= 1) return;
+  const copy = backend.makeOutput(variable.shape.slice(), 'float32');
+  const from = backend.dataIdMap.get(variable.dataId).memoryOffset;
+  const to = backend.dataIdMap.get(copy.dataId).memoryOffset;
+  backend.wasm.HEAPU8.copyWithin(to, from, from + 4 * variable.size);
+  const t = tf.engine().makeTensorFromTensorInfo(copy);
+  variable.assign(t);
+  t.dispose();
+}
+
 interface Moment {
   originalName: string;
   variable: tf.Variable;
@@ -122,6 +137,8 @@ export class FusedAdam extends tf.Optimizer {
       const v = this.secondMoments[slot].variable;
       if (native && value.dtype === 'float32' && gradient.dtype === 'float32' && gradient.size === value.size) {
         const backend = tf.backend() as unknown as WasmBackendLike;
+        exclusive(backend, m);
+        exclusive(backend, v);
         const out = backend.makeOutput(value.shape.slice(), 'float32'); // may grow the heap: offsets after
         const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
         const t0 = performance.now();

@@ -11,7 +11,9 @@
  *   kernels are 10-50x slower on transposed operands (every backward pass uses them), so the
  *   operand is transposed first and the fast non-transposed kernel runs.
  *
- * Both are undone by `restoreOriginalKernels()` (used by tests to compare with the originals).
+ * - Both: `Identity` shares memory instead of copying (see registerSharedIdentity).
+ *
+ * All are undone by `restoreOriginalKernels()` (used by tests to compare with the originals).
  */
 import { tf } from './tf';
 import type { NativeBlas } from './native';
@@ -38,7 +40,7 @@ export const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = {
   elu: 6,
 };
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity'] as const;
 const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
@@ -146,6 +148,21 @@ function runGemm(
   return out;
 }
 
+/**
+ * Identity without a copy: the output shares the input's memory (reference counted), as the
+ * wasm backend's own Reshape does. tfjs' wasm Identity copies, and autograd calls it for every
+ * gradient it hands out (a 14 MB copy for the 4354x800 weight's gradient).
+ */
+function registerSharedIdentity(): void {
+  const orig = original('Identity').kernelFunc as unknown as KernelFn;
+  replace('Identity', (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return orig(args);
+    (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+}
+
 /** Register the native `BatchMatMul` and `_FusedMatMul` over the wasm backend's. Idempotent. */
 export function registerNativeKernels(native: NativeBlas): void {
   if (installed === 'native') return;
@@ -164,6 +181,7 @@ export function registerNativeKernels(native: NativeBlas): void {
     }
     return runGemm(native, args.backend as WasmBackendLike, a, b, plan, transposeA, transposeB, undefined, 0, 0);
   });
+  registerSharedIdentity();
 
   replace('_FusedMatMul', (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -249,5 +267,6 @@ export function registerTransposeFix(): void {
   };
   replace('BatchMatMul', withPlainOperands(origMatMul));
   replace('_FusedMatMul', withPlainOperands(origFused));
+  registerSharedIdentity();
   installed = 'transpose-fix';
 }
