@@ -42,4 +42,6 @@ export interface Augmenter {
   sample(labels: ArrayLike<number>, options?: SampleOptions): Dataset;
   /** Write everything needed to sample again (manifest JSON + weights) into `dir`. */
   save(dir: string): Promise<void>;
+  /** Free the memory held (tfjs variables of the networks); the augmenter must be fitted again after this. */
+  dispose(): void;
 }

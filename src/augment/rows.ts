@@ -130,6 +130,11 @@ export abstract class RowAugmenter<O extends { seed: number }> implements Augmen
     return this;
   }
 
+  /** Forget the training rows (nothing else is held). */
+  dispose(): void {
+    this.rows = undefined;
+  }
+
   protected fitted(verb: string): TrainingRows {
     if (!this.rows) throw new NotFittedError(`${this.name()} augmenter`, verb);
     return this.rows;
