@@ -13,6 +13,7 @@ import type { Random } from '../util/random';
 import { LATENT_DEFAULTS, LatentAugmenter, epochBatches, generateLatent, meanLosses, validateLatent, type AdanNets, type LatentOptions } from './latent';
 import { gatherBatch, normalNoise, type FitData } from './neural';
 import { checkInt, checkNumber } from './options';
+import { adam, type AdamSettings } from './optim';
 import { OptionError } from '../util/errors';
 
 export interface AdanOptions extends LatentOptions {
@@ -38,6 +39,11 @@ export const ADAN_DEFAULTS: Readonly<AdanOptions> = {
 
 /** The optimizers, one per network. */
 export type AdanOptimizers = Record<keyof AdanNets, tf.Optimizer>;
+
+/** One Adam per network (E, R, C, G, D), as the authors' code (all with the same settings). */
+export function buildAdanOptimizers(s: AdamSettings): AdanOptimizers {
+  return { E: adam(s), R: adam(s), C: adam(s), G: adam(s), D: adam(s) };
+}
 
 /** One iteration's inputs: scaled rows x [m, d], one-hot y [m, K], class weight per row w [m], noise z [m, zDim]. */
 export interface AdanBatch {

@@ -30,7 +30,7 @@ export { SmoteAugmenter, smote, SMOTE_DEFAULTS, type SmoteOptions } from './smot
 export { Gan, gan, GAN_DEFAULTS, trainGanOneStep, ganDiscriminatorLoss, ganGeneratorLoss, type GanOptions, type GanLoss } from './gan';
 export { Cgan, cgan, CGAN_DEFAULTS, trainCganOneStep, cganDiscriminatorLoss, cganGeneratorLoss, type CganOptions } from './cgan';
 export { Aae, aae, AAE_DEFAULTS, AAE_LATENT_DIM, trainAaeOneStep, aaeDiscriminatorLoss, samplePrior, type AaeOptions } from './aae';
-export { Adan, adan, ADAN_DEFAULTS, trainAdanOneStep, adanDiscriminatorLoss, adanGeneratorLoss, adanProbabilities, adanEarlyStop, type AdanOptions, type AdanBatch, type AdanOptimizers, type AdanStepLosses } from './adan';
+export { Adan, adan, ADAN_DEFAULTS, trainAdanOneStep, buildAdanOptimizers, adanDiscriminatorLoss, adanGeneratorLoss, adanProbabilities, adanEarlyStop, type AdanOptions, type AdanBatch, type AdanOptimizers, type AdanStepLosses } from './adan';
 export { Wadan, wadan, WADAN_DEFAULTS, trainWadanOneStep, wadanDiscriminatorLoss, wadanGeneratorLoss, interpolate, type WadanOptions, type WadanBatch, type WadanStepLosses } from './wadan';
 export { LATENT_DEFAULTS, LatentAugmenter, buildAdanNets, buildEncoder, buildDecoder, buildClassifier, buildGenerator, buildDiscriminator, generateLatent, type AdanNets, type AdanSizes, type LatentOptions } from './latent';
 export { NEURAL_DEFAULTS, NeuralAugmenter, type NeuralOptions } from './neural';

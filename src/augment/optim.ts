@@ -1,8 +1,9 @@
 /**
- * The one place the augmenters create optimizers, so the fused native Adam of src/backend
- * (`makeAdam`) can replace tfjs' Adam here alone once it lands.
+ * The one place the augmenters create optimizers: src/backend's `makeAdam` (a fused native Adam
+ * on the native backend, tfjs' Adam elsewhere).
  */
-import { tf } from '../backend/tf';
+import type { tf } from '../backend/tf';
+import { makeAdam } from '../backend/adam';
 
 /** Adam settings (the paper's: learning rate 1e-4, beta1 0.5, epsilon 1e-5; beta2 TF's 0.999). */
 export interface AdamSettings {
@@ -13,11 +14,11 @@ export interface AdamSettings {
 }
 
 /**
- * One Adam optimizer. Note: tfjs (and makeAdam) add epsilon to the root of the bias-corrected
+ * One Adam optimizer. Note: tfjs and makeAdam add epsilon to the root of the bias-corrected
  * second moment (PyTorch's form); TF1's AdamOptimizer, which the authors used, adds it before
  * the bias correction ("epsilon hat"). The two differ only in the first few hundred steps, by
  * a factor sqrt(1 - beta2^t) on epsilon.
  */
 export function adam(s: AdamSettings): tf.Optimizer {
-  return tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon);
+  return makeAdam({ learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon });
 }
