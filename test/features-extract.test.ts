@@ -33,7 +33,7 @@ test('formatE prints like C printf %e', () => {
   assert.equal(formatE(NaN), 'NaN');
 });
 
-test('extractIs11: one row per file, 4368 named columns, progress, NaN only where not implemented', () => {
+test('extractIs11: one row per file, 4368 named finite columns, progress, CSV round trip', () => {
   const a = path.join(dir, 'a.wav');
   const b = path.join(dir, 'b.wav');
   writeFileSync(a, encodeWav([tone(0.5, 16000, 150)], 16000, 'pcm', 16));
@@ -47,7 +47,7 @@ test('extractIs11: one row per file, 4368 named columns, progress, NaN only wher
   for (let j = 0; j < t.d; j++) {
     for (let r = 0; r < 2; r++) {
       const v: number = t.x[r * t.d + j];
-      assert.equal(Number.isNaN(v), !t.implemented[j], `${t.featureNames[j]} row ${r}`);
+      assert.ok(Number.isFinite(v) && t.implemented[j], `${t.featureNames[j]} row ${r}`);
     }
   }
   // the two tones differ in pitch: their MFCCs differ

@@ -10,6 +10,7 @@
 import { Contour, delta, frame, framesOf, gaussWindow, hammingWindow, magnitudeSpectrum, nextPow2, smooth } from './dsp';
 import { computeFunctionals, functionalNames, FunctionalsConfig } from './functionals';
 import { postSmoothSimple, ShsPitch } from './pitch';
+import { jitterShimmer } from './jitter';
 import { applyMelBank, auditorySpectrum, equalLoudness, melBank, mfcc, RastaAuditorySpectrum, rmsEnergy, Spectral, SPECTRAL_NAMES, zeroCrossingRate } from './lld';
 
 /** Frame period of every LLD level (frameStep = 0.010 s). */
@@ -75,7 +76,7 @@ export interface Is11Contours {
   a: Contour[];
   /** Group B: 26 RASTA auditory bands, 12 cSpectral descriptors, MFCC 1-12 (20 ms frames). */
   b: Contour[];
-  /** Pitch group: F0final and voicingFinalUnclipped (60 ms frames). */
+  /** Pitch group: F0final, voicingFinalUnclipped, jitterLocal, jitterDDP, shimmerLocal (60 ms frames). */
   pitch: Contour[];
 }
 
@@ -135,7 +136,8 @@ export function pitchContours(samples: Float32Array, sampleRate: number): Contou
   });
   // cPitchSmoother post-smoothing (one frame shorter; see postSmoothSimple)
   const s = postSmoothSimple(f0, voicing);
-  return [s.f0, s.voicing];
+  const j = jitterShimmer(samples, s.f0, sampleRate, { step, frameLength: size });
+  return [s.f0, s.voicing, j.jitterLocal, j.jitterDDP, j.shimmerLocal];
 }
 
 /**
@@ -168,21 +170,14 @@ export function is11Features(samples: Float32Array, sampleRate: number): Float64
   for (const part of [groupFunctionals(a, FUNCTIONALS_A, false), groupFunctionals(b, FUNCTIONALS_B, false)]) {
     for (const v of part) { out.set(v, k); k += v.length; }
   }
-  // functionalsNz over F0final and voicing (jitter/shimmer not implemented: their slots stay NaN)
-  const nz = groupFunctionals(pitch, FUNCTIONALS_NZ, true, PITCH_TAIL);
-  const nNz = functionalNames(FUNCTIONALS_NZ).length;
-  const nzStart = k;
-  const place = (lld: number, de: boolean, v: Float64Array) => out.set(v, nzStart + ((de ? NZ_LLDS.length : 0) + lld) * nNz);
-  place(0, false, nz[0]); place(1, false, nz[1]); place(0, true, nz[2]); place(1, true, nz[3]);
-  // functionalsF0 over F0final_sma (ff0) and its delta
-  const f0 = groupFunctionals([pitch[0]], FUNCTIONALS_F0, true, PITCH_TAIL);
-  const f0Start = nzStart + 2 * NZ_LLDS.length * nNz;
-  out.set(f0[0], f0Start);
-  out.set(f0[1], f0Start + f0[0].length);
+  // functionalsNz over F0final, voicing, jitter and shimmer, then functionalsF0 over F0final_sma (ff0)
+  for (const part of [groupFunctionals(pitch, FUNCTIONALS_NZ, true, PITCH_TAIL), groupFunctionals([pitch[0]], FUNCTIONALS_F0, true, PITCH_TAIL)]) {
+    for (const v of part) { out.set(v, k); k += v.length; }
+  }
   return out;
 }
 
 /** Whether feature `name` is computed by this implementation (false: NaN for now). */
 export function isImplemented(name: string): boolean {
-  return !/^(jitterLocal|jitterDDP|shimmerLocal)_/.test(name);
+  return IS11_FEATURE_NAMES.includes(name);
 }
