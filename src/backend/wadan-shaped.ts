@@ -92,7 +92,9 @@ class Mlp {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     let a: tf.Tensor = x;
     for (const L of this.layers) {
-      a = tf.fused.matMul({ a: a as tf.Tensor2D, b: L.w as tf.Tensor2D, bias: L.b });
+      // matMul + add rather than tf.fused.matMul: the fused op's gradient always forms dA too,
+      // which for E's first layer (input x) is a wasted 128x800x4354 product per iteration
+      a = tf.add(tf.matMul(a as tf.Tensor2D, L.w as tf.Tensor2D), L.b);
       // LeakyReLU(0.2) as the authors wrote it, 0.6 x + 0.4 |x| (twice differentiable in tfjs,
       // needed by the gradient penalty; src/augment/nets.ts does the same)
       if (L.act === 'leaky') a = tf.add(tf.mul(a, 0.6), tf.mul(tf.abs(a), 0.4));
