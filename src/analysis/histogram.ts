@@ -113,7 +113,7 @@ export function histograms(series: readonly ArrayLike<number>[], options: Histog
     hi = lo + width;
   } else {
     if (!(width > 0)) width = (hi - lo) / Math.ceil(Math.log2(pooled.length) + 1); // Sturges when IQR = 0
-    bins = Math.max(1, Math.ceil((hi - lo) / width));
+    bins = Math.max(1, Math.ceil((hi - lo) / width - 1e-9)); // tolerance: (hi - lo) / width may round just above an integer
     if (bins > o.maxBins) {
       bins = o.maxBins;
       width = (hi - lo) / bins;

@@ -1,0 +1,66 @@
+/**
+ * t-SNE scatter of real and synthetic rows (paper Fig. 4 and 9): colour = emotion, light = real,
+ * dark = synthetic. Synthetic points are drawn on top.
+ *
+ * @example
+ *   const all = concat([real, synth]);
+ *   const emb = tsne({ seed: 1 }).fitTransform(all);
+ *   await show(tsnePlot(embeddedPoints(emb, all.y, all.classes, real.n), { title: 'ADAN, original space' }));
+ */
+import { EmbeddedPoint } from '../analysis/curves';
+import { PLOT_DEFAULTS, PlotOptions, VegaLiteSpec, darkShade, lightShade, plotOptions, top } from './spec';
+
+export interface TsnePlotOptions extends PlotOptions {
+  /** Class names in legend order (fixes each emotion's colour across figures). Default: order of appearance. */
+  classes?: readonly string[];
+  /** Point area in square pixels. Default 18. */
+  size?: number;
+  /** Point opacity. Default 0.85. */
+  opacity?: number;
+}
+
+/** Defaults of {@link TsnePlotOptions}. */
+export const TSNE_PLOT_DEFAULTS: TsnePlotOptions = {
+  ...PLOT_DEFAULTS,
+  title: 't-SNE',
+  width: 420,
+  height: 420,
+  classes: undefined,
+  size: 18,
+  opacity: 0.85,
+};
+
+/** Scatter of embedded points; colour key "emotion (real)" / "emotion (synthetic)" when both kinds are present. */
+export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOptions = {}): VegaLiteSpec {
+  const o = plotOptions('tsnePlot', TSNE_PLOT_DEFAULTS, options);
+  if (points.length === 0) throw new Error('tsnePlot: no points');
+  const classes = o.classes ?? [...new Set(points.map((p) => p.emotion))];
+  for (const p of points) {
+    if (!classes.includes(p.emotion)) throw new Error(`tsnePlot: emotion ${JSON.stringify(p.emotion)} is not in options.classes (${classes.join(', ')})`);
+  }
+  const both = points.some((p) => p.source === 'synthetic') && points.some((p) => p.source === 'real');
+  const key = (emotion: string, source: string) => (both ? `${emotion} (${source})` : emotion);
+  // Domain: every real key, then every synthetic key, so a two-column legend reads
+  // "emotion (real) | emotion (synthetic)" row by row (vega fills legend columns top to bottom).
+  const domain: string[] = [];
+  const range: string[] = [];
+  const hasReal = points.some((p) => p.source === 'real');
+  const hasSynthetic = points.some((p) => p.source === 'synthetic');
+  if (hasReal) classes.forEach((c, k) => { domain.push(key(c, 'real')); range.push(lightShade(k)); });
+  if (hasSynthetic) classes.forEach((c, k) => { domain.push(key(c, 'synthetic')); range.push(darkShade(k)); });
+  const values = points
+    .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: p.source, key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0 }));
+  return {
+    ...top(o),
+    width: o.width,
+    height: o.height,
+    data: { values },
+    mark: { type: 'circle', size: o.size, opacity: o.opacity },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: 't-SNE 1', axis: { labels: false, ticks: false, grid: false } },
+      y: { field: 'y', type: 'quantitative', title: 't-SNE 2', axis: { labels: false, ticks: false, grid: false } },
+      color: { field: 'key', type: 'nominal', title: both ? 'Emotion: light = real, dark = synthetic' : 'Emotion', scale: { domain, range }, legend: { columns: both ? 2 : 1, symbolOpacity: 1, labelLimit: 0, titleLimit: 0, columnPadding: 12 } },
+      order: { field: 'order', type: 'quantitative' },
+    },
+  };
+}
