@@ -210,7 +210,8 @@ export class ShsPitch {
  * cPitchSmoother's "simple" post-smoothing (one frame of look-ahead): removes single-frame voiced
  * islands, replaces single-frame octave jumps by the next frame's F0, and keeps one-frame gaps.
  * openSMILE 3.0.2 applies it to IS11's F0final (the reference output shows its fingerprints).
- * The first frame produces no output, so the result is one frame shorter; output t is frame t.
+ * The first call returns before touching its state, so the result is one frame shorter, output
+ * t is frame t for t >= 1, and output 0 has F0 0 and voicing 0.
  */
 export function postSmoothSimple(pitch: ArrayLike<number>, voicing: ArrayLike<number>): { f0: Float64Array; voicing: Float64Array } {
   const T = pitch.length;
@@ -219,7 +220,7 @@ export function postSmoothSimple(pitch: ArrayLike<number>, voicing: ArrayLike<nu
   let last = 0, lastVoice = 0, onsFlag = 0, onsFlagO = 0;
   for (let t = 0; t < T; t++) {
     const p = pitch[t];
-    if (t === 0) { lastVoice = voicing[0]; last = p; continue; }
+    if (t === 0) continue; // the first frame only primes the smoother: output 0 is F0 0, voicing 0
     v[t - 1] = lastVoice;
     lastVoice = voicing[t];
     if (last === 0 && p > 0) onsFlag = 1;
