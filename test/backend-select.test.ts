@@ -22,6 +22,12 @@ async function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Prom
   }
 }
 
+test('the native addon is present where it is required (ADAN_REQUIRE_NATIVE=1, e.g. CI)', { skip: process.env.ADAN_REQUIRE_NATIVE !== '1' && 'ADAN_REQUIRE_NATIVE is not 1' }, async () => {
+  assert.ok(native.addon, `native addon missing: ${native.addon ? '' : native.reason}`);
+  const info = await initBackend();
+  assert.ok(info.kind === 'native' || info.kind.startsWith('tensorflow'), info.summary);
+});
+
 test('ADAN_BACKEND chooses the backend, and the report says which', async () => {
   const wasm = await withEnv('wasm', () => initBackend());
   assert.equal(wasm.kind, 'wasm');

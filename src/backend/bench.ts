@@ -108,7 +108,8 @@ export interface BenchmarkResult {
   wallMsPerIterationProfiled: number | null;
   /** Kernel breakdown of one profiled epoch, per iteration, largest first. */
   profile: KernelTime[];
-  memory: { numTensorsStart: number; numTensorsEnd: number; rssMbStart: number; rssMbEnd: number };
+  /** Tensor count and resident set size before and after the timed epochs (RSS after each, MB). */
+  memory: { numTensorsStart: number; numTensorsEnd: number; rssMbStart: number; rssMbEnd: number; rssMbPerEpoch: number[] };
   lastLosses: { c: number; d: number; r: number; g: number };
 }
 
@@ -146,6 +147,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const tensorsStart = tf.memory().numTensors;
   const rssStart = process.memoryUsage().rss;
   const epochMs: number[] = [];
+  const rssPerEpoch: number[] = [];
   const adam0 = adamStats.ms;
   const flops0 = kernelStats.nativeFlops;
   const cpu0 = process.cpuUsage();
@@ -154,6 +156,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
     const t0 = performance.now();
     const losses = trainEpoch(net, fold, rng);
     epochMs.push(performance.now() - t0);
+    rssPerEpoch.push(round(process.memoryUsage().rss / 2 ** 20, 1));
     last = losses[losses.length - 1];
   }
   const cpu = process.cpuUsage(cpu0);
@@ -210,6 +213,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
       numTensorsEnd: tensorsEnd,
       rssMbStart: round(rssStart / 2 ** 20, 1),
       rssMbEnd: round(rssEnd / 2 ** 20, 1),
+      rssMbPerEpoch: rssPerEpoch,
     },
     lastLosses: last,
   };
