@@ -25,6 +25,7 @@ import { Random } from '../util/random';
 import { bceWithLogits, reconstructionLoss } from './losses';
 import { Mlp, BATCH_NORM_MODES, type BatchNormMode } from './nets';
 import { NEURAL_DEFAULTS, NeuralAugmenter, gatherBatch, inChunks, validateNeural, type FitData, type NeuralOptions } from './neural';
+import { tidyToArray } from './neural';
 import { checkLayers, checkNumber, checkOneOf } from './options';
 import { epochBatches, meanLosses } from './latent';
 import { checkLabels } from './synthetic-rows';
@@ -157,7 +158,7 @@ export class Aae extends NeuralAugmenter<AaeOptions> {
     const s = this.settings;
     const z = samplePrior(labels, this.meta!.classes.length, s.priorRadius, s.priorStd, rng);
     const { R } = this.nets;
-    return inChunks(labels.length, 1024, (a, b) => tf.tidy(() => R.apply(tf.tensor2d(z.subarray(2 * a, 2 * b), [b - a, 2]), false).dataSync() as Float32Array));
+    return inChunks(labels.length, 1024, (a, b) => tidyToArray(() => R.apply(tf.tensor2d(z.subarray(2 * a, 2 * b), [b - a, 2]), false)));
   }
 
   /** Prior draws for `labels` (row-major m x 2); the same seed gives the latent rows `sample` decodes. */
@@ -174,7 +175,7 @@ export class Aae extends NeuralAugmenter<AaeOptions> {
     const scaled = this.scaler!.transform(raw);
     const n = scaled.length / meta.d;
     const { E } = this.nets;
-    return inChunks(n, 1024, (s, e) => tf.tidy(() => E.apply(tf.tensor2d(scaled.subarray(s * meta.d, e * meta.d), [e - s, meta.d]), false).dataSync() as Float32Array));
+    return inChunks(n, 1024, (s, e) => tidyToArray(() => E.apply(tf.tensor2d(scaled.subarray(s * meta.d, e * meta.d), [e - s, meta.d]), false)));
   }
 }
 

@@ -12,6 +12,7 @@ import type { Random } from '../util/random';
 import { bceWithLogits } from './losses';
 import { Mlp } from './nets';
 import { NEURAL_DEFAULTS, NeuralAugmenter, gatherBatch, inChunks, normalNoise, oneHot, validateNeural, type FitData, type NeuralOptions } from './neural';
+import { tidyToArray } from './neural';
 import { checkInt, checkLayers } from './options';
 import { epochBatches, meanLosses } from './latent';
 
@@ -107,7 +108,7 @@ export class Cgan extends NeuralAugmenter<CganOptions> {
     const z = rng.normalArray(labels.length * zDim);
     const { G } = this.nets;
     return inChunks(labels.length, 1024, (s, e) =>
-      tf.tidy(() => G.apply(tf.concat([tf.tensor2d(z.subarray(s * zDim, e * zDim), [e - s, zDim]), oneHot(labels.subarray(s, e), k)], 1), false).dataSync() as Float32Array),
+      tidyToArray(() => G.apply(tf.concat([tf.tensor2d(z.subarray(s * zDim, e * zDim), [e - s, zDim]), oneHot(labels.subarray(s, e), k)], 1), false)),
     );
   }
 }

@@ -18,6 +18,7 @@ import type { Random } from '../util/random';
 import { bceWithLogits, logOneMinusSigmoid } from './losses';
 import { Mlp } from './nets';
 import { NEURAL_DEFAULTS, NeuralAugmenter, gatherBatch, inChunks, normalNoise, validateNeural, type FitData, type NeuralOptions } from './neural';
+import { tidyToArray } from './neural';
 import { checkInt, checkLayers, checkOneOf } from './options';
 import { meanLosses } from './latent';
 
@@ -146,7 +147,7 @@ export class Gan extends NeuralAugmenter<GanOptions> {
       const rows = Array.from(labels).flatMap((l, i) => (l === k ? [i] : []));
       const zk = new Float32Array(rows.length * zDim);
       rows.forEach((i, r) => zk.set(z.subarray(i * zDim, (i + 1) * zDim), r * zDim));
-      const xk = inChunks(rows.length, 1024, (s, e) => tf.tidy(() => G.apply(tf.tensor2d(zk.subarray(s * zDim, e * zDim), [e - s, zDim]), false).dataSync() as Float32Array));
+      const xk = inChunks(rows.length, 1024, (s, e) => tidyToArray(() => G.apply(tf.tensor2d(zk.subarray(s * zDim, e * zDim), [e - s, zDim]), false)));
       rows.forEach((i, r) => out.set(xk.subarray(r * d, (r + 1) * d), i * d));
     }
     return out;

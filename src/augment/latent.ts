@@ -10,6 +10,7 @@ import { Random } from '../util/random';
 import { OptionError } from '../util/errors';
 import { Mlp, BATCH_NORM_MODES, type BatchNormMode } from './nets';
 import { NEURAL_DEFAULTS, NeuralAugmenter, inChunks, normalNoise, oneHot, validateClassWeights, validateNeural, type FitData, type NeuralOptions } from './neural';
+import { tidyToArray } from './neural';
 import { checkInt, checkLayers, checkNumber, checkOneOf } from './options';
 import { checkLabels } from './synthetic-rows';
 import type { ClassWeightMode } from './losses';
@@ -219,7 +220,7 @@ export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAug
     const M = this.settings.latentDim;
     const { R } = this.adanNets;
     return inChunks(labels.length, 1024, (s, e) =>
-      tf.tidy(() => R.apply(tf.tensor2d(latent.subarray(s * M, e * M), [e - s, M]), false).dataSync() as Float32Array),
+      tidyToArray(() => R.apply(tf.tensor2d(latent.subarray(s * M, e * M), [e - s, M]), false)),
     );
   }
 
@@ -229,7 +230,7 @@ export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAug
     const k = this.meta!.classes.length;
     const z = rng.normalArray(labels.length * zDim);
     return inChunks(labels.length, 1024, (s, e) =>
-      tf.tidy(() => generateLatent(G, tf.tensor2d(z.subarray(s * zDim, e * zDim), [e - s, zDim]), oneHot(labels.subarray(s, e), k), false).dataSync() as Float32Array),
+      tidyToArray(() => generateLatent(G, tf.tensor2d(z.subarray(s * zDim, e * zDim), [e - s, zDim]), oneHot(labels.subarray(s, e), k), false)),
     );
   }
 
@@ -248,7 +249,7 @@ export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAug
     const scaled = this.scaler!.transform(raw);
     const n = scaled.length / meta.d;
     const { E } = this.adanNets;
-    return inChunks(n, 1024, (s, e) => tf.tidy(() => E.apply(tf.tensor2d(scaled.subarray(s * meta.d, e * meta.d), [e - s, meta.d]), false).dataSync() as Float32Array));
+    return inChunks(n, 1024, (s, e) => tidyToArray(() => E.apply(tf.tensor2d(scaled.subarray(s * meta.d, e * meta.d), [e - s, meta.d]), false)));
   }
 }
 
@@ -262,7 +263,7 @@ export function epochBatches(data: FitData, rng: Random): Int32Array[] {
 export function meanLosses(steps: Record<string, tf.Scalar>[]): Record<string, number> {
   if (steps.length === 0) return {};
   const keys = Object.keys(steps[0]);
-  const values = tf.tidy(() => tf.stack(steps.map((s) => tf.stack(keys.map((k) => s[k])))).mean(0).dataSync());
+  const values = tidyToArray(() => tf.stack(steps.map((s) => tf.stack(keys.map((k) => s[k])))).mean(0));
   tf.dispose(steps.flatMap((s) => Object.values(s)));
   return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
 }

@@ -435,3 +435,14 @@ export function inChunks(m: number, size: number, f: (start: number, end: number
   }
   return out;
 }
+
+/**
+ * Run `f` in tf.tidy and download its tensor. (Never return a typed array from tf.tidy itself:
+ * tidy walks its result looking for tensors, element by element — seconds for a 486 x 4354 array.)
+ */
+export function tidyToArray(f: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(f);
+  const out = t.dataSync() as Float32Array;
+  t.dispose();
+  return out;
+}
