@@ -26,10 +26,13 @@ function main(): void {
   const limit = Number(arg('--limit') ?? ref.n);
   const rows = ref.rowNames.slice(0, limit);
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const ours = extractIs11(rows.map((r) => path.join(dir, r)), {
     onProgress: (i, n) => { if (i % 50 === 0 || i === n) process.stderr.write(`\r${i}/${n} files`); },
   });
   const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stderr.write('\n');
   for (let j = 0; j < ref.d; j++) {
     if (ref.featureNames[j] !== ours.featureNames[j]) throw new Error(`column ${j}: reference ${ref.featureNames[j]} vs ours ${ours.featureNames[j]}`);
@@ -52,7 +55,7 @@ function main(): void {
   const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(100 * v).toFixed(1)} %`);
   const row = (g: GroupAgreement) => `| ${g.group} | ${g.features} | ${g.defined} | ${fmt(g.median)} | ${fmt(g.min)} | ${pct(g.atLeast95)} | ${pct(g.atLeast99)} |`;
   const lines: string[] = [];
-  lines.push(`Files: ${rows.length}; extraction ${seconds.toFixed(1)} s in one process (${(1000 * seconds / rows.length).toFixed(0)} ms/file).`);
+  lines.push(`Files: ${rows.length}; extraction ${seconds.toFixed(1)} s wall clock, ${cpuSeconds.toFixed(1)} s CPU in one process (${(1000 * cpuSeconds / rows.length).toFixed(0)} ms CPU per file; wall clock depends on machine load).`);
   lines.push('');
   lines.push(`All ${names.length} features: ${overall.defined} with a defined correlation, median r ${fmt(overall.median)}, ${pct(overall.defined ? overall.atLeast95 * overall.defined / overall.features : NaN)} of all ${names.length} at r >= 0.95 (${pct(overall.atLeast95)} of the defined ones), ${pct(overall.atLeast99)} of the defined ones at r >= 0.99.`);
   if (implIdx.length < names.length) lines.push(`Implemented features only (${implIdx.length}): ${implSummary.defined} defined, median r ${fmt(implSummary.median)}, ${pct(implSummary.atLeast95)} at r >= 0.95, ${pct(implSummary.atLeast99)} at r >= 0.99.`);
