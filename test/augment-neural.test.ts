@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '../src/backend/tf';
-import { makeAugmenter, loadAugmenter, type AugmentMethod } from '../src/augment/index';
+import { makeAugmenter, loadAugmenter, trainAdanOneStep, weightedCrossEntropy, Mlp, type AugmentMethod, type AdanOptimizers } from '../src/augment/index';
+import { Random } from '../src/util/random';
 import { OptionError } from '../src/util/errors';
 import { smallData } from './augment-fixtures';
 
@@ -173,4 +174,42 @@ test('variants train: real BatchNorm, fixed mu, class weights, the code\'s power
     assert.ok(s.x.every(Number.isFinite));
     (aug as { dispose(): void }).dispose();
   }
+});
+
+test('class weights n_max / n_k reach the classifier loss of an ADAN step (Eq. 11)', async () => {
+  const aug = makeAugmenter('adan', tiny('adan', { epochs: 0, classWeights: 'nmax' }) as never);
+  await aug.fit(train); // builds the networks, trains nothing
+  const data = (aug as unknown as { prepareData(t: typeof train): { w: tf.Tensor1D; x: tf.Tensor2D; y: tf.Tensor2D } }).prepareData(train);
+  const counts = [20, 14, 9];
+  const w = data.w.dataSync();
+  for (let i = 0; i < train.n; i++) assert.ok(Math.abs(w[i] - 20 / counts[train.y[i]]) < 1e-6, `row ${i}: weight ${w[i]}`);
+  const nets = aug.adanNets;
+  const z = tf.randomNormal([train.n, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const expected = tf.tidy(() => weightedCrossEntropy(nets.C.apply(nets.E.apply(data.x, true), true), data.y, data.w).dataSync()[0]);
+  const unweighted = tf.tidy(() => weightedCrossEntropy(nets.C.apply(nets.E.apply(data.x, true), true), data.y, tf.onesLike(data.w)).dataSync()[0]);
+  const opt = (aug as unknown as { optimizers: AdanOptimizers }).optimizers;
+  const losses = trainAdanOneStep(nets, opt, { x: data.x, y: data.y, w: data.w, z }, { alpha: 1, dTimes: 2 });
+  const C = losses.C.dataSync()[0];
+  assert.ok(Math.abs(C - expected) < 1e-5, `C loss ${C} vs weighted ${expected}`);
+  assert.ok(Math.abs(C - unweighted) > 1e-3, 'weights change the loss');
+  tf.dispose([losses.D, losses.C, losses.R, losses.E, losses.G, z, data.w, data.x, data.y]);
+  aug.dispose();
+});
+
+test("'fixed' BatchNorm is the authors' learnable scale and shift on fixed statistics", async () => {
+  const net = new Mlp({ name: 'E', input: 3, hidden: [4], output: 2, batchNorm: 'fixed', activation: 'linear' }, new Random(1), 'bn-test');
+  net.norms[0].gamma.assign(tf.tensor1d([1, 2, 3, 4]));
+  net.norms[0].beta.assign(tf.tensor1d([0.5, 0, -0.5, 1]));
+  const x = tf.tensor2d([[1, -2, 0.5], [0.3, 0.1, -1]]);
+  const [viaNet, byHand] = tf.tidy(() => {
+    const a = tf.add(tf.matMul(x, net.kernels[0]), net.biases[0]);
+    const act = tf.add(tf.mul(a, 0.6), tf.mul(tf.abs(a), 0.4));
+    const bn = tf.add(tf.mul(tf.div(act, Math.sqrt(1 + 1e-3)), net.norms[0].gamma), net.norms[0].beta);
+    return [net.apply(x, true), tf.add(tf.matMul(bn, net.kernels[1]), net.biases[1])];
+  });
+  const a = viaNet.dataSync();
+  const b = byHand.dataSync();
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5);
+  tf.dispose([x, viaNet, byHand]);
+  net.dispose();
 });
