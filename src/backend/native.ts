@@ -56,6 +56,11 @@ export function loadNative(): NativeLoad {
     return cached;
   }
   try {
+    // OpenBLAS worker threads spin ~2^28 cycles waiting for work before they sleep: between
+    // products (half of a training step) that burns the other core, which on a shared machine
+    // halves everyone's speed (measured here: 2x slower steps under load). 2^4 cycles instead.
+    // Read by OpenBLAS when it loads, so it must be set before the require.
+    if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
     if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function') {
