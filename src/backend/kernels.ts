@@ -46,7 +46,7 @@ let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
 
 /** Counters of how often the native path and the fallback ran (for tests and the benchmark). */
-export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0 };
+export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0, nativeMs: 0 };
 
 /** Which replacement is registered over the wasm kernels right now, if any. */
 export function installedKernels(): 'native' | 'transpose-fix' | undefined {
@@ -138,11 +138,13 @@ function runGemm(
 ): tf.TensorInfo {
   const out = backend.makeOutput(plan.outShape, 'float32'); // may grow the heap: read offsets and buffer after
   const map = backend.dataIdMap;
+  const t0 = performance.now();
   native.gemm(
     backend.wasm.HEAPU8.buffer as ArrayBuffer, transposeA, transposeB, plan.batch, plan.m, plan.n, plan.k,
     map.get(a.dataId).memoryOffset, plan.strideA, map.get(b.dataId).memoryOffset, plan.strideB,
     map.get(out.dataId).memoryOffset, plan.m * plan.n, bias ? map.get(bias.dataId).memoryOffset : -1, activation, alpha,
   );
+  kernelStats.nativeMs += performance.now() - t0;
   kernelStats.native++;
   kernelStats.nativeFlops += 2 * plan.batch * plan.m * plan.n * plan.k;
   return out;
