@@ -100,6 +100,8 @@ test('resuming from a checkpoint gives the same result as an uninterrupted run',
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ckpt-${method}-`));
     const first = await makeAugmenter(method, settings as never).fit(train, { epochs: 2, checkpointDir: dir, checkpointEvery: 1 } as never);
     assert.equal(first.history.length, 2);
+    const files = fs.readdirSync(dir);
+    assert.ok(files.some((f) => f.includes('.e2.')) && !files.some((f) => f.includes('.e1.')), `${method}: only the last checkpoint's files remain: ${files}`);
     (first as { dispose(): void }).dispose();
     const seen: number[] = [];
     const resumed = await makeAugmenter(method, settings as never).fit(train, { checkpointDir: dir, checkpointEvery: 2, resume: true, onEpoch: (r) => seen.push(r.epoch) });

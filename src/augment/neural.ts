@@ -197,6 +197,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     }
     const data = this.prepareData(train);
     this.beginFit(data, root);
+    let saved = start;
     try {
       for (let epoch = start; epoch < settings.epochs; epoch++) {
         if (this.shouldStop(this.history)) break;
@@ -209,9 +210,12 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
         this.history.push(record);
         control.onEpoch?.(record);
         const every = control.checkpointEvery ?? 0;
-        if (ckpt && every > 0 && (epoch + 1) % every === 0) await this.writeCheckpoint(ckpt, epoch + 1);
+        if (ckpt && every > 0 && (epoch + 1) % every === 0) {
+          await this.writeCheckpoint(ckpt, epoch + 1);
+          saved = epoch + 1;
+        }
       }
-      if (ckpt && (control.checkpointEvery ?? 0) > 0) await this.writeCheckpoint(ckpt, this.history.length);
+      if (ckpt && (control.checkpointEvery ?? 0) > 0 && saved !== this.history.length) await this.writeCheckpoint(ckpt, this.history.length);
     } finally {
       this.endFit();
       tf.dispose([data.x, data.y, data.w]);
@@ -286,11 +290,11 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     };
   }
 
-  private manifest(dir: string, extra: Record<string, unknown>): Manifest {
+  private manifest(dir: string, extra: Record<string, unknown>, tag = ''): Manifest {
     const meta = this.meta!;
     const weights: Manifest['weights'] = {};
     for (const [name, net] of Object.entries(this.nets)) {
-      weights[name] = writeArrays(dir, `${name}.weights.bin`, net.named().map(({ name: n, variable }) => ({
+      weights[name] = writeArrays(dir, `${name}${tag}.weights.bin`, net.named().map(({ name: n, variable }) => ({
         name: n,
         shape: variable.shape,
         dtype: 'float32' as const,
@@ -338,6 +342,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
   }
 
   private async writeCheckpoint(dir: string, epochsDone: number): Promise<void> {
+    const tag = `.e${epochsDone}`; // new files per checkpoint, so a crash mid-write never mixes two
     const optimizerGroups: Record<string, Manifest['weights'][string]> = {};
     for (const [name, opt] of Object.entries(this.optimizers)) {
       const named = await opt.getWeights();
@@ -354,10 +359,14 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
         const v = (opt as unknown as Record<string, unknown>)[key];
         if (v instanceof tf.Variable) arrays.push({ name: key, shape: [], dtype: 'float32', data: v.dataSync() as Float32Array });
       }
-      optimizerGroups[name] = writeArrays(dir, `${name}.optimizer.bin`, arrays);
+      optimizerGroups[name] = writeArrays(dir, `${name}${tag}.optimizer.bin`, arrays);
     }
-    const m = this.manifest(dir, { [CHECKPOINT_STATE]: { epochsDone, prefix: this.prefix, optimizers: optimizerGroups } });
-    writeManifest(dir, m);
+    const m = this.manifest(dir, { [CHECKPOINT_STATE]: { epochsDone, prefix: this.prefix, optimizers: optimizerGroups } }, tag);
+    writeManifest(dir, m); // atomic (rename): until here the previous checkpoint stays whole
+    const current = new Set([...Object.values(m.weights), ...Object.values(optimizerGroups)].flatMap((g) => g.paths));
+    for (const f of fs.readdirSync(dir)) {
+      if (/\.e\d+\.(weights|optimizer)\.bin$/.test(f) && !current.has(f)) fs.rmSync(path.join(dir, f), { force: true });
+    }
   }
 
   private async resumeFrom(dir: string, train: Dataset): Promise<number> {
