@@ -114,6 +114,29 @@ if (CHILD) {
     assert.deepEqual(fresh.records.map((r) => r.outcome.yPred), resumed.records.map((r) => r.outcome.yPred));
   });
 
+  test('a run killed during a long augmenter fit resumes that fit from its checkpoint, with the same result', async () => {
+    const storeDir = tempDir('ckpt');
+    const wadan = { data, augment: [{ method: 'wadan', options: { epochs: 4, batchSize: 256 } }], sets: [1], folds: [1], classifiers: ['ncm'], seed: 4 };
+    const crash = new Error('killed during epoch 3');
+    await assert.rejects(
+      runExperiment(wadan, {
+        storeDir,
+        classifiers: ncmFactory(),
+        checkpointEvery: 2,
+        onEpoch: (e) => {
+          if (e.record.epoch === 3) throw crash;
+        },
+      }),
+      (err: unknown) => err === crash,
+    );
+    const epochs: number[] = [];
+    const resumed = await runExperiment(wadan, { storeDir, classifiers: ncmFactory(), checkpointEvery: 2, onEpoch: (e) => epochs.push(e.record.epoch) });
+    assert.deepEqual(epochs, [3, 4], 'continued after the checkpoint of epoch 2');
+    assert.deepEqual(fs.readdirSync(path.join(storeDir, 'cache')), [], 'checkpoint and sets removed once the unit is stored');
+    const fresh = await runExperiment(wadan, { storeDir: tempDir('ckpt-fresh'), classifiers: ncmFactory(), checkpointEvery: 0 });
+    assert.deepEqual(resumed.records[0].outcome.yPred, fresh.records[0].outcome.yPred);
+  });
+
   test('a half-written temporary file is ignored and a damaged unit file is recomputed', async () => {
     const storeDir = tempDir('atomic');
     const small = { data, augment: ['none', 'copy'], sets: [0, 1], folds: [1, 2], classifiers: ['ncm'], seed: 2 };

@@ -147,11 +147,16 @@ function foldList(v: string | undefined): number[] | undefined {
 }
 
 /** A progress bar on stderr that follows `onProgress`. */
-export function progressReporter(label: string): { onProgress: (p: Progress) => void; finish: () => void } {
+export function progressReporter(label: string): { onProgress: (p: Progress) => void; onEpoch: NonNullable<RunOptions['onEpoch']>; finish: () => void } {
   let bar: ProgressBar | undefined;
+  let done = 0;
   return {
+    onEpoch(e) {
+      if (e.record.epoch % 10 === 0) bar?.update(done, `fold ${e.fold} ${e.method}${e.repeat ? ` r${e.repeat}` : ''}: training epoch ${e.record.epoch}`);
+    },
     onProgress(p) {
       bar ??= progressBar(label, p.total);
+      done = p.done;
       const u = p.unit;
       bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined);
     },
@@ -207,7 +212,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       repeats: intFlag('--repeats', values.repeats as string | undefined),
     };
     const progress = values.json ? undefined : progressReporter('eval');
-    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, loadData: loaderFor(values['data-dir'] as string | undefined) });
+    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress?.finish();
     if (values.json) console.log(JSON.stringify(report));
     else {
@@ -237,7 +242,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0 });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
-    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress, loadData: loaderFor(values['data-dir'] as string | undefined) });
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress.finish();
     const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
     if (values.shard && values.shard !== '1/1') {
@@ -247,7 +252,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify({ best: summary.best, summary: summary.summary, seconds: run.seconds, computed: run.computed, reused: run.reused }));
     else {
       console.log(formatTable(summary, paperTable(which)));
-      console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s; tables in ${path.dirname(files[0])}`);
+      console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}; tables in ${path.dirname(files[0])}`);
     }
     return 0;
   });

@@ -28,7 +28,8 @@ import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFac
 import { parseShard, planUnits, shardGroups, type PlannedUnit, type Shard, type UnitGroup } from './plan';
 import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
 import { ResultStore, type UnitRecord } from './store';
-import type { Augmenter } from '../augment/augmenter';
+import type { Augmenter, EpochRecord, FitControl } from '../augment/augmenter';
+import { TRAINED_METHODS } from './paper';
 
 /** What `onProgress` receives after every finished unit (and once at the start, with `unit: null`). */
 export interface Progress {
@@ -83,8 +84,22 @@ export interface RunOptions {
    * so a killed run does not retrain it (removed after). Default true.
    */
   cacheSets?: boolean;
+  /**
+   * Checkpoint a training augmenter every this many epochs into its group's cache folder, so a
+   * run killed during a long fit (1500 WADAN epochs) resumes that fit instead of restarting it;
+   * 0 turns it off. Needs `cacheSets`. Default 50.
+   */
+  checkpointEvery?: number;
+  /** Called after every training epoch of an augmenter (for a progress display during long fits). */
+  onEpoch?: (e: { fold: number; method: string; repeat: number | null; record: EpochRecord }) => void;
   /** Also save every fitted augmenter (`augmenter.save`) under `<store>/augmenters/<group>/`. Default false. */
   keepAugmenters?: boolean;
+  /**
+   * Set up the tfjs backend (`initBackend` of src/backend: ADAN_BACKEND, else the fastest
+   * available) before the first network is built, when the spec has a DNN or a GAN-type
+   * augmenter. Default true; false leaves the backend as the caller set it.
+   */
+  initBackend?: boolean;
   /** Notes that need attention but do not stop the run (e.g. a damaged unit file that is recomputed). Default: console.warn. */
   onWarning?: (message: string) => void;
 }
@@ -104,6 +119,8 @@ export interface RunResult {
   shard: Shard;
   /** Hash of the stored spec (`<store>/specs/<hash>.json`). */
   specHash: string;
+  /** The tfjs backend set up for this run (undefined when the spec needs no networks). */
+  backend?: string;
 }
 
 /** Thrown when `signal` aborts a run. Finished units stay in the store. */
@@ -168,8 +185,18 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard ?? { index: 1, count: 1 };
   if (typeof options.shard === 'object') parseShard(`${shard.index}/${shard.count}`);
   const cacheSets = options.cacheSets ?? true;
+  const checkpointEvery = options.checkpointEvery ?? 50;
+  if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 0)) throw new Error(`runExperiment: options.checkpointEvery must be a whole number >= 0 (0 = off), got ${checkpointEvery}`);
 
   const prep = await prepareExperiment(spec, options);
+  // Networks (DNN classifier, GAN-type augmenters) run on the project's fastest tfjs backend;
+  // specs without them never load tfjs.
+  const needsTf = prep.spec.classifiers.some((c) => c.name === 'dnn') || prep.spec.augment.some((a) => TRAINED_METHODS.includes(a.method));
+  let backend: string | undefined;
+  if (needsTf && options.initBackend !== false) {
+    const { initBackend } = require('../backend/init') as typeof import('../backend/init');
+    backend = (await initBackend()).summary;
+  }
   const store = new ResultStore(options.storeDir).init();
   const specHash = store.putSpec(prep.storedSpec);
   const mine = shardGroups(prep.groups, shard);
@@ -203,7 +230,11 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
     checkAbort();
     const { train, test } = foldData(group.fold);
-    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, options.keepAugmenters ? store.augmenterDir(group.key) : undefined);
+    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, options.keepAugmenters ? store.augmenterDir(group.key) : undefined, {
+      checkpointEvery,
+      onEpoch: options.onEpoch,
+      warn,
+    });
     try {
       for (const unit of pending) {
         checkAbort();
@@ -254,7 +285,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     if (!r) throw new Error(`runExperiment: unit ${u.key} is missing from ${options.storeDir} after the run (was the store removed while running?)`);
     return r;
   });
-  return { records, total, computed, reused, seconds: elapsed(), storeDir: options.storeDir, shard, specHash };
+  return { records, total, computed, reused, seconds: elapsed(), storeDir: options.storeDir, shard, specHash, backend };
 }
 
 /** Normalisation fitted on the real training rows only, applied to both. */
@@ -283,6 +314,7 @@ class SyntheticSets {
     private readonly factory: AugmenterFactory,
     private readonly cacheDir: string | undefined,
     private readonly keepDir: string | undefined,
+    private readonly training: { checkpointEvery: number; onEpoch: RunOptions['onEpoch']; warn: (m: string) => void },
   ) {
     for (const u of pending) this.needed.set(u.config.repeat, Math.max(this.needed.get(u.config.repeat) ?? 0, u.config.sets));
   }
@@ -332,8 +364,25 @@ class SyntheticSets {
     checkAbort();
     const a = this.group.augmenter!;
     const t0 = performance.now();
-    const aug = this.factory.make(a.method, a.options, seedFromKey(this.group.key));
-    await aug.fit(this.train);
+    const make = (): Augmenter => this.factory.make(a.method, a.options, seedFromKey(this.group.key));
+    const control: FitControl & Record<string, unknown> = {};
+    const onEpoch = this.training.onEpoch;
+    if (onEpoch) control.onEpoch = (record) => onEpoch({ fold: this.group.fold, method: a.method, repeat: a.repeat, record });
+    const checkpointDir = this.cacheDir && this.training.checkpointEvery > 0 ? path.join(this.cacheDir, 'checkpoint') : undefined;
+    if (checkpointDir) Object.assign(control, { checkpointDir, checkpointEvery: this.training.checkpointEvery, resume: true });
+    const resuming = checkpointDir !== undefined && fs.existsSync(checkpointDir);
+    let aug = make();
+    try {
+      await aug.fit(this.train, control);
+    } catch (err) {
+      // A checkpoint that cannot be resumed from (e.g. cut short by a kill) is discarded and the fit restarted once.
+      if (!resuming) throw err;
+      this.training.warn(`${a.method} fold ${this.group.fold}: could not resume from the checkpoint in ${checkpointDir} (${(err as Error).message}); training from the start`);
+      (aug as { dispose?: () => void }).dispose?.();
+      fs.rmSync(checkpointDir, { recursive: true, force: true });
+      aug = make();
+      await aug.fit(this.train, control);
+    }
     this.fitSeconds = (performance.now() - t0) / 1000;
     if (this.keepDir) {
       await aug.save(this.keepDir);
