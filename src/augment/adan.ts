@@ -20,7 +20,8 @@ export interface AdanOptions extends LatentOptions {
   /**
    * Stop early as the authors' code does: after epoch `earlyStopAfter`, once the mean
    * discriminator probability of real and of synthetic latent rows has stayed within
-   * `earlyStopTolerance` of 0.5 in four qualifying epochs, each within two epochs of the last.
+   * `earlyStopTolerance` of 0.5 in five qualifying epochs, each within two epochs of the last
+   * (see `adanEarlyStop`).
    * Default false (the paper trains a fixed number of epochs).
    */
   earlyStop: boolean;
