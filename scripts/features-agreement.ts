@@ -2,14 +2,22 @@
  * Agreement of adan-lab's IS11 extractor with openSMILE 3.0.2 on the 535 EmoDB files:
  * per-feature Pearson correlation over files, distribution by descriptor group and by functional.
  *
- *   npx tsc -p . && node dist/scripts/features-agreement.js [--data DIR] [--limit N] [--markdown docs/features-agreement.md]
+ *   npx tsc -p . && node dist/scripts/features-agreement.js [--data DIR] [--limit N] [--svm] [--markdown docs/features-agreement.md]
  *
- * DIR defaults to the `emodb-wav` data folder (../shared/data/emodb-wav).
+ * DIR defaults to the `emodb-wav` data folder (../shared/data/emodb-wav). With --svm it also runs
+ * the leave-one-speaker-out linear SVM (C = 0.01, z-normalised on the training speakers) on both
+ * tables: the usefulness check of issue 8.
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findDataEntry } from '../src/data/locate';
 import { readOpensmileCsv } from '../src/data/readers/opensmile';
+import { loadDataset } from '../src/data/registry';
+import { makeDataset, type Dataset } from '../src/data/dataset';
+import { splitFolds } from '../src/data/folds';
+import { ZScore } from '../src/data/preprocess';
+import { linearSvm } from '../src/classify/linear-svm';
+import { uar, wa } from '../src/eval/metrics';
 import { columnCorrelations, GroupAgreement, summarise } from '../src/features/agreement';
 import { extractIs11 } from '../src/features/extract';
 import { isImplemented } from '../src/features/is11';
@@ -19,7 +27,20 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function main(): void {
+/** Leave-one-speaker-out linear SVM (C = 0.01) with per-fold z-normalisation: pooled WA and UAR in %. */
+async function loso(ds: Dataset): Promise<{ wa: number; uar: number }> {
+  const yTrue: number[] = [];
+  const yPred: number[] = [];
+  for (const { train, test } of splitFolds(ds)) {
+    const z = new ZScore().fit(train.x, train.d);
+    const svm = await linearSvm({ C: 0.01 }).fit({ ...train, x: z.transform(train.x) });
+    yTrue.push(...test.y);
+    yPred.push(...svm.predict(z.transform(test.x)));
+  }
+  return { wa: 100 * wa(yTrue, yPred), uar: 100 * uar(yTrue, yPred, ds.classes.length) };
+}
+
+async function main(): Promise<void> {
   const dir = arg('--data') ?? findDataEntry('emodb-wav');
   if (!dir) throw new Error('emodb-wav data folder not found; pass --data DIR');
   const ref = readOpensmileCsv(path.join(dir, 'opensmile-is11.csv'));
@@ -76,6 +97,24 @@ function main(): void {
   lines.push('Lowest 15 features:');
   lines.push('');
   for (const j of worst) lines.push(`- ${names[j]}: r = ${fmt(r[j])}`);
+  if (process.argv.includes('--svm') && rows.length === ref.n) {
+    const refDs = loadDataset('emodb-wav', { dataDir: path.dirname(dir) });
+    const order = refDs.ids.map((id) => rows.indexOf(id));
+    if (order.some((i) => i < 0)) throw new Error('emodb-wav rows and the CSV rows differ');
+    const x = new Float32Array(refDs.n * ours.d);
+    order.forEach((i, r) => x.set(ours.x.subarray(i * ours.d, (i + 1) * ours.d), r * ours.d));
+    const oursDs = makeDataset({ name: 'adan-lab IS11', x, d: ours.d, y: refDs.y, classes: refDs.classes, groups: refDs.groups, ids: refDs.ids });
+    const a = await loso(refDs);
+    const b = await loso(oursDs);
+    lines.push('');
+    lines.push('Leave-one-speaker-out linear SVM (adan-lab `linearSvm`, C = 0.01, one-vs-one, z-normalised on the training speakers, predictions of the 10 folds pooled):');
+    lines.push('');
+    lines.push('| features | WA | UAR |');
+    lines.push('|---|---|---|');
+    lines.push(`| openSMILE 3.0.2 (reference CSV) | ${a.wa.toFixed(2)} % | ${a.uar.toFixed(2)} % |`);
+    lines.push(`| adan-lab extractIs11 | ${b.wa.toFixed(2)} % | ${b.uar.toFixed(2)} % |`);
+    lines.push(`| difference | ${(b.wa - a.wa).toFixed(2)} | ${(b.uar - a.uar).toFixed(2)} |`);
+  }
   const text = lines.join('\n');
   console.log(text);
   const md = arg('--markdown');
@@ -97,4 +136,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

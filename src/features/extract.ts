@@ -20,7 +20,7 @@ import { readWav } from './wav';
 export interface ExtractOptions {
   /** Called after each file with (done, total, file). Default: none (quiet). */
   onProgress?: (done: number, total: number, file: string) => void;
-  /** Keep only the features this implementation computes (drops the NaN pitch columns). Default false. */
+  /** Keep only the features this implementation computes (today every IS11 feature). Default false. */
   implementedOnly?: boolean;
 }
 
@@ -29,7 +29,7 @@ export const EXTRACT_DEFAULTS: Required<Omit<ExtractOptions, 'onProgress'>> & Pi
   implementedOnly: false,
 };
 
-/** A feature table plus which columns are computed (false: NaN, not implemented yet). */
+/** A feature table plus which columns this implementation computes (all of IS11 today). */
 export interface Is11Table extends FeatureTable {
   implemented: boolean[];
 }

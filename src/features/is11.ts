@@ -3,9 +3,9 @@
  * 4368 functionals of smoothed low-level descriptors and their deltas, in openSMILE's order with
  * openSMILE's names.
  *
- * Status: groups A (energy, auditory-spectrum sums, ZCR) and B (RASTA auditory bands, cSpectral,
- * MFCC) are computed; the pitch / voice-quality groups (F0 by sub-harmonic summation, voicing,
- * jitter, shimmer) are not implemented yet and come out as NaN. See src/features/README.md.
+ * All four functionals groups are computed: A (energy, auditory-spectrum sums, ZCR), B (RASTA
+ * auditory bands, cSpectral, MFCC), Nz (F0, voicing, jitter, shimmer over voiced frames) and F0
+ * (voiced-segment statistics). Agreement with openSMILE 3.0.2: docs/features-agreement.md.
  */
 import { Contour, delta, frame, framesOf, gaussWindow, hammingWindow, magnitudeSpectrum, nextPow2, smooth } from './dsp';
 import { computeFunctionals, functionalNames, FunctionalsConfig } from './functionals';
@@ -162,7 +162,7 @@ function groupFunctionals(contours: Contour[], c: FunctionalsConfig, noZeroSma: 
   return out;
 }
 
-/** All 4368 IS11 features of one file (NaN where a group is not implemented). */
+/** All 4368 IS11 features of one file, in IS11_FEATURE_NAMES order. */
 export function is11Features(samples: Float32Array, sampleRate: number): Float64Array {
   const { a, b, pitch } = is11Contours(samples, sampleRate);
   const out = new Float64Array(IS11_FEATURE_NAMES.length).fill(NaN);
@@ -177,7 +177,7 @@ export function is11Features(samples: Float32Array, sampleRate: number): Float64
   return out;
 }
 
-/** Whether feature `name` is computed by this implementation (false: NaN for now). */
+/** Whether feature `name` is one this implementation computes (every IS11 name; kept for tables that mix sets). */
 export function isImplemented(name: string): boolean {
   return IS11_FEATURE_NAMES.includes(name);
 }
