@@ -17,6 +17,8 @@
  *        oneMinusAccBeta2)
  *     One pass of tfjs' Adam update (same float32 arithmetic and order): m and v in place, the
  *     new weight to outOff (which may equal wOff).
+ *   colsum(heap, xOff, rows, cols, outOff)
+ *     Column sums of a row-major matrix: tfjs' Sum over leading axes (bias gradients).
  *   setThreads(n), getThreads(): the BLAS threads for large products (small ones use one)
  *   info(): the BLAS library's description
  */
@@ -227,6 +229,30 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* out[j] = sum_i x[i, j] for a row-major rows x cols matrix (reduction over leading axes), rows
+ * added in order (deterministic), vectorised along j. */
+static napi_value ColSum(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 5) FAIL("colsum expects 5 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("colsum: first argument must be the wasm heap buffer");
+  int64_t xOff = int_arg(env, a[1]), rows = int_arg(env, a[2]), cols = int_arg(env, a[3]),
+          outOff = int_arg(env, a[4]);
+  if (rows < 0 || cols < 0 || !in_heap(xOff, rows * cols, len) || !in_heap(outOff, cols, len))
+    FAIL("colsum: operand outside the heap");
+  const float* x = (const float*)(heap + xOff);
+  float* out = (float*)(heap + outOff);
+  for (int64_t j = 0; j < cols; j++) out[j] = 0.f;
+  for (int64_t i = 0; i < rows; i++) {
+    const float* row = x + i * cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1];
@@ -266,6 +292,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
+      {"colsum", NULL, ColSum, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},

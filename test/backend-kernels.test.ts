@@ -169,3 +169,22 @@ test('plain wasm with the transpose fix equals the reference', async () => {
     assert.ok(relErr(fused.mine, fused.ref) <= 1e-4, `fused ${JSON.stringify(c2)}`);
   }
 });
+
+test('native Sum over leading axes (bias gradients) equals the reference; other axes still work', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(16);
+  const cases: Array<{ shape: number[]; axis: number | number[] | null; keepDims: boolean }> = [
+    { shape: [128, 800], axis: 0, keepDims: false },
+    { shape: [128, 37], axis: [0], keepDims: true },
+    { shape: [1, 128, 100], axis: [0, 1], keepDims: false },
+    { shape: [3, 5, 7], axis: [1, 0], keepDims: true },
+    { shape: [6, 9], axis: -1, keepDims: false }, // innermost: the original kernel
+    { shape: [4, 5, 6], axis: [0, 2], keepDims: false }, // not leading: the original kernel
+    { shape: [7, 8], axis: null, keepDims: false }, // all axes: the original kernel
+  ];
+  for (const c of cases) {
+    const { mine, ref, shape } = await vsCpu([spec(rng, c.shape)], ([x]) => tf.sum(x, c.axis ?? undefined, c.keepDims));
+    const err = relErr(mine, ref);
+    assert.ok(err <= 1e-5, `${JSON.stringify(c)} -> ${JSON.stringify(shape)}: relative error ${err}`);
+  }
+});

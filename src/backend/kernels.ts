@@ -7,6 +7,7 @@
  *   activations linear, relu, relu6, leakyrelu, sigmoid and elu are applied in the same call.
  *   prelu and broadcast biases run the product natively, then tfjs' Add/Prelu kernels. Anything
  *   else (non-float32, batch shapes that broadcast in both operands) goes to the original kernel.
+ *   `Sum` over leading axes (bias gradients) is a native column sum.
  * - Transpose fix (`registerTransposeFix`, plain wasm without the addon): the shipped wasm
  *   kernels are 10-50x slower on transposed operands (every backward pass uses them), so the
  *   operand is transposed first and the fast non-transposed kernel runs.
@@ -40,7 +41,7 @@ export const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = {
   elu: 6,
 };
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity'] as const;
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum'] as const;
 const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;

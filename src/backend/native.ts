@@ -26,6 +26,8 @@ export interface NativeBlas {
     n: number, learningRate: number, beta1: number, beta2: number, epsilon: number,
     oneMinusAccBeta1: number, oneMinusAccBeta2: number,
   ): void;
+  /** out[j] = sum over rows of x[i, j] (row-major rows x cols), rows added in order. */
+  colsum(heap: ArrayBuffer, xOff: number, rows: number, cols: number, outOff: number): void;
   /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   setThreads(n: number): void;
   getThreads(): number;
@@ -63,8 +65,8 @@ export function loadNative(): NativeLoad {
     if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
-    if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function') {
-      throw new Error('it lacks gemm/adam (stale build? run `node scripts/build-native.js`)');
+    if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function' || typeof addon.colsum !== 'function') {
+      throw new Error('it lacks gemm/adam/colsum (stale build? run `node scripts/build-native.js`)');
     }
     cached = { addon, path: file };
   } catch (e) {
