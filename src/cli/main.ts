@@ -31,6 +31,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]',
     run: async (argv) => (await import('../experiment/commands.js')).resultsCommand(argv),
   },
+  extract: {
+    summary: 'audio to openSMILE IS11 features (own extractor, or SMILExtract with --engine opensmile)',
+    usage: 'adan-lab extract --set is11 WAV_OR_FOLDER... --out features.csv [--engine ts|opensmile] [--config CONF]',
+    run: async (argv) => (await import('./extract.js')).extractCommand(argv),
+  },
   notebook: {
     summary: 'register the tslab kernel and start Jupyter on notebooks/',
     usage: 'adan-lab notebook',
