@@ -215,3 +215,37 @@ test("'fixed' BatchNorm is the authors' learnable scale and shift on fixed stati
   tf.dispose([x, viaNet, byHand]);
   net.dispose();
 });
+
+test('ADAN and WADAN learn: on separable classes their rows R(G(z, y)) come to carry the requested label', async () => {
+  const data = smallData({ k: 3, d: 6, perClass: 20, seed: 2 });
+  // class centroids of the real rows, in the original space
+  const centroids = [0, 1, 2].map((k) => {
+    const c = new Array(data.d).fill(0);
+    let n = 0;
+    for (let i = 0; i < data.n; i++) if (data.y[i] === k) { n++; for (let j = 0; j < data.d; j++) c[j] += data.x[i * data.d + j]; }
+    return c.map((v) => v / n);
+  });
+  for (const method of ['wadan', 'adan'] as const) {
+    const aug = makeAugmenter(method, { epochs: 60, batchSize: 30, learningRate: 3e-3, seed: 1, latentDim: 8, zDim: 4, encoderHidden: [32], decoderHidden: [32], classifierHidden: [16], generatorHidden: [16], discriminatorHidden: [16], fidelityRows: 60 });
+    await aug.fit(data);
+    const h = aug.history;
+    assert.ok(h[9].labelFidelityCentroid < 0.6, `${method}: not yet at epoch 10 (${h[9].labelFidelityCentroid})`);
+    assert.ok(h[59].labelFidelity >= 0.9 && h[59].labelFidelityCentroid >= 0.9, `${method}: fidelity at epoch 60 ${h[59].labelFidelity} / ${h[59].labelFidelityCentroid}`);
+    const labels = Array.from({ length: 90 }, (_, i) => i % 3);
+    const s = aug.sample(labels, { seed: 2 });
+    let hits = 0;
+    for (let i = 0; i < s.n; i++) {
+      // nearest centroid in max-abs-scaled distance (features span 0.1 .. 100)
+      const dist = centroids.map((c) => c.reduce((acc, v, j) => acc + ((s.x[i * s.d + j] - v) / maxAbsOf(data, j)) ** 2, 0));
+      if (dist.indexOf(Math.min(...dist)) === labels[i]) hits++;
+    }
+    assert.ok(hits / s.n >= 0.9, `${method}: ${hits} of ${s.n} sampled rows nearest to their class`);
+    aug.dispose();
+  }
+});
+
+function maxAbsOf(ds: { x: Float32Array; n: number; d: number }, j: number): number {
+  let m = 0;
+  for (let i = 0; i < ds.n; i++) m = Math.max(m, Math.abs(ds.x[i * ds.d + j]));
+  return m;
+}
