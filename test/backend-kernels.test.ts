@@ -182,9 +182,11 @@ test('native Sum over leading axes (bias gradients) equals the reference; other 
     { shape: [4, 5, 6], axis: [0, 2], keepDims: false }, // not leading: the original kernel
     { shape: [7, 8], axis: null, keepDims: false }, // all axes: the original kernel
   ];
+  const before = kernelStats.nativeSums;
   for (const c of cases) {
     const { mine, ref, shape } = await vsCpu([spec(rng, c.shape)], ([x]) => tf.sum(x, c.axis ?? undefined, c.keepDims));
     const err = relErr(mine, ref);
     assert.ok(err <= 1e-5, `${JSON.stringify(c)} -> ${JSON.stringify(shape)}: relative error ${err}`);
   }
+  assert.equal(kernelStats.nativeSums - before, 4, 'the four leading-axis cases ran natively');
 });

@@ -47,7 +47,7 @@ let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
 
 /** Counters of how often the native path and the fallback ran (for tests and the benchmark). */
-export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0, nativeMs: 0 };
+export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0, nativeMs: 0, nativeSums: 0 };
 
 /** Which replacement is registered over the wasm kernels right now, if any. */
 export function installedKernels(): 'native' | 'transpose-fix' | undefined {
@@ -214,6 +214,28 @@ export function registerNativeKernels(native: NativeBlas): void {
     if (bias != null) step('Add', { a: y, b: bias });
     if (activationName === 'prelu') step('Prelu', { x: y, alpha: preluActivationWeights! });
     return y;
+  });
+  // Sum over leading axes (every bias gradient: [batch, n] -> [n]): tfjs' wasm Sum transposes
+  // the input first and then reduces; a column sum reads it once.
+  const origSum = original('Sum').kernelFunc as unknown as KernelFn;
+  replace('Sum', (args) => {
+    const x = args.inputs.x!;
+    const rank = x.shape.length;
+    const raw = args.attrs?.axis as number | number[] | null | undefined;
+    const axes = (raw == null ? x.shape.map((_, i) => i) : Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+    if (x.dtype !== 'float32' || !leading) {
+      kernelStats.fallback++;
+      return origSum(args);
+    }
+    const backend = args.backend as WasmBackendLike;
+    const cols = sizeOf(x.shape.slice(axes.length));
+    const rows = sizeOf(x.shape.slice(0, axes.length));
+    const outShape = args.attrs?.keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
+    const out = backend.makeOutput(outShape, 'float32');
+    native.colsum(backend.wasm.HEAPU8.buffer as ArrayBuffer, backend.dataIdMap.get(x.dataId).memoryOffset, rows, cols, backend.dataIdMap.get(out.dataId).memoryOffset);
+    kernelStats.nativeSums++;
+    return out;
   });
   installed = 'native';
   installedNative = native;
