@@ -190,3 +190,16 @@ test('native Sum over leading axes (bias gradients) equals the reference; other 
   }
   assert.equal(kernelStats.nativeSums - before, 4, 'the four leading-axis cases ran natively');
 });
+
+test('Identity shares memory instead of copying (clones stay valid after the original is freed)', async () => {
+  for (const backend of noNative ? (['wasm'] as const) : (['native', 'wasm'] as const)) {
+    await initBackend({ backend });
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const y = tf.clone(x);
+    const map = (tf.backend() as unknown as { dataIdMap: { get(d: object): { memoryOffset: number } } }).dataIdMap;
+    assert.equal(map.get(y.dataId).memoryOffset, map.get(x.dataId).memoryOffset);
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4, 5, 6]);
+    y.dispose();
+  }
+});
