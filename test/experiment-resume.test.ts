@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { runExperiment, ExperimentAborted, formatProgress } from '../src/experiment/runner';
 import { ResultStore } from '../src/experiment/store';
 import { summarize } from '../src/experiment/summary';
+import { loadAugmenter } from '../src/augment/index';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
 
 const CHILD = process.env.ADAN_EXPERIMENT_CHILD;
@@ -112,6 +113,14 @@ if (CHILD) {
     // The same units computed from scratch (fitting the augmenter) agree with the resumed ones.
     const fresh = await runExperiment(one, { storeDir: tempDir('cache-fresh'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
     assert.deepEqual(fresh.records.map((r) => r.outcome.yPred), resumed.records.map((r) => r.outcome.yPred));
+    // keepAugmenters saves each fitted augmenter where loadAugmenter finds it.
+    const kept = tempDir('keep');
+    await runExperiment(one, { storeDir: kept, classifiers: ncmFactory(), augmenters: countingAugmenters(), keepAugmenters: true });
+    const [group] = fs.readdirSync(path.join(kept, 'augmenters'));
+    const loaded = await loadAugmenter(path.join(kept, 'augmenters', group));
+    assert.equal(loaded.method, 'copy');
+    assert.equal(loaded.sample([0, 1, 2], { seed: 1 }).n, 3);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(kept, 'augmenters', group, 'experiment-group.json'), 'utf8')).fold, 1);
   });
 
   test('a run killed during a long augmenter fit resumes that fit from its checkpoint, with the same result', async () => {
