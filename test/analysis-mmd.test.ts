@@ -41,6 +41,21 @@ test('MMD matches a hand computation on three 1-D points', () => {
   assert.ok(Math.abs(both.perSigma[1].mmd - two) < 1e-12);
 });
 
+test('unbiased MMD leaves the diagonal out (hand computation on four 1-D points)', () => {
+  // X = {0, 1}, Y = {3, 5}, sigma = 1.
+  const X = rows(Float32Array.from([0, 1]), 1);
+  const Y = rows(Float32Array.from([3, 5]), 1);
+  const k = (u: number, v: number) => Math.exp(-((u - v) ** 2) / 2);
+  const xx = (2 * k(0, 1)) / 2;
+  const yy = (2 * k(3, 5)) / 2;
+  const xy = (k(0, 3) + k(0, 5) + k(1, 3) + k(1, 5)) / 4;
+  const t = mmdTerms(X, Y, { sigmas: [1], estimator: 'unbiased' });
+  assert.ok(Math.abs(t.mmd - (xx + yy - 2 * xy)) < 1e-12, `${t.mmd} vs ${xx + yy - 2 * xy}`);
+  const biased = mmd(X, Y, { sigmas: [1] });
+  assert.ok(Math.abs(biased - ((2 + 2 * k(0, 1)) / 4 + (2 + 2 * k(3, 5)) / 4 - 2 * xy)) < 1e-12);
+  assert.throws(() => mmd(X, rows(Float32Array.from([3]), 1), { estimator: 'unbiased' }), /at least 2 rows/);
+});
+
 test('MMD is 0 for identical sets and symmetric', () => {
   const r = new Random(3);
   const a = rows(r.normalArray(37 * 9), 9);

@@ -70,6 +70,12 @@ test('uarPlot renders one line per method with SVM / DNN dashes, or panels', asy
   await checkRenders('uar dash', uarPlot(points), ['Augmented sets', 'UAR (%)', 'copy', 'wadan', 'SVM', 'DNN']);
   await checkRenders('uar by method', uarPlot(points, { facet: 'method' }), ['Augmented sets', 'copy', 'wadan']);
   await checkRenders('uar by classifier', uarPlot(points, { facet: 'classifier', band: false }), ['SVM', 'DNN']);
+  // SVM solid, DNN dashed, whatever the input order (the paper's convention).
+  const dnnFirst = uarVsSets([...results].sort((a, b) => a.classifier.localeCompare(b.classifier)));
+  const layers = uarPlot(dnnFirst).layer as { mark: { type: string }; encoding: { strokeDash?: { scale: { domain: string[]; range: number[][] } } } }[];
+  const dash = layers.find((l) => l.mark.type === 'line')!.encoding.strokeDash!.scale;
+  assert.deepEqual(dash.domain, ['SVM', 'DNN']);
+  assert.deepEqual(dash.range[0], [1, 0]);
 });
 
 test('confusionPlot renders true vs predicted with counts and WA/UAR', async () => {
@@ -92,4 +98,29 @@ test('save writes .svg, .png and .vl.json by extension; show returns the SVG out
   const shown = await show(spec);
   assert.match(shown ?? '', /^<svg/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** tslab's kernel module, when installed: show() displays through it while a cell runs. */
+function tslabKernel(): { lastWriteDisplayData: unknown } | undefined {
+  try {
+    return require('tslab/dist/jupyter');
+  } catch {
+    return undefined;
+  }
+}
+
+test('show displays the SVG inline while a tslab kernel is running', { skip: tslabKernel() ? false : 'tslab is not installed' }, async () => {
+  const kernel = tslabKernel()!;
+  const shown: { data: Record<string, string> }[] = [];
+  kernel.lastWriteDisplayData = (msg: { data: Record<string, string> }) => shown.push(msg); // what the kernel sets while a cell executes
+  try {
+    const result = await show(lossPlot(history, { title: 'inline' }));
+    assert.equal(result, undefined, 'nothing returned (the cell would print it as text)');
+    assert.equal(shown.length, 1);
+    assert.match(shown[0].data['image/svg+xml'], /^<svg/);
+    await show(lossPlot(history), { format: 'png' });
+    assert.ok(Buffer.from(shown[1].data['image/png'], 'base64').subarray(0, 8).equals(PNG_SIGNATURE));
+  } finally {
+    kernel.lastWriteDisplayData = null;
+  }
 });

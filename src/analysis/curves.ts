@@ -93,7 +93,7 @@ export interface SetsPoint {
 }
 
 /**
- * Curve points per (method, classifier), sorted by sets. The real-only baseline (method
+ * Curve points per (method, classifier) in order of first appearance, sorted by sets. The real-only baseline (method
  * `baseline`, default `none`, at 0 sets) is copied to the start of every method's curve of the
  * same classifier, as the paper's figures start each curve at the baseline.
  */
@@ -123,7 +123,11 @@ export function uarVsSets(results: readonly SetsResultLike[], options: { metric?
     }
   }
   if (out.length === 0) for (const b of baselines.values()) out.push(point(b, baselineName));
-  return out.sort((a, b) => a.method.localeCompare(b.method) || a.classifier.localeCompare(b.classifier) || a.sets - b.sets);
+  // Methods and classifiers keep their order of first appearance (the spec's order); sets ascend.
+  const rank = (values: string[]) => { const m = new Map<string, number>(); values.forEach((v) => m.has(v) || m.set(v, m.size)); return m; };
+  const mRank = rank(out.map((p) => p.method));
+  const cRank = rank(results.map((r) => r.classifier));
+  return out.sort((a, b) => mRank.get(a.method)! - mRank.get(b.method)! || cRank.get(a.classifier)! - cRank.get(b.classifier)! || a.sets - b.sets);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,19 +24,27 @@ export interface MmdOptions {
   sigmas?: readonly number[];
   /** Rows per block in the pairwise loops (memory and cache, not the result). Default 64. */
   blockSize?: number;
+  /**
+   * 'biased' (the paper's formula: diagonal pairs k(x, x) = 1 included, 1/N^2) or 'unbiased'
+   * (diagonal left out, 1/(N(N-1)); Gretton et al. 2012). Default 'biased'.
+   * With narrow kernels on wide rows the biased estimator has a floor of about
+   * (number of sigmas that see no neighbours) x (1/N + 1/M); the unbiased one has none.
+   */
+  estimator?: 'biased' | 'unbiased';
 }
 
 /** Defaults of {@link MmdOptions}: the paper's kernel widths. */
 export const MMD_DEFAULTS: Required<MmdOptions> = {
   sigmas: [0.1, 1, 5, 10, 100],
   blockSize: 64,
+  estimator: 'biased',
 };
 
 /** The three kernel means and the MMD, in total and per kernel width. */
 export interface MmdTerms {
   /** MMD with the summed kernel: xx + yy - 2 xy. */
   mmd: number;
-  /** Mean kernel value within the first set, 1/N^2 sum k(x, x'). */
+  /** Mean kernel value within the first set, 1/N^2 sum k(x, x') (unbiased: off-diagonal pairs only). */
   xx: number;
   /** Mean kernel value within the second set, 1/M^2 sum k(y, y'). */
   yy: number;
@@ -63,13 +71,23 @@ export function mmdTerms(a: Rows, b: Rows, options: MmdOptions = {}): MmdTerms {
   checkRows('mmd: second set', b);
   if (a.d !== b.d) throw new Error(`mmd: the sets have ${a.d} and ${b.d} features; they must have the same dimension`);
   if (a.n === 0 || b.n === 0) throw new Error(`mmd: both sets need rows, got ${a.n} and ${b.n}`);
+  if (o.estimator !== 'biased' && o.estimator !== 'unbiased') throw new OptionError('mmd.estimator', o.estimator, "'biased' or 'unbiased'");
+  const unbiased = o.estimator === 'unbiased';
+  if (unbiased && (a.n < 2 || b.n < 2)) throw new Error(`mmd: the unbiased estimator needs at least 2 rows per set, got ${a.n} and ${b.n}`);
 
   const gammas = o.sigmas.map((s) => 1 / (2 * s * s));
   const xx = kernelSums(a, a, gammas, o.blockSize, true);
   const yy = kernelSums(b, b, gammas, o.blockSize, true);
   const xy = kernelSums(a, b, gammas, o.blockSize, false);
-  const nn = a.n * a.n;
-  const mm = b.n * b.n;
+  if (unbiased) {
+    // Every row's own pair contributes exactly exp(0) = 1 per kernel: take the diagonal out.
+    for (let q = 0; q < gammas.length; q++) {
+      xx[q] -= a.n;
+      yy[q] -= b.n;
+    }
+  }
+  const nn = unbiased ? a.n * (a.n - 1) : a.n * a.n;
+  const mm = unbiased ? b.n * (b.n - 1) : b.n * b.n;
   const nm = a.n * b.n;
   const perSigma = o.sigmas.map((sigma, q) => ({ sigma, mmd: xx[q] / nn + yy[q] / mm - (2 * xy[q]) / nm }));
   const sum = (v: Float64Array) => v.reduce((s, x) => s + x, 0);

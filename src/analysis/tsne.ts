@@ -262,8 +262,7 @@ function sparsePerplexityP(X: Float64Array, n: number, m: number, perplexity: nu
   for (let i = 0; i < n; i++) {
     distancesFrom(X, n, m, i, D);
     D[i] = Infinity;
-    for (let j = 0; j < n; j++) idx[j] = j;
-    const order = Array.from(idx).sort((a, b) => D[a] - D[b] || a - b);
+    const order = nearestK(D, n, k, idx);
     for (let q = 0; q < k; q++) Dk[q] = D[order[q]];
     conditionalRow(Dk, k, perplexity, rowP);
     for (let q = 0; q < k; q++) {
@@ -292,6 +291,50 @@ function sparsePerplexityP(X: Float64Array, n: number, m: number, perplexity: nu
   }
   for (let i = 1; i <= n; i++) if (rowStart[i] < rowStart[i - 1]) rowStart[i] = rowStart[i - 1];
   return { rowStart, col: Int32Array.from(col), val: Float64Array.from(val) };
+}
+
+/**
+ * Indices of the k smallest D[j] (ties by index), nearest first: a max-heap of size k, O(n log k).
+ * `heap` is scratch space of length >= k; the result is a view into it.
+ */
+function nearestK(D: Float64Array, n: number, k: number, heap: Int32Array): Int32Array {
+  const worse = (a: number, b: number) => D[a] > D[b] || (D[a] === D[b] && a > b);
+  let size = 0;
+  const siftDown = (at: number) => {
+    for (;;) {
+      const l = 2 * at + 1;
+      const r = l + 1;
+      let top = at;
+      if (l < size && worse(heap[l], heap[top])) top = l;
+      if (r < size && worse(heap[r], heap[top])) top = r;
+      if (top === at) return;
+      const t = heap[at]; heap[at] = heap[top]; heap[top] = t;
+      at = top;
+    }
+  };
+  for (let j = 0; j < n; j++) {
+    if (size < k) {
+      let at = size++;
+      heap[at] = j;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!worse(heap[at], heap[parent])) break;
+        const t = heap[at]; heap[at] = heap[parent]; heap[parent] = t;
+        at = parent;
+      }
+    } else if (worse(heap[0], j)) {
+      heap[0] = j;
+      siftDown(0);
+    }
+  }
+  // Pop the worst repeatedly to sort nearest first.
+  const out = new Int32Array(size);
+  for (let q = size - 1; q >= 0; q--) {
+    out[q] = heap[0];
+    heap[0] = heap[--size];
+    siftDown(0);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

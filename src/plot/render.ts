@@ -46,10 +46,19 @@ export async function toSvg(spec: VegaLiteSpec): Promise<string> {
   const vgSpec = await compile(spec);
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return compactSvg(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Round coordinates in `transform` and path `d` attributes to 2 decimals (1/100 pixel: invisible,
+ * and a scatter of thousands of points shrinks by a third). Text content is left alone.
+ */
+export function compactSvg(svg: string): string {
+  const round = (attr: string) => attr.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, (num) => String(Math.round(Number(num) * 100) / 100));
+  return svg.replace(/ (transform|d)="([^"]*)"/g, (_, name: string, value: string) => ` ${name}="${round(value)}"`);
 }
 
 /** Options of {@link toPng}. */

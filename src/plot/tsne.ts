@@ -1,6 +1,7 @@
 /**
  * t-SNE scatter of real and synthetic rows (paper Fig. 4 and 9): colour = emotion, light = real,
- * dark = synthetic. Synthetic points are drawn on top.
+ * dark = synthetic. Synthetic points are drawn on top. With one kind of rows only, each emotion
+ * gets its plain hue.
  *
  * @example
  *   const all = concat([real, synth]);
@@ -8,7 +9,7 @@
  *   await show(tsnePlot(embeddedPoints(emb, all.y, all.classes, real.n), { title: 'ADAN, original space' }));
  */
 import { EmbeddedPoint } from '../analysis/curves';
-import { PLOT_DEFAULTS, PlotOptions, VegaLiteSpec, darkShade, lightShade, plotOptions, top } from './spec';
+import { PLOT_DEFAULTS, PlotOptions, VegaLiteSpec, darkShade, emotionHue, lightShade, plotOptions, top } from './spec';
 
 export interface TsnePlotOptions extends PlotOptions {
   /** Class names in legend order (fixes each emotion's colour across figures). Default: order of appearance. */
@@ -46,8 +47,9 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
   const range: string[] = [];
   const hasReal = points.some((p) => p.source === 'real');
   const hasSynthetic = points.some((p) => p.source === 'synthetic');
-  if (hasReal) classes.forEach((c, k) => { domain.push(key(c, 'real')); range.push(lightShade(k)); });
-  if (hasSynthetic) classes.forEach((c, k) => { domain.push(key(c, 'synthetic')); range.push(darkShade(k)); });
+  // One kind only: the plain hue per emotion (light shades alone are hard to tell apart).
+  if (hasReal) classes.forEach((c, k) => { domain.push(key(c, 'real')); range.push(both ? lightShade(k) : emotionHue(k)); });
+  if (hasSynthetic) classes.forEach((c, k) => { domain.push(key(c, 'synthetic')); range.push(both ? darkShade(k) : emotionHue(k)); });
   const values = points
     .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: p.source, key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0 }));
   return {
@@ -55,7 +57,7 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
     width: o.width,
     height: o.height,
     data: { values },
-    mark: { type: 'circle', size: o.size, opacity: o.opacity },
+    mark: { type: 'circle', size: o.size, opacity: o.opacity, aria: false }, // no per-point aria labels: thousands of points
     encoding: {
       x: { field: 'x', type: 'quantitative', title: 't-SNE 1', axis: { labels: false, ticks: false, grid: false } },
       y: { field: 'y', type: 'quantitative', title: 't-SNE 2', axis: { labels: false, ticks: false, grid: false } },

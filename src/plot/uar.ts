@@ -20,7 +20,12 @@ export interface UarPlotOptions extends PlotOptions {
   methods?: readonly string[];
   /** Panel columns when faceting by method. Default 3. */
   columns?: number;
+  /** Classifier order: the first is drawn solid, the next dashed, then dotted. Default: SVM first (solid, as in the paper), then order of appearance. */
+  classifiers?: readonly string[];
 }
+
+/** Dash patterns by classifier order: solid, dashed, dotted, dash-dot. */
+const DASHES = [[1, 0], [6, 3], [2, 2], [6, 2, 2, 2]];
 
 /** Defaults of {@link UarPlotOptions}. */
 export const UAR_PLOT_DEFAULTS: UarPlotOptions = {
@@ -31,6 +36,7 @@ export const UAR_PLOT_DEFAULTS: UarPlotOptions = {
   yTitle: 'UAR (%)',
   methods: undefined,
   columns: 3,
+  classifiers: undefined,
 };
 
 /** Lines of metric (percent) over sets, from {@link uarVsSets} points. */
@@ -39,13 +45,14 @@ export function uarPlot(points: readonly SetsPoint[], options: UarPlotOptions = 
   if (points.length === 0) throw new Error('uarPlot: no points');
   if (!['dash', 'classifier', 'method'].includes(o.facet!)) throw new Error(`uarPlot: facet must be 'dash', 'classifier' or 'method', got ${JSON.stringify(o.facet)}`);
   const methods = o.methods ?? [...new Set(points.map((p) => p.method))];
-  const classifiers = [...new Set(points.map((p) => p.classifier))];
+  const seen = [...new Set(points.map((p) => p.classifier))];
+  const classifiers = o.classifiers ?? [...seen.filter((c) => /svm/i.test(c)), ...seen.filter((c) => !/svm/i.test(c))];
   const values = points.map((p) => ({ ...p, lo: p.value - p.std, hi: p.value + p.std }));
   const maxSets = Math.max(...points.map((p) => p.sets));
   const x = { field: 'sets', type: 'quantitative', title: 'Augmented sets', scale: { domain: [0, Math.max(1, maxSets)] }, axis: { tickMinStep: 1, format: 'd' } };
   const y = { field: 'value', type: 'quantitative', title: o.yTitle, scale: { zero: false } };
   const color = { field: 'method', type: 'nominal', title: 'Method', sort: methods, scale: { domain: methods, scheme: 'tableau10' }, legend: { symbolOpacity: 1, symbolType: 'circle' } };
-  const dash = { field: 'classifier', type: 'nominal', title: 'Classifier', sort: classifiers, legend: { symbolType: 'stroke', symbolSize: 400, symbolStrokeWidth: 2, symbolStrokeColor: '#333' } };
+  const dash = { field: 'classifier', type: 'nominal', title: 'Classifier', sort: classifiers, scale: { domain: classifiers, range: classifiers.map((_, i) => DASHES[i % DASHES.length]) }, legend: { symbolType: 'stroke', symbolSize: 400, symbolStrokeWidth: 2, symbolStrokeColor: '#333' } };
   const detail = { field: 'classifier', type: 'nominal' };
   const lineEnc: Record<string, unknown> = { x, y, color };
   if (o.facet !== 'classifier') lineEnc.strokeDash = dash;
