@@ -169,3 +169,27 @@ test('formatTable prints ours next to the paper, with the notes on how to read i
   assert.match(formatTable(short, PAPER_TABLE_I), /wadan \(50 epochs\) trained for fewer than the paper's 1500 epochs\. Short runs make GAN-type augmentation look harmful/);
   assert.match(formatTable(s, PAPER_TABLE_II), /compare trends, not digits/);
 });
+
+test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats still draw different sets', async () => {
+  const augmenters = countingAugmenters();
+  const spec = { data, augment: [{ method: 'noise', options: { scale: 1.5 } }], sets: [1, 2], repeats: 3, folds: [1, 2], classifiers: ['ncm'], augmenterPerRepeat: false };
+  const run = await runExperiment(spec, { storeDir: tempDir('shared-aug'), classifiers: ncmFactory(), augmenters });
+  assert.equal(augmenters.fits, 2);
+  const preds = [1, 2, 3].map((rep) => JSON.stringify(run.records.filter((r) => r.config.repeat === rep && r.config.sets === 2).map((r) => r.outcome.yPred)));
+  assert.ok(new Set(preds).size > 1, 'repeats differ');
+  const perRepeat = countingAugmenters();
+  await runExperiment({ ...spec, augmenterPerRepeat: true }, { storeDir: tempDir('per-repeat'), classifiers: ncmFactory(), augmenters: perRepeat });
+  assert.equal(perRepeat.fits, 6);
+});
+
+test("train: 'synthetic' fits the classifier on the augmented sets alone (Fig. 8)", async () => {
+  const run = await runExperiment(
+    { data, augment: ['copy'], sets: [1, 2], folds: [1], classifiers: ['ncm'], train: 'synthetic' },
+    { storeDir: tempDir('synthetic-only'), classifiers: ncmFactory(), augmenters: countingAugmenters() },
+  );
+  const trainRows = data.n - run.records[0].outcome.yTrue.length;
+  assert.deepEqual(run.records.map((r) => [r.config.sets, r.outcome.trainReal, r.outcome.trainSynthetic]), [
+    [1, 0, trainRows],
+    [2, 0, 2 * trainRows],
+  ]);
+});
