@@ -81,7 +81,7 @@ if (CHILD) {
     const store = new ResultStore(storeDir);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     // Kill once a few units are stored (the child sleeps 15 ms per unit, so it is mid-run).
-    for (let i = 0; i < 2000 && store.keys().length < 12; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 6000 && store.keys().length < 12; i++) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
     const stored = store.keys().length;
