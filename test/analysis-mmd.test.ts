@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { mmd, mmdTerms, MMD_DEFAULTS } from '../src/analysis/mmd';
 import { rows } from '../src/analysis/rows';
 import { Random } from '../src/util/random';
+import { loadDataset } from '../src/data/registry';
+import { subset } from '../src/data/dataset';
+import { realData } from './real-data';
 
 const rbf = (d2: number, sigmas: readonly number[]) => sigmas.reduce((s, sg) => s + Math.exp(-d2 / (2 * sg * sg)), 0);
 
@@ -96,4 +99,21 @@ test('MMD rejects mismatched dimensions and bad options', () => {
   assert.throws(() => mmd(a, b), /3 and 2 features/);
   assert.throws(() => mmd(a, a, { sigmas: [0] }), /mmd\.sigmas/);
   assert.throws(() => mmd(a, a, { sigma: 1 } as never), /mmd\.sigma/);
+});
+
+const rd = realData('emodb-is11');
+
+test('on EmoDB, two speakers differ far more than random halves of their pooled rows (unbiased MMD)', { skip: rd.skip }, () => {
+  const ds = loadDataset('emodb-is11');
+  const rowsOf = (g: string) => ds.groups.flatMap((x, i) => (x === g ? [i] : []));
+  const [ga, gb] = [...new Set(ds.groups)];
+  const a = subset(ds, rowsOf(ga));
+  const b = subset(ds, rowsOf(gb));
+  const between = mmd(a, b, { estimator: 'unbiased' });
+  const pooled = [...rowsOf(ga), ...rowsOf(gb)];
+  new Random(1).shuffle(pooled);
+  const half = pooled.length >> 1;
+  const within = mmd(subset(ds, pooled.slice(0, half)), subset(ds, pooled.slice(half)), { estimator: 'unbiased' });
+  assert.ok(between > 0.01, `between speakers ${ga} and ${gb}: ${between}`);
+  assert.ok(between > 5 * Math.abs(within), `between ${between} vs random halves ${within}`);
 });

@@ -57,6 +57,9 @@ export const TSNE_DEFAULTS: Required<TsneOptions> = {
   seed: 0,
 };
 
+/** Most rows the exact method accepts: its dense P takes 8 n^2 bytes (800 MB at 10,000 rows). */
+export const EXACT_LIMIT = 10000;
+
 /** What a fit produced. */
 export interface TsneFitted {
   /** Embedding, row-major n x 2. */
@@ -99,6 +102,9 @@ export class Tsne {
     if (o.perplexity >= n - 1) throw new OptionError('tsne.perplexity', o.perplexity, `less than n - 1 = ${n - 1} (fewer rows than the perplexity asks for neighbours)`);
     const rng = toRandom(o.seed);
     const method = o.method === 'auto' ? (n <= o.exactMaxRows ? 'exact' : 'barnes-hut') : o.method;
+    if (method === 'exact' && n > EXACT_LIMIT) {
+      throw new OptionError('tsne.method', 'exact', `'barnes-hut' for ${n} rows (the exact method holds an n x n matrix; at most ${EXACT_LIMIT} rows)`);
+    }
 
     // Input space: PCA scores (float64 n x m), or the rows themselves.
     let X: Float64Array;

@@ -150,15 +150,23 @@ interface TslabDisplay {
   png(b: Uint8Array): void;
 }
 
-function tslabDisplay(): TslabDisplay | undefined {
-  try {
-    // tslab is a notebook-only dependency: a guarded require keeps plain Node working without it.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const tslab = require('tslab') as { display?: TslabDisplay };
-    return tslab.display;
-  } catch {
-    return undefined;
+/**
+ * tslab's display objects that may belong to the running kernel: the one the kernel's main module
+ * resolves (a global tslab install) and the one this project resolves (a local install).
+ */
+function tslabDisplays(): TslabDisplay[] {
+  const found: TslabDisplay[] = [];
+  const loaders: (() => unknown)[] = [() => require.main?.require('tslab'), () => require('tslab')];
+  for (const load of loaders) {
+    try {
+      // tslab is a notebook-only dependency: guarded requires keep plain Node working without it.
+      const display = (load() as { display?: TslabDisplay } | undefined)?.display;
+      if (display && !found.includes(display)) found.push(display);
+    } catch {
+      // not installed there
+    }
   }
+  return found;
 }
 
 /**
@@ -170,14 +178,15 @@ export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promi
   const format = options.format ?? 'svg';
   if (format !== 'svg' && format !== 'png') throw new Error(`show: format must be 'svg' or 'png', got ${JSON.stringify(format)}`);
   const svg = await toSvg(spec);
-  const display = tslabDisplay();
-  if (display) {
+  const displays = tslabDisplays();
+  const png = format === 'png' && displays.length > 0 ? await toPng(svg) : undefined;
+  for (const display of displays) {
     try {
-      if (format === 'png') display.png(await toPng(svg));
+      if (png) display.png(png);
       else display.svg(svg);
       return undefined;
     } catch {
-      // tslab is installed but this is not a running kernel ("Not ready"): fall through.
+      // tslab is installed but no kernel is running through this copy ("Not ready"): try the next.
     }
   }
   return svg;
