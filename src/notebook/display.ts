@@ -1,0 +1,132 @@
+/**
+ * What notebooks show besides figures: an updating progress line and markdown tables.
+ * Inside a tslab kernel they use tslab's display (a progress line overwrites itself); elsewhere
+ * (plain Node, tests) the progress line writes to stderr at most every few seconds and tables
+ * are printed.
+ *
+ * @example
+ *   const line = progressLine('WADAN fold 1');
+ *   await aug.fit(train, { onEpoch: (r) => line.update(`epoch ${r.epoch}/${epochs}`) });
+ *   line.done(`trained in ${s} s`);
+ *   showTable([{ method: 'wadan', uar: 0.71 }], { percent: ['uar'] });
+ */
+
+/** tslab's display objects (a subset), when running in a tslab kernel. */
+interface TslabDisplay {
+  text(s: string): void;
+  markdown(s: string): void;
+}
+interface TslabModule {
+  display: TslabDisplay;
+  newDisplay(): TslabDisplay;
+}
+
+function tslab(): TslabModule | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const t = require('tslab') as TslabModule;
+    // Outside a running kernel tslab's display throws "Not ready": probe with a no-op-free check.
+    return typeof t.newDisplay === 'function' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An updating single-line display. */
+export interface ProgressLine {
+  /** Replace the line's text (throttled to `minInterval` seconds, except the first call). */
+  update(text: string): void;
+  /** Show the final text (always shown). */
+  done(text?: string): void;
+}
+
+/** Options of {@link progressLine}. */
+export interface ProgressLineOptions {
+  /** Seconds between updates shown in a notebook. Default 0.5. */
+  minInterval?: number;
+  /** Seconds between lines written to stderr outside a notebook. Default 10. */
+  logInterval?: number;
+}
+
+/** A line below the cell that overwrites itself (tslab), or occasional stderr lines elsewhere. */
+export function progressLine(label: string, options: ProgressLineOptions = {}): ProgressLine {
+  const minInterval = options.minInterval ?? 0.5;
+  const logInterval = options.logInterval ?? 10;
+  const t = tslab();
+  let display: TslabDisplay | undefined;
+  try {
+    display = t?.newDisplay();
+    display?.text(`${label}: starting`);
+  } catch {
+    display = undefined; // tslab installed but no running kernel
+  }
+  const start = Date.now();
+  let last = 0;
+  let pending: string | undefined;
+  const show = (text: string, force: boolean): void => {
+    const now = Date.now();
+    const interval = display ? minInterval : logInterval;
+    if (!force && now - last < interval * 1000) {
+      pending = text;
+      return;
+    }
+    last = now;
+    pending = undefined;
+    const line = `${label}: ${text}`;
+    if (display) display.text(line);
+    else process.stderr.write(line + '\n');
+  };
+  return {
+    update: (text) => show(text, last === 0),
+    done: (text) => show(text ?? pending ?? `done in ${((Date.now() - start) / 1000).toFixed(1)} s`, true),
+  };
+}
+
+/** Options of {@link markdownTable} and {@link showTable}. */
+export interface TableOptions {
+  /** Columns to show, in order. Default: the keys of the first row. */
+  columns?: readonly string[];
+  /** Columns holding fractions in [0, 1], printed as percent with `digits` decimals. Default none. */
+  percent?: readonly string[];
+  /** Decimals of numbers (and of percent). Default 2. */
+  digits?: number;
+}
+
+/** Rows of objects -> a GitHub-flavoured markdown table. */
+export function markdownTable(rows: readonly Record<string, unknown>[], options: TableOptions = {}): string {
+  if (rows.length === 0) return '(no rows)';
+  const columns = options.columns ?? Object.keys(rows[0]);
+  const percent = new Set(options.percent ?? []);
+  const digits = options.digits ?? 2;
+  const cell = (col: string, v: unknown): string => {
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return '–';
+      if (percent.has(col)) return (100 * v).toFixed(digits);
+      return Number.isInteger(v) ? String(v) : v.toFixed(digits);
+    }
+    if (v === undefined || v === null) return '';
+    return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  };
+  const head = `| ${columns.map((c) => (percent.has(c) ? `${c} (%)` : c)).join(' | ')} |`;
+  const rule = `|${columns.map(() => '---').join('|')}|`;
+  return [head, rule, ...rows.map((r) => `| ${columns.map((c) => cell(c, r[c])).join(' | ')} |`)].join('\n');
+}
+
+/** Display markdown in a tslab notebook; elsewhere print it. */
+export function showMarkdown(markdown: string): void {
+  const t = tslab();
+  if (t) {
+    try {
+      t.display.markdown(markdown);
+      return;
+    } catch {
+      // not a running kernel: fall through
+    }
+  }
+  console.log(markdown);
+}
+
+/** Display rows as a markdown table (tslab) or print it (elsewhere). */
+export function showTable(rows: readonly Record<string, unknown>[], options: TableOptions = {}): void {
+  showMarkdown(markdownTable(rows, options));
+}

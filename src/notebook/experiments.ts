@@ -1,0 +1,81 @@
+/**
+ * Running the experiment runner from a notebook: one call with an updating progress line
+ * (units done, eta, and the epoch of the augmenter being trained), results in the store so a
+ * re-run is instant; and the named runs of the paper's Fig. 3.
+ *
+ * @example
+ *   const { summary } = await runInNotebook(spec, { storeDir: p.storeDir, label: 'Fig. 6' });
+ *   showTable(summary.best, { columns: ['augment', 'classifier', 'sets', 'wa', 'uar'], percent: ['wa', 'uar'] });
+ */
+import { runExperiment, formatProgress, type Progress, type RunResult } from '../experiment/runner';
+import { summarize, type Summary } from '../experiment/summary';
+import type { ExperimentSpec } from '../experiment/spec';
+import type { AugmentMethod, EpochRecord } from '../augment/augmenter';
+import { NON_LOSS_FIELDS } from '../analysis/curves';
+import { progressLine } from './display';
+
+/** Options of {@link runInNotebook}. */
+export interface RunInNotebookOptions {
+  /** The runner's store folder. Required. */
+  storeDir: string;
+  /** Label of the progress line. Default 'experiment'. */
+  label?: string;
+  /** Show the progress line. Default true. */
+  progress?: boolean;
+}
+
+/** `runExperiment` + `summarize` with a progress line; the summary covers this spec's units only. */
+export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebookOptions): Promise<{ run: RunResult; summary: Summary }> {
+  const line = options.progress === false ? undefined : progressLine(options.label ?? 'experiment');
+  let last: Progress | undefined;
+  let training = '';
+  const render = (): void => {
+    if (line && last) line.update(formatProgress(last) + training);
+  };
+  const run = await runExperiment(spec, {
+    storeDir: options.storeDir,
+    onProgress: (p) => {
+      last = p;
+      training = '';
+      render();
+    },
+    onEpoch: (e) => {
+      training = ` | training ${e.method} (fold ${e.fold}${e.repeat !== null ? `, repeat ${e.repeat}` : ''}): epoch ${e.record.epoch}`;
+      render();
+    },
+    onWarning: (m) => console.warn(m),
+  });
+  line?.done(`${run.total} units: ${run.computed} computed, ${run.reused} from the store, ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}`);
+  return { run, summary: summarize(run.records) };
+}
+
+/** One training run of the paper's Fig. 3. */
+export interface Fig3Run {
+  /** Short id (also the panel label). */
+  id: string;
+  method: AugmentMethod;
+  /** Options that make this run (besides epochs and seed). */
+  options: Record<string, unknown>;
+  /** Panel title, with the paper's equation numbers. */
+  title: string;
+}
+
+/** The six panels of Fig. 3, in the paper's order. */
+export const FIG3_RUNS: readonly Fig3Run[] = [
+  { id: 'gan-minimax', method: 'gan', options: { loss: 'minimax' }, title: '(a) GAN, minimax loss (Eq. 1)' },
+  { id: 'gan', method: 'gan', options: { loss: 'nonsaturating' }, title: '(b) GAN, non-saturating losses (Eq. 2-3)' },
+  { id: 'cgan', method: 'cgan', options: {}, title: '(c) cGAN (Eq. 5-6)' },
+  { id: 'aae', method: 'aae', options: {}, title: '(d) AAE (Eq. 7-9)' },
+  { id: 'adan', method: 'adan', options: {}, title: '(e) ADAN (Eq. 10-14)' },
+  { id: 'wadan', method: 'wadan', options: {}, title: '(f) WADAN (Eq. 17-18)' },
+];
+
+/** History fields that are measurements, not losses (kept out of loss plots). */
+export const NON_LOSS_HISTORY_FIELDS: readonly string[] = [...NON_LOSS_FIELDS, 'pReal', 'pFake', 'labelFidelity', 'labelFidelityCentroid'];
+
+/** The loss fields of a history (every numeric field except `NON_LOSS_HISTORY_FIELDS`), in first-seen order. */
+export function lossNames(history: readonly EpochRecord[]): string[] {
+  const names: string[] = [];
+  for (const r of history) for (const k of Object.keys(r)) if (!NON_LOSS_HISTORY_FIELDS.includes(k) && typeof r[k] === 'number' && !names.includes(k)) names.push(k);
+  return names;
+}

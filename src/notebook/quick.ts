@@ -1,0 +1,81 @@
+/**
+ * Quick vs full settings of a notebook, chosen in its parameter cell.
+ *
+ * `ADAN_QUICK=1` (what CI and `adan-lab notebooks run --quick` set) picks the quick settings:
+ * every notebook then runs end to end in minutes on two cores, with GAN-type training far too
+ * short to judge any method. Unset (or `0`), the paper's settings are used.
+ *
+ * @example
+ *   const p = notebookParams('04-emodb', {
+ *     quick: { folds: [1], epochs: 20 },
+ *     full: { folds: undefined, epochs: 1500 },
+ *   });
+ *   p.epochs;     // 20 with ADAN_QUICK=1, else 1500
+ *   p.storeDir;   // results/notebooks/04-emodb/quick (or .../full), under the project root
+ */
+import * as path from 'node:path';
+import { projectRoot } from '../data/locate';
+
+/** The env values that turn quick mode on (case-insensitive). */
+export const QUICK_VALUES: readonly string[] = ['1', 'true', 'yes', 'on'];
+
+/** The env values that turn it off explicitly (same as unset). */
+export const FULL_VALUES: readonly string[] = ['', '0', 'false', 'no', 'off'];
+
+/** Whether quick mode is on: `ADAN_QUICK` in `QUICK_VALUES`. Any other value is an error (a typo should not start a multi-hour run). */
+export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.ADAN_QUICK;
+  if (raw === undefined) return false;
+  const v = raw.trim().toLowerCase();
+  if (QUICK_VALUES.includes(v)) return true;
+  if (FULL_VALUES.includes(v)) return false;
+  throw new Error(`ADAN_QUICK=${JSON.stringify(raw)}: expected one of ${[...QUICK_VALUES, ...FULL_VALUES.filter(Boolean)].join(', ')} (or unset for the full settings)`);
+}
+
+/** Where notebooks keep their runner stores and cached augmenters: `<project>/results/notebooks`. */
+export const NOTEBOOK_RESULTS = path.join(projectRoot, 'results', 'notebooks');
+
+/** What `notebookParams` adds to a notebook's own settings. */
+export interface NotebookMode {
+  /** True in quick mode. */
+  quick: boolean;
+  /** 'quick' or 'full'. */
+  mode: 'quick' | 'full';
+  /** The notebook's result store: `results/notebooks/<name>/<mode>`. */
+  storeDir: string;
+  /** Shared cache of fitted augmenters (all notebooks): `results/notebooks/augmenters`. */
+  augmenterDir: string;
+}
+
+/** Options of {@link notebookParams}. */
+export interface NotebookParamsOptions {
+  /** Force quick (true) or full (false) instead of reading ADAN_QUICK. Default: `quickMode()`. */
+  quick?: boolean;
+  /** Root of the stores. Default `NOTEBOOK_RESULTS`. */
+  resultsDir?: string;
+}
+
+/**
+ * The settings of a notebook for the current mode, plus where its results go. Both settings
+ * objects must have the same keys (a key only in one is an error: it would silently differ).
+ */
+export function notebookParams<T extends object>(name: string, settings: { quick: T; full: T }, options: NotebookParamsOptions = {}): T & NotebookMode {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`notebookParams: name must be a plain folder name (letters, digits, '.', '-', '_'), got ${JSON.stringify(name)}`);
+  if (!settings || typeof settings.quick !== 'object' || typeof settings.full !== 'object') throw new Error('notebookParams: settings must be { quick: {...}, full: {...} }');
+  const qk = Object.keys(settings.quick).sort();
+  const fk = Object.keys(settings.full).sort();
+  const onlyOne = [...qk.filter((k) => !fk.includes(k)), ...fk.filter((k) => !qk.includes(k))];
+  if (onlyOne.length > 0) throw new Error(`notebookParams: quick and full settings must have the same keys; only in one: ${onlyOne.join(', ')}`);
+  const quick = options.quick ?? quickMode();
+  const mode = quick ? 'quick' : 'full';
+  const root = options.resultsDir ?? NOTEBOOK_RESULTS;
+  return { ...(quick ? settings.quick : settings.full), quick, mode, storeDir: path.join(root, name, mode), augmenterDir: path.join(root, 'augmenters') };
+}
+
+/** The line a parameter cell prints: which mode, and what it means for the numbers below. */
+export function describeMode(p: NotebookMode): string {
+  return p.quick
+    ? 'QUICK mode (ADAN_QUICK=1): few epochs, folds and sets, so the notebook runs in minutes. GAN-type augmenters trained this briefly ' +
+        'produce rows that do not yet carry their label, so augmentation looks harmful here: these numbers show the machinery, never the method.'
+    : 'FULL mode: the paper\'s settings (1500 epochs, every fold, 0-10 sets). Long: results are stored in ' + path.relative(projectRoot, p.storeDir) + ' and reused.';
+}

@@ -1,0 +1,117 @@
+/** src/notebook: quick/full parameters, tables, notebook clean-up, the augmenter cache, figure helpers. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { quickMode, notebookParams, describeMode } from '../src/notebook/quick';
+import { markdownTable } from '../src/notebook/display';
+import { cleanNotebook, foldCarriageReturns, type NotebookJson } from '../src/notebook/clean';
+import { cacheFolder, fitCached } from '../src/notebook/cache';
+import { halves, sampleRows, evaluateAugmenter } from '../src/notebook/figures';
+import { lossNames } from '../src/notebook/experiments';
+import { loadForNotebook } from '../src/notebook/data';
+import { makeSynthetic, SYNTHETIC_NOTICE } from '../src/data/synthetic';
+import { splitFolds } from '../src/data/folds';
+import { makeAugmenter } from '../src/augment/index';
+
+test('quickMode reads ADAN_QUICK and rejects values it does not know', () => {
+  assert.equal(quickMode({}), false);
+  assert.equal(quickMode({ ADAN_QUICK: '1' }), true);
+  assert.equal(quickMode({ ADAN_QUICK: 'TRUE' }), true);
+  assert.equal(quickMode({ ADAN_QUICK: '0' }), false);
+  assert.equal(quickMode({ ADAN_QUICK: '' }), false);
+  assert.throws(() => quickMode({ ADAN_QUICK: 'quik' }), /ADAN_QUICK="quik"/);
+});
+
+test('notebookParams picks the settings of the mode and names the store', () => {
+  const settings = { quick: { epochs: 10, folds: [1] }, full: { epochs: 1500, folds: [1, 2, 3] } };
+  const q = notebookParams('04-emodb', settings, { quick: true, resultsDir: '/r' });
+  assert.equal(q.epochs, 10);
+  assert.deepEqual(q.folds, [1]);
+  assert.equal(q.mode, 'quick');
+  assert.equal(q.storeDir, path.join('/r', '04-emodb', 'quick'));
+  assert.equal(q.augmenterDir, path.join('/r', 'augmenters'));
+  const f = notebookParams('04-emodb', settings, { quick: false, resultsDir: '/r' });
+  assert.equal(f.epochs, 1500);
+  assert.equal(f.storeDir, path.join('/r', '04-emodb', 'full'));
+  assert.match(describeMode(q), /QUICK/);
+  assert.match(describeMode(q), /never the method/);
+  assert.throws(() => notebookParams('x', { quick: { a: 1 }, full: { b: 1 } } as never), /only in one: a, b/);
+  assert.throws(() => notebookParams('../x', settings), /plain folder name/);
+});
+
+test('markdownTable prints percent columns, integers and missing values', () => {
+  const md = markdownTable([{ method: 'wadan', sets: 2, uar: 0.7523, wa: NaN }, { method: 'a|b', sets: 0, uar: 0.5, wa: 0.6 }], { percent: ['uar', 'wa'], digits: 1 });
+  assert.equal(md, ['| method | sets | uar (%) | wa (%) |', '|---|---|---|---|', '| wadan | 2 | 75.2 | – |', '| a\\|b | 0 | 50.0 | 60.0 |'].join('\n'));
+  assert.equal(markdownTable([]), '(no rows)');
+});
+
+test('cleanNotebook drops timing metadata and transient ids and folds carriage returns', () => {
+  assert.equal(foldCarriageReturns('a 1%\ra 50%\ra 100%\nnext\n'), 'a 100%\nnext\n');
+  const nb: NotebookJson = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, widgets: { big: true } },
+    cells: [{ cell_type: 'code', execution_count: 1, source: 'x', metadata: { tags: ['parameters'], execution: { 'iopub.status.busy': 't' } }, outputs: [{ output_type: 'stream', name: 'stdout', text: ['1\r2\r3\n'] }, { output_type: 'display_data', data: { 'text/plain': 'a' }, metadata: {}, transient: { display_id: 'abc' } }] }],
+  };
+  const out = cleanNotebook(nb);
+  assert.deepEqual(out.cells[0].metadata, { tags: ['parameters'] });
+  assert.deepEqual(out.cells[0].outputs![0].text, ['3\n']);
+  assert.equal(out.cells[0].outputs![1].transient, undefined);
+  assert.equal(out.metadata.widgets, undefined);
+  assert.ok(nb.cells[0].metadata!.execution, 'the input is not changed');
+});
+
+test('fitCached fits once, then loads the same model from its folder', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nb-cache-'));
+  try {
+    const ds = makeSynthetic({ n: 80, d: 12 });
+    const [fold] = splitFolds(ds, [1]);
+    const a = await fitCached('noise', { seed: 3 }, fold.train, { dir, progress: false });
+    const folder = cacheFolder(dir, 'noise', { seed: 3 }, fold.train);
+    assert.ok(fs.existsSync(path.join(folder, 'model')), 'the fitted model is saved in its folder');
+    const b = await fitCached('noise', { seed: 3 }, fold.train, { dir, progress: false });
+    assert.deepEqual(b.sample(fold.train.y, { seed: 5 }).x, a.sample(fold.train.y, { seed: 5 }).x, 'the cached model samples the same rows');
+    assert.notEqual(cacheFolder(dir, 'noise', { seed: 4 }, fold.train), folder, 'other options, other folder');
+    const [fold2] = splitFolds(ds, [2]);
+    assert.notEqual(cacheFolder(dir, 'noise', { seed: 3 }, fold2.train), folder, 'other training rows, other folder');
+    await assert.rejects(fitCached('noise', {}, fold.train, { dir: '' }), /options\.dir/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('halves are disjoint, sampleRows is seeded and bounded', () => {
+  const ds = makeSynthetic({ n: 51, d: 5 });
+  const [a, b] = halves(ds, 1);
+  assert.equal(a.n, 25);
+  assert.equal(b.n, 25);
+  const ids = new Set(a.ids);
+  assert.ok(b.ids.every((id) => !ids.has(id)));
+  assert.equal(sampleRows(ds, 100, 0), ds);
+  assert.deepEqual(sampleRows(ds, 10, 2).ids, sampleRows(ds, 10, 2).ids);
+  assert.equal(sampleRows(ds, 10, 2).n, 10);
+});
+
+test('evaluateAugmenter adds k training folds of synthetic rows and scores the held-out rows', async () => {
+  const ds = makeSynthetic({ n: 140, d: 20, speakers: 4 });
+  const [fold] = splitFolds(ds, [1]);
+  const copy = await makeAugmenter('copy', {}).fit(fold.train);
+  const scores = await evaluateAugmenter(copy, fold.train, fold.test, { sets: [2, 0] });
+  assert.deepEqual(scores.map((s) => s.sets), [0, 2]);
+  assert.deepEqual(scores.map((s) => s.trainRows), [fold.train.n, 3 * fold.train.n]);
+  for (const s of scores) assert.ok(s.uar > 1 / 7 && s.uar <= 1 && s.wa > 0, `scores ${JSON.stringify(s)}`);
+});
+
+test('lossNames keeps losses and leaves measurements out', () => {
+  assert.deepEqual(lossNames([{ epoch: 1, seconds: 2, D: 1, G: 2, labelFidelity: 0.1, pReal: 0.5 }, { epoch: 2, seconds: 2, D: 1, G: 2, GP: 3 }]), ['D', 'G', 'GP']);
+});
+
+test('loadForNotebook falls back to the synthetic stand-in and says so', () => {
+  const r = loadForNotebook('emodb-is11', { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nodata-')), announce: false, syntheticShape: { n: 60, d: 8 } });
+  assert.equal(r.real, false);
+  assert.equal(r.data.n, 60);
+  assert.ok(r.note.includes(SYNTHETIC_NOTICE));
+  assert.match(r.note, /emodb-is11 was not found/);
+});
