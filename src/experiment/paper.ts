@@ -93,7 +93,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   const lines: Line[] = [];
   for (const b of best) lines.push({ method: b.method, label: b.augment, classifier: b.classifier, ours: b });
   for (const p of paper?.entries ?? []) {
-    const mine = lines.find((l) => l.method === p.method && l.classifier === p.classifier && !l.paper && (l.ours?.classifierName ?? l.classifier) === p.classifier);
+    const mine = lines.find((l) => l.method === p.method && !l.paper && (l.ours?.classifierName ?? l.classifier) === p.classifier);
     if (mine) mine.paper = p;
     else lines.push({ method: p.method, label: p.method, classifier: p.classifier, paper: p });
   }
