@@ -281,7 +281,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
 #ifdef __APPLE__
   snprintf(buf, sizeof buf, "%s", BLAS_NAME);
 #else
-  snprintf(buf, sizeof buf, "%s", openblas_get_config());
+  snprintf(buf, sizeof buf, "%s core=%s", openblas_get_config(), openblas_get_corename());
 #endif
   napi_value out;
   CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &out));

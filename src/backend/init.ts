@@ -141,6 +141,9 @@ async function setUp(requested: BackendRequest, threads: number): Promise<Backen
       if (kind === 'native' || !/not installed/.test(result)) notes.push(`${kind}: ${result}`);
       continue;
     }
+    if (kind === 'native' && process.env.OPENBLAS_CORETYPE) {
+      notes.push(`OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE} is set: OpenBLAS uses that CPU's kernels, not the best for this one (unset it for speed; keep it for bitwise-equal results across machines)`);
+    }
     const info: BackendInfo = { ...result, kind, requested, notes, summary: '' };
     info.summary = summarise(info);
     return info;
@@ -173,7 +176,9 @@ async function trySetUp(kind: BackendKind, threads: number): Promise<SetUpResult
       native.addon.setThreads(threads);
       registerNativeKernels(native.addon);
       const blas = native.addon.info();
-      const shortBlas = blas.split(' ').slice(0, 2).join(' ');
+      const core = /core=(\S+)/.exec(blas)?.[1];
+      const forced = process.env.OPENBLAS_CORETYPE ? ' (forced by OPENBLAS_CORETYPE)' : '';
+      const shortBlas = [...blas.split(' ').slice(0, 2), ...(core ? [core] : [])].join(' ') + forced;
       return { tfBackend: 'wasm', blas, threads: native.addon.getThreads() || threads, detail: `${shortBlas} via wasm heap` };
     }
     case 'wasm': {
