@@ -1,5 +1,5 @@
 /** `adan-lab data info`: what a dataset holds, as text or one JSON object. */
-import { parseFlags } from './main';
+import { parseFlags } from './flags';
 import { loadDataset, describeDataset } from '../data/registry';
 import { findDataEntry } from '../data/locate';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';

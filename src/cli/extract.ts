@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseFlags } from './main';
+import { parseFlags } from './flags';
 import { progressBar } from './progress';
 import { OptionError } from '../util/errors';
 import { extractIs11, listWavFiles, runSmileExtract } from '../features/extract';

@@ -2,7 +2,6 @@
  * `adan-lab <command> ...`: the command-line entry. Each command lives in its own module and is
  * loaded on demand, so `adan-lab data info` does not pay for loading tfjs.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 interface Command {
   summary: string;
@@ -18,12 +17,12 @@ const COMMANDS: Record<string, Command> = {
   },
   eval: {
     summary: 'cross-validate one classifier with one augmenter; pooled WA/UAR and per-fold spread',
-    usage: 'adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--json]',
+    usage: 'adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]',
     run: async (argv) => (await import('../experiment/commands.js')).evalCommand(argv),
   },
   reproduce: {
     summary: "run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's",
-    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--json]',
+    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--data-dir DIR] [--seed S] [--json]',
     run: async (argv) => (await import('../experiment/commands.js')).reproduceCommand(argv),
   },
   results: {
@@ -79,23 +78,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.error(`adan-lab: unknown command '${argv.join(' ')}'\n\n${help()}`);
   return 2;
-}
-
-/** Register a command (used by command modules that are added later in the build-up). */
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
-
-/** parseArgs with strict checking and a message that names the bad flag. */
-export interface Flags {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-export function parseFlags(argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = true): Flags {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true }) as Flags;
-  } catch (err) {
-    throw new Error(`${(err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`);
-  }
 }

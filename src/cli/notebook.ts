@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseFlags } from './main';
+import { parseFlags } from './flags';
 import { projectRoot } from '../data/locate';
 import { executeNotebook, registerKernel, requireJupyter } from '../notebook/jupyter';
 

@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags as parse } from '../cli/flags';
 import { OptionError } from '../util/errors';
 import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
@@ -118,17 +118,6 @@ export async function runEval(args: EvalArgs, options: Partial<RunOptions> = {})
     };
   } finally {
     if (temp) fs.rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-type Flags = Record<string, string | boolean | undefined>;
-
-function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>): { values: Flags; positionals: string[] } {
-  try {
-    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: r.values as Flags, positionals: r.positionals };
-  } catch (err) {
-    throw new Error((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
 }
 
