@@ -395,6 +395,7 @@ function exactKl(Y: Float64Array, n: number, P: Float64Array): number {
 /** A quadtree over the embedding, flat typed arrays; node 0 is the root. */
 class QuadTree {
   cx: Float64Array; cy: Float64Array; hw: Float64Array;
+  /** Points per cell, and the sum (while inserting) then the mean (after reset) of their positions. */
   mass: Float64Array; sx: Float64Array; sy: Float64Array;
   child: Int32Array; point: Int32Array;
   size = 0;
@@ -415,6 +416,11 @@ class QuadTree {
     const half = Math.max(maxX - minX, maxY - minY) / 2 * (1 + 1e-5) + 1e-12;
     this.node((minX + maxX) / 2, (minY + maxY) / 2, half);
     for (let i = 0; i < n; i++) this.insert(i, Y[2 * i], Y[2 * i + 1]);
+    // From here on sx, sy hold each cell's centre of mass (sums were needed while inserting).
+    for (let s = 0; s < this.size; s++) {
+      const m = this.mass[s];
+      if (m > 0) { this.sx[s] /= m; this.sy[s] /= m; }
+    }
   }
 
   private node(cx: number, cy: number, hw: number): number {
@@ -489,8 +495,8 @@ function barnesHutGradient(Y: Float64Array, n: number, P: SparseP, exaggeration:
       if (mass === 0) continue;
       const leaf = tree.child[4 * s] === -1;
       if (leaf && mass === 1 && tree.point[s] === i) continue;
-      const dx = xi - tree.sx[s] / mass;
-      const dy = yi - tree.sy[s] / mass;
+      const dx = xi - tree.sx[s];
+      const dy = yi - tree.sy[s];
       const d2 = dx * dx + dy * dy;
       const width = 2 * tree.hw[s];
       if (leaf || width * width < theta2 * d2) {
@@ -500,7 +506,10 @@ function barnesHutGradient(Y: Float64Array, n: number, P: SparseP, exaggeration:
         fx += cnt * w * w * dx;
         fy += cnt * w * w * dy;
       } else {
-        for (let q = 0; q < 4; q++) stack[top++] = tree.child[4 * s + q];
+        for (let q = 0; q < 4; q++) {
+          const c = tree.child[4 * s + q];
+          if (tree.mass[c] > 0) stack[top++] = c;
+        }
       }
     }
     rep[2 * i] = fx;
