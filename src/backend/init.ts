@@ -177,7 +177,7 @@ async function trySetUp(kind: BackendKind, threads: number): Promise<SetUpResult
       registerNativeKernels(native.addon);
       const blas = native.addon.info();
       const core = /core=(\S+)/.exec(blas)?.[1];
-      const forced = process.env.OPENBLAS_CORETYPE ? ' (forced by OPENBLAS_CORETYPE)' : '';
+      const forced = process.env.OPENBLAS_CORETYPE ? ' kernels forced by OPENBLAS_CORETYPE,' : '';
       const shortBlas = [...blas.split(' ').slice(0, 2), ...(core ? [core] : [])].join(' ') + forced;
       return { tfBackend: 'wasm', blas, threads: native.addon.getThreads() || threads, detail: `${shortBlas} via wasm heap` };
     }
