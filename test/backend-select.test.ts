@@ -53,6 +53,9 @@ test('initBackend is idempotent: the same request returns the same info without 
   assert.equal(backendInfo(), a);
   const [c, d] = await Promise.all([initBackend({ backend: 'cpu' }), initBackend({ backend: 'cpu' })]);
   assert.equal(c, d);
+  // after an explicit choice, a model's plain initBackend() keeps it
+  await withEnv(undefined, async () => assert.equal(await initBackend(), c));
+  assert.equal(tf.getBackend(), 'cpu');
 });
 
 test('unknown names are rejected, naming the valid ones; aliases are accepted', async () => {

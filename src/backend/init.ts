@@ -106,15 +106,21 @@ function threadCount(options: InitBackendOptions): number {
 }
 
 /**
- * Choose and set up the backend (see the module comment). Idempotent and cheap: later calls
- * with the same request return the same info without work; a different request switches.
+ * Choose and set up the backend (see the module comment). Idempotent and cheap: once a
+ * backend is set up, `initBackend()` (auto) and a request for the same kind return the same info
+ * without work, so every model's fit may call it; a request for another kind switches.
  * Throws when a backend asked for explicitly is unavailable, saying why.
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = parseBackendRequest(options.backend ?? process.env.ADAN_BACKEND, options.backend != null ? 'backend' : 'ADAN_BACKEND');
   const threads = threadCount(options);
   const key = `${requested}/${threads}`;
-  if (current && pendingKey === key && tf.getBackend() === current.tfBackend) return Promise.resolve(current);
+  if (current && tf.getBackend() === current.tfBackend) {
+    // Already set up: 'auto' keeps whatever was chosen (a model's fit after an explicit choice),
+    // and asking for the current kind again is a no-op.
+    const sameThreads = options.threads === undefined || current.kind !== 'native' || current.threads === threads;
+    if ((requested === 'auto' || requested === current.kind) && sameThreads) return Promise.resolve(current);
+  }
   if (pending && pendingKey === key) return pending;
   pendingKey = key;
   pending = setUp(requested, threads).then(
