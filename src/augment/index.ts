@@ -10,7 +10,7 @@
  * Training steps for benchmarks and tests: trainAdanOneStep, trainWadanOneStep, trainGanOneStep,
  * trainCganOneStep, trainAaeOneStep with buildAdanNets / buildEncoder / ... .
  */
-import { tf } from '../backend/tf';
+import { initBackend } from '../backend/init';
 import { OptionError } from '../util/errors';
 import { AUGMENT_METHODS, type AugmentMethod } from './augmenter';
 import { readManifest } from './io';
@@ -91,7 +91,7 @@ export function makeAugmenter<M extends AugmentMethod>(method: M, options?: Part
 /** Rebuild a fitted augmenter from the folder `save(dir)` wrote (manifest + weights). */
 export async function loadAugmenter(dir: string): Promise<AugmenterMap[AugmentMethod]> {
   const m = readManifest(dir);
-  await tf.ready();
+  await initBackend();
   if (!(AUGMENT_METHODS as readonly string[]).includes(m.method)) throw new OptionError('manifest method', m.method, `one of ${AUGMENT_METHODS.join(', ')}`);
   const aug = makeAugmenter(m.method, m.options as never);
   return aug.restore(dir, m);

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../backend/tf';
+import { initBackend } from '../backend/init';
 import type { Dataset } from '../data/dataset';
 import { MaxAbsScaler } from '../data/preprocess';
 import { DataError, NotFittedError, OptionError } from '../util/errors';
@@ -173,7 +174,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const settings = mergeOptions(this.label, this.settings, overrides);
     this.validate(settings);
     if (train.n === 0) throw new DataError(train.name, 'no training rows to train the augmenter on');
-    await tf.ready();
+    await initBackend(); // the fastest backend present (native BLAS here) before any optimizer exists
     this.settings = settings;
     const root = new Random(settings.seed);
 

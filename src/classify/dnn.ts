@@ -17,6 +17,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
+import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
 import type { Classifier } from './classifier';
@@ -226,6 +227,7 @@ export class Dnn implements Classifier {
     const { d } = train;
     if (k < 2) throw new DataError(train.name, `a classifier needs at least 2 classes, got ${k} (${train.classes.join(', ')})`);
     checkEveryClassPresent(train, 'dnn.fit');
+    await initBackend(); // before the optimizer: makeAdam fuses Adam only on the native backend
     const classWeights = resolveClassWeights(o.classWeight, classCounts(train), 'dnn.classWeight');
     const root = new Random(o.seed);
     const { fitRows, valRows } = validationSplit(train, o.validationFraction, root.derive('validation'));
