@@ -30,6 +30,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]',
     run: async (argv) => (await import('../experiment/commands.js')).resultsCommand(argv),
   },
+  bench: {
+    summary: 'time WADAN training on this machine (Table III) and the BLAS it reaches',
+    usage: 'adan-lab bench [--json] [--backend native|wasm|cpu|tensorflow] [--threads N] [--epochs N] [--seed S] [--no-profile]',
+    run: async (argv) => (await import('./bench.js')).benchCommand(argv),
+  },
   extract: {
     summary: 'audio to openSMILE IS11 features (own extractor, or SMILExtract with --engine opensmile)',
     usage: 'adan-lab extract --set is11 WAV_OR_FOLDER... --out features.csv [--engine ts|opensmile] [--config CONF]',
