@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseFlags as parse } from '../cli/flags';
 import { OptionError } from '../util/errors';
+import { SYNTHETIC_NOTICE } from '../data/synthetic';
 import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
 import { formatTable } from './paper';
@@ -203,6 +204,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const progress = values.json ? undefined : progressReporter('eval');
     const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress?.finish();
+    if (report.data === 'synthetic') console.error(SYNTHETIC_NOTICE);
     if (values.json) console.log(JSON.stringify(report));
     else {
       const pct = (v: number): string => `${(100 * v).toFixed(2)} %`;
