@@ -9,15 +9,8 @@ import {
 } from '../src/data/corpora/iemocap';
 import { DataError, OptionError } from '../src/util/errors';
 import { realData } from './real-data';
+import { throwsData } from './assert-data';
 
-function throwsData(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 // ---- EmoDB --------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import { listMatFolds, loadMatFolds, matToRowMajor, parseMat, readMat, readMatXY
 import { classCounts } from '../src/data/dataset';
 import { DataError } from '../src/util/errors';
 import { realData } from './real-data';
+import { throwsData, tempWriter } from './assert-data';
 
 // ---- a tiny Level 5 MAT writer, enough to produce the fixtures --------------------------------
 
@@ -96,13 +97,7 @@ function matFile(vars: FixtureVar[], opts: { little?: boolean; compress?: boolea
   return Buffer.concat([header(little), ...parts]);
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-mat-'));
-function write(name: string, bytes: Buffer): string {
-  const p = path.join(tmp, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, bytes);
-  return p;
-}
+const { dir: tmp, write } = tempWriter('adan-mat-');
 
 /** An n x d feature matrix whose (i, j) value is i + j / 10 (column-major), labels i % k. */
 function xy(n: number, d: number, k = 3, offset = 0): FixtureVar[] {
@@ -192,14 +187,6 @@ test('a folder of *_tst_loso{1..N}.mat is one dataset, files in numeric order, f
 
 // ---- bad input -------------------------------------------------------------------------------
 
-function throwsData(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 test('a truncated MAT-file is a DataError naming the file', () => {
   const whole = matFile(xy(5, 4), { compress: true });

@@ -7,6 +7,7 @@ import { listNpyFolds, loadNpyFolds, parseNpy, readNpy } from '../src/data/reade
 import { classCounts } from '../src/data/dataset';
 import { DataError } from '../src/util/errors';
 import { realData } from './real-data';
+import { throwsData, tempWriter } from './assert-data';
 
 // ---- a tiny .npy writer, as numpy.save lays files out ------------------------------------------
 
@@ -28,22 +29,8 @@ const f64 = (v: number[]) => Buffer.from(new Float64Array(v).buffer);
 const i32 = (v: number[]) => Buffer.from(new Int32Array(v).buffer);
 const i64 = (v: number[]) => Buffer.from(new BigInt64Array(v.map(BigInt)).buffer);
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-npy-'));
-function write(name: string, bytes: Buffer): string {
-  const p = path.join(tmp, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, bytes);
-  return p;
-}
+const { dir: tmp, write } = tempWriter('adan-npy-');
 
-function throwsData(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 test('reads the five dtypes with v1, v2 and v3 headers in C order', () => {
   const cases: [string, Buffer, number[], string][] = [

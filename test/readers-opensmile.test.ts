@@ -6,22 +6,9 @@ import * as path from 'node:path';
 import { parseArff, parseOpensmileCsv, readArff, readFeatureTable, readOpensmileCsv } from '../src/data/readers/opensmile';
 import { DataError } from '../src/util/errors';
 import { realData } from './real-data';
+import { tempWriter, throwsData } from './assert-data';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-smile-'));
-function write(name: string, text: string): string {
-  const p = path.join(tmp, name);
-  fs.writeFileSync(p, text);
-  return p;
-}
-
-function throwsData(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
+const { dir: tmp, write } = tempWriter('adan-smile-');
 
 // As SMILExtract -csvoutput writes it: quoted instance name, frameTime, %e-formatted features.
 const CSV = [

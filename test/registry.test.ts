@@ -6,23 +6,10 @@ import * as path from 'node:path';
 import { DATASET_NAMES, describeDataset, guessCorpus, loadDataset } from '../src/data/registry';
 import { DataError, OptionError } from '../src/util/errors';
 import { realData } from './real-data';
+import { throwsData, tempWriter } from './assert-data';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-registry-'));
-function write(rel: string, content: string | Buffer): string {
-  const p = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, content);
-  return p;
-}
+const { dir: tmp, write } = tempWriter('adan-registry-');
 
-function throwsData(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    assert.ok(e.message.includes(file), `message should name ${file}: ${e.message}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 /** An uncompressed little-endian MAT 5 file with double x (n x d, column-major values) and y. */
 function matXY(n: number, d: number, xColMajor: number[], y: number[]): Buffer {
