@@ -70,8 +70,8 @@ export interface DanfoLike {
 
 /**
  * A danfojs DataFrame of one table. Pass the danfojs module (`import * as dfd from 'danfojs-node'`)
- * or leave it out to load `danfojs-node` (then `danfojs`) by dynamic import; danfojs is not a
- * dependency of adan-lab: install it in the notebook's project (`npm install danfojs-node`).
+ * or leave it out to load `danfojs-node` if the user installed it (it needs tfjs-node), else the
+ * `danfojs` that adan-lab depends on, by dynamic import.
  *
  * @example
  * const df = await toDataFrame(summarize('results/emodb'), 'best');
@@ -87,8 +87,8 @@ export async function loadDanfo(): Promise<DanfoLike> {
   const errors: string[] = [];
   for (const name of ['danfojs-node', 'danfojs']) {
     try {
-      // A real dynamic import (node16 keeps it), so danfojs is only needed by those who call this.
-      const mod = (await import(name)) as { DataFrame?: unknown; default?: { DataFrame?: unknown } };
+      // A real dynamic import (node16 keeps it), so danfojs loads only for those who call this.
+      const mod = (await quietly(() => import(name))) as { DataFrame?: unknown; default?: { DataFrame?: unknown } };
       const dfd = (mod.DataFrame ? mod : mod.default) as DanfoLike | undefined;
       if (dfd && typeof dfd.DataFrame === 'function') return dfd;
       errors.push(`${name}: no DataFrame export`);
@@ -96,5 +96,24 @@ export async function loadDanfo(): Promise<DanfoLike> {
       errors.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  throw new Error(`toDataFrame: danfojs is not installed (npm install danfojs-node), or pass the module: toDataFrame(summary, 'summary', dfd). Use toRows(summary) for plain objects. (${errors.join('; ')})`);
+  throw new Error(`toDataFrame: danfojs could not be loaded (npm install danfojs), or pass the module: toDataFrame(summary, 'summary', dfd). Use toRows(summary) for plain objects. (${errors.join('; ')})`);
+}
+
+/**
+ * danfojs bundles tfjs 3, whose import re-registers every cpu kernel into tfjs' global registry
+ * and warns once per kernel (hundreds of lines in a notebook). Our backends (native, wasm) are
+ * untouched; only the noise is dropped.
+ */
+async function quietly<T>(load: () => Promise<T>): Promise<T> {
+  const { warn, log } = console;
+  console.warn = () => undefined;
+  console.log = (...args: unknown[]) => {
+    if (!/already (been )?(registered|set)/.test(String(args[0]))) log(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
 }
