@@ -6,11 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { quickMode, notebookParams, describeMode } from '../src/notebook/quick';
 import { markdownTable } from '../src/notebook/display';
-import { cleanNotebook, foldCarriageReturns, type NotebookJson } from '../src/notebook/clean';
+import { cleanNotebook, foldCarriageReturns, svgOnLines, type NotebookJson } from '../src/notebook/clean';
 import { cacheFolder, fitCached } from '../src/notebook/cache';
 import { halves, sampleRows, evaluateAugmenter } from '../src/notebook/figures';
 import { lossNames } from '../src/notebook/experiments';
-import { loadForNotebook } from '../src/notebook/data';
+import { loadForNotebook, sampleFraction } from '../src/notebook/data';
+import { classCounts, groupCounts } from '../src/data/dataset';
 import { makeSynthetic, SYNTHETIC_NOTICE } from '../src/data/synthetic';
 import { splitFolds } from '../src/data/folds';
 import { makeAugmenter } from '../src/augment/index';
@@ -114,4 +115,25 @@ test('loadForNotebook falls back to the synthetic stand-in and says so', () => {
   assert.equal(r.data.n, 60);
   assert.ok(r.note.includes(SYNTHETIC_NOTICE));
   assert.match(r.note, /emodb-is11 was not found/);
+});
+
+test('sampleFraction keeps a seeded share of every speaker and class', () => {
+  const ds = makeSynthetic({ n: 400, d: 6 });
+  const s = sampleFraction(ds, 0.25, 3);
+  assert.ok(Math.abs(s.n - 100) <= 20, `${s.n} rows`);
+  assert.match(s.name, /25 % sample/);
+  assert.equal(groupCounts(s).length, groupCounts(ds).length, 'every speaker is kept');
+  assert.ok(classCounts(s).every((c) => c > 0), 'every class is kept');
+  assert.deepEqual(sampleFraction(ds, 0.25, 3).ids, s.ids);
+  assert.notDeepEqual(sampleFraction(ds, 0.25, 4).ids, s.ids);
+  assert.equal(sampleFraction(ds, 1), ds);
+  assert.throws(() => sampleFraction(ds, 0), /fraction/);
+});
+
+test('svgOnLines puts one element per line, never splitting text', () => {
+  const svg = '<svg x="1"><g class="a"><path d="M0,0"></path><text x="2">a><b</text></g></svg>';
+  const lines = svgOnLines(svg);
+  assert.equal(lines.replace(/\n/g, ''), svg, 'only newlines are added');
+  assert.deepEqual(lines.split('\n'), ['<svg x="1">', '<g class="a">', '<path d="M0,0"></path>', '<text x="2">a><b</text>', '</g>', '</svg>']);
+  assert.equal(svgOnLines(lines), lines, 'idempotent');
 });

@@ -45,6 +45,15 @@ export function toLines(text: string): string[] {
   return parts.filter((p) => p !== '');
 }
 
+/**
+ * An SVG with one element per line (a newline before each structural element, never inside
+ * text), so that a re-executed figure diffs line by line instead of as one huge line.
+ * Already-split SVG is left as it is.
+ */
+export function svgOnLines(svg: string): string {
+  return svg.replace(/>(?=<(?:g|\/g|path|rect|line|circle|text|defs|\/defs|clipPath|\/clipPath|\/svg)[\s>])/g, '>\n');
+}
+
 /** A cleaned copy of a notebook (the input is not changed). */
 export function cleanNotebook(nb: NotebookJson): NotebookJson {
   const out: NotebookJson = JSON.parse(JSON.stringify(nb));
@@ -61,6 +70,8 @@ export function cleanNotebook(nb: NotebookJson): NotebookJson {
       if (o.output_type === 'stream' && o.text !== undefined) {
         o.text = toLines(foldCarriageReturns(Array.isArray(o.text) ? o.text.join('') : o.text));
       }
+      const svg = o.data?.['image/svg+xml'];
+      if (svg !== undefined) o.data!['image/svg+xml'] = toLines(svgOnLines(Array.isArray(svg) ? svg.join('') : String(svg)));
     }
   }
   return out;

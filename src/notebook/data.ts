@@ -5,7 +5,8 @@
  * @example
  *   const { data, real } = loadForNotebook('emodb-is11');
  */
-import type { Dataset } from '../data/dataset';
+import { subset, type Dataset } from '../data/dataset';
+import { Random } from '../util/random';
 import { loadDataset, type LoadOptions } from '../data/registry';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';
 import { findDataEntry } from '../data/locate';
@@ -48,4 +49,30 @@ export function loadForNotebook(name: string, options: NotebookLoadOptions = {})
   }
   if (announce) showMarkdown(result.note);
   return result;
+}
+
+/**
+ * A seeded random share of the rows of every group (speaker/session) and class, at least one
+ * row of each non-empty cell: a smaller copy of a corpus with its folds and class mix, for
+ * quick runs. Named `<name> (<percent> % sample)`, so result stores keep it apart.
+ */
+export function sampleFraction(ds: Dataset, fraction: number, seed = 0): Dataset {
+  if (!(fraction > 0 && fraction <= 1)) throw new Error(`sampleFraction: fraction must be in (0, 1], got ${fraction}`);
+  if (fraction === 1) return ds;
+  const cells = new Map<string, number[]>();
+  for (let i = 0; i < ds.n; i++) {
+    const key = `${ds.groups[i]}\u0000${ds.y[i]}`;
+    const rows = cells.get(key);
+    if (rows) rows.push(i);
+    else cells.set(key, [i]);
+  }
+  const rng = new Random(seed);
+  const keep: number[] = [];
+  for (const key of [...cells.keys()].sort()) {
+    const rows = cells.get(key)!;
+    rng.shuffle(rows);
+    keep.push(...rows.slice(0, Math.max(1, Math.round(fraction * rows.length))));
+  }
+  keep.sort((a, b) => a - b);
+  return subset(ds, keep, `${ds.name} (${+(100 * fraction).toFixed(1)} % sample)`);
 }

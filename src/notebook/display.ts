@@ -21,15 +21,35 @@ interface TslabModule {
   newDisplay(): TslabDisplay;
 }
 
-function tslab(): TslabModule | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const t = require('tslab') as TslabModule;
-    // Outside a running kernel tslab's display throws "Not ready": probe with a no-op-free check.
-    return typeof t.newDisplay === 'function' ? t : undefined;
-  } catch {
-    return undefined;
+/**
+ * The tslab modules that may be the running kernel's: the kernel's own (`require.main`, e.g. a
+ * global install) first, then this project's. Only the kernel's copy can display.
+ */
+function tslabModules(): TslabModule[] {
+  const found: TslabModule[] = [];
+  const loaders: (() => unknown)[] = [() => require.main?.require('tslab'), () => require('tslab')];
+  for (const load of loaders) {
+    try {
+      const t = load() as TslabModule | undefined;
+      if (t && typeof t.newDisplay === 'function' && !found.includes(t)) found.push(t);
+    } catch {
+      // not installed there
+    }
   }
+  return found;
+}
+
+/** Run `f` with the first tslab that is a running kernel (its display does not throw "Not ready"); false when none is. */
+function withKernel(f: (t: TslabModule) => void): boolean {
+  for (const t of tslabModules()) {
+    try {
+      f(t);
+      return true;
+    } catch {
+      // this copy is not the running kernel
+    }
+  }
+  return false;
 }
 
 /** An updating single-line display. */
@@ -52,14 +72,12 @@ export interface ProgressLineOptions {
 export function progressLine(label: string, options: ProgressLineOptions = {}): ProgressLine {
   const minInterval = options.minInterval ?? 0.5;
   const logInterval = options.logInterval ?? 10;
-  const t = tslab();
   let display: TslabDisplay | undefined;
-  try {
-    display = t?.newDisplay();
-    display?.text(`${label}: starting`);
-  } catch {
-    display = undefined; // tslab installed but no running kernel
-  }
+  withKernel((t) => {
+    const d = t.newDisplay();
+    d.text(`${label}: starting`);
+    display = d;
+  });
   const start = Date.now();
   let last = 0;
   let pending: string | undefined;
@@ -114,16 +132,7 @@ export function markdownTable(rows: readonly Record<string, unknown>[], options:
 
 /** Display markdown in a tslab notebook; elsewhere print it. */
 export function showMarkdown(markdown: string): void {
-  const t = tslab();
-  if (t) {
-    try {
-      t.display.markdown(markdown);
-      return;
-    } catch {
-      // not a running kernel: fall through
-    }
-  }
-  console.log(markdown);
+  if (!withKernel((t) => t.display.markdown(markdown))) console.log(markdown);
 }
 
 /** Display rows as a markdown table (tslab) or print it (elsewhere). */
