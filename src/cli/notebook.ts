@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseFlags } from './flags';
 import { projectRoot } from '../data/locate';
 import { executeNotebook, registerKernel, requireJupyter } from '../notebook/jupyter';
+import { cleanNotebookFile } from '../notebook/clean';
 
 const notebooksDir = path.join(projectRoot, 'notebooks');
 
@@ -39,6 +40,8 @@ export async function runNotebooks(argv: string[]): Promise<number> {
       env: values.quick ? { ADAN_QUICK: '1' } : {},
     });
     console.error(`  ${r.ok ? 'ok' : 'FAILED'} in ${r.seconds.toFixed(0)} s${r.error ? `\n  ${r.error.replace(/\n/g, '\n  ')}` : ''}`);
+    // Outputs written into the notebook are committed: strip timings and split SVGs into lines.
+    if (values['in-place'] && r.ok) cleanNotebookFile(file);
     if (!r.ok) failed++;
   }
   console.log(`notebooks: ${files.length - failed} passed, ${failed} failed`);
