@@ -8,7 +8,10 @@ import { formatE, writeSmileCsv } from '../src/features/csv';
 import { extractIs11, listWavFiles, runSmileExtract } from '../src/features/extract';
 import { IS11_FEATURE_NAMES, isImplemented } from '../src/features/is11';
 import { encodeWav } from '../src/features/wav';
+import { extractIs11Dataset } from '../src/features/dataset';
+import { loadDataset } from '../src/data/registry';
 import { DataError, OptionError } from '../src/util/errors';
+import { realData } from './real-data';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'adan-extract-'));
 
@@ -84,4 +87,22 @@ test('--engine opensmile: a clear error when SMILExtract is not on PATH', () => 
     () => runSmileExtract([path.join(dir, 'a.wav')], path.join(dir, 'o.csv'), 'IS11.conf', 'SMILExtract-definitely-not-installed'),
     (e: unknown) => e instanceof OptionError && /SMILExtract on PATH/.test(e.message),
   );
+});
+
+test('extractIs11Dataset: EmoDB audio to a labelled Dataset whose rows equal openSMILE\'s closely', { skip: realData('emodb-wav').skip }, () => {
+  const dir = realData('emodb-wav').path;
+  const names = ['03a01Fa.wav', '08a01Lc.wav', '16b10Td.wav'];
+  const ds = extractIs11Dataset(names.map((f) => path.join(dir, f)));
+  assert.equal(ds.n, 3);
+  assert.equal(ds.d, 4368);
+  assert.deepEqual(ds.y.length, 3);
+  assert.deepEqual([...ds.y].map((c) => ds.classes[c]), ['happiness', 'boredom', 'sadness']);
+  assert.deepEqual([...ds.groups], ['03', '08', '16']);
+  const ref = loadDataset('emodb-wav');
+  const j = ref.featureNames!.indexOf('pcm_fftMag_mfcc_sma[1]_amean');
+  for (let r = 0; r < 3; r++) {
+    const i = ref.ids.findIndex((id) => id.replace(/\.wav$/, '') === names[r].replace(/\.wav$/, ''));
+    const a = ds.x[r * ds.d + j], b = ref.x[i * ref.d + j];
+    assert.ok(Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b)), `${names[r]}: ${a} vs ${b}`);
+  }
 });

@@ -3,3 +3,4 @@ export * from './wav';
 export * from './extract';
 export * from './csv';
 export { IS11_FEATURE_NAMES, is11Features } from './is11';
+export { extractIs11Dataset } from './dataset';
