@@ -1,7 +1,7 @@
 /**
- * Renders docs/figures/: one figure per plot type, from the real emodb-is11 rows where the plot
- * applies, and from clearly labelled example data where its input (augmenter training runs,
- * experiment results) is not produced by this script.
+ * Renders docs/figures/: one figure per plot type, all from real emodb-is11 data: the rows
+ * themselves, a small runner experiment, and the loss history of the 1500-epoch WADAN run
+ * committed in docs/evidence/ (training that run takes ~15 minutes, so it is read, not redone).
  *
  *   npm run build && node dist/scripts/gallery.js [outDir]       (about a minute on 2 cores)
  *
@@ -9,6 +9,7 @@
  * output to show the real-vs-synthetic figures; they are not ADAN/WADAN rows.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset } from '../src/data/registry';
 import { Dataset, concat, subset } from '../src/data/dataset';
@@ -17,7 +18,9 @@ import { smote } from '../src/augment/smote';
 import { tsne } from '../src/analysis/tsne';
 import { mmdTerms } from '../src/analysis/mmd';
 import { column } from '../src/analysis/histogram';
-import { embeddedPoints, uarVsSets, type HistoryRecord, type SetsResultLike } from '../src/analysis/curves';
+import { embeddedPoints, uarVsSets, type HistoryRecord } from '../src/analysis/curves';
+import { runExperiment } from '../src/experiment/runner';
+import { summarize } from '../src/experiment/summary';
 import { confusionPlot, histogramPlot, lossPlot, save, tsnePlot, uarPlot } from '../src/plot';
 import { Random } from '../src/util/random';
 
@@ -117,21 +120,26 @@ async function main(): Promise<void> {
   await save(confSpec, path.join(out, 'confusion-emodb-nearest-mean.png'), PNG);
   log('confusion matrix');
 
-  // 5. Loss curves: EXAMPLE data shaped like an ADAN history (no training run here).
-  const history = exampleHistory();
+  // 5. Loss curves of a real training run: WADAN, 1500 epochs on EmoDB fold 1, as committed by
+  // scripts/evidence-augment.ts in docs/evidence/ (history of the run, not re-trained here).
+  const historyFile = path.join(__dirname, '..', '..', 'docs', 'evidence', 'wadan-history.json');
+  const history = JSON.parse(fs.readFileSync(historyFile, 'utf8')) as HistoryRecord[];
   const lossSpec = lossPlot(history, {
-    title: 'Loss curves (EXAMPLE DATA, not a training run)',
-    subtitle: 'shape of an ADAN history: D (Eq. 10), C (Eq. 11), R (Eq. 12), G (Eq. 14)',
-    labels: { lossD: 'D', lossC: 'C', lossR: 'R', lossG: 'G' },
+    title: 'WADAN loss curves, EmoDB IS11 fold 1 (1500 epochs)',
+    subtitle: 'D (Eq. 17), GP (its gradient penalty), C (Eq. 11), R (Eq. 12), E (Eq. 13), G (Eq. 18)',
+    losses: ['D', 'GP', 'C', 'R', 'E', 'G'],
   });
-  await save(lossSpec, path.join(out, 'loss-curves-example.svg'));
+  await save(lossSpec, path.join(out, 'loss-curves-wadan-emodb.svg'));
 
-  // 6. UAR vs sets: EXAMPLE numbers (no experiment results here), both layouts.
-  const points = uarVsSets(exampleResults());
-  await save(uarPlot(points, { title: 'UAR vs augmented sets (EXAMPLE DATA, not results)', subtitle: 'made-up numbers to show the layout; SVM solid, DNN dashed' }), path.join(out, 'uar-vs-sets-example.svg'));
-  const uarByMethod = uarPlot(points, { title: 'UAR vs augmented sets per method (EXAMPLE DATA)', facet: 'method', width: 200, height: 150 });
-  await save(uarByMethod, path.join(out, 'uar-vs-sets-by-method-example.svg'));
-  log('example figures');
+  // 6. UAR vs sets from a real run of the experiment runner: the training-free augmenters on
+  // folds 1-3, 0-4 sets, linear SVM (seconds; the trained methods need hours, see notebook 04).
+  const run = await runExperiment({ data: ds, folds: [1, 2, 3], augment: ['none', 'copy', 'noise', 'smote'], sets: [0, 1, 2, 3, 4], classifiers: ['svm'] }, { storeDir: path.join(os.tmpdir(), 'adan-gallery-store') });
+  const points = uarVsSets(summarize(run.records).summary);
+  const caption = 'EmoDB IS11, folds 1-3 pooled, linear SVM; training-free augmenters only';
+  await save(uarPlot(points, { title: 'UAR vs augmented sets', subtitle: caption }), path.join(out, 'uar-vs-sets-emodb.svg'));
+  const uarByMethod = uarPlot(points, { title: 'UAR vs augmented sets per method', subtitle: caption, facet: 'method', width: 200, height: 150 });
+  await save(uarByMethod, path.join(out, 'uar-vs-sets-by-method-emodb.svg'));
+  log('loss curves and UAR vs sets');
 
   const readme = [
     '# Figure gallery',
@@ -139,8 +147,9 @@ async function main(): Promise<void> {
     'Rendered by `scripts/gallery.ts` (`npm run build && node dist/scripts/gallery.js`) with the',
     'builders of `src/plot` and the analysis of `src/analysis`. Real data: `emodb-is11` (535 rows,',
     '4354 IS11 features, z-normalised by the authors). Synthetic rows in these figures are SMOTE',
-    'rows (a cheap stand-in for generator output), not ADAN/WADAN rows. Loss curves and UAR-vs-sets',
-    'use made-up example data and say so in their titles; the notebooks draw them from real runs.',
+    'rows (a cheap stand-in for generator output), not ADAN/WADAN rows. The loss curves are the',
+    'history of a real 1500-epoch WADAN run on fold 1 (docs/evidence/); UAR vs sets comes from a',
+    'real runner experiment with the training-free augmenters (the trained ones: notebook 04).',
     'PNGs (rendered by resvg from the SVG) only where a raster copy is handy.',
     '',
     '## In a notebook (tslab) or a script',
@@ -168,8 +177,8 @@ async function main(): Promise<void> {
     '| t-SNE, real (light) vs SMOTE (dark) rows | [tsne-emodb-real-vs-smote.png](tsne-emodb-real-vs-smote.png) |',
     `| histogram of feature ${feature}, real vs SMOTE, Freedman–Diaconis bins (Fig. 5 style) | [svg](histogram-emodb-feature.svg), [png](histogram-emodb-feature.png) |`,
     '| confusion matrix, nearest-class-mean placeholder classifier, LOSO pooled | [svg](confusion-emodb-nearest-mean.svg), [png](confusion-emodb-nearest-mean.png) |',
-    '| loss curves (example data) (Fig. 3 style) | [loss-curves-example.svg](loss-curves-example.svg) |',
-    '| UAR vs augmented sets (example data) (Fig. 6 style) | [one panel](uar-vs-sets-example.svg), [per method](uar-vs-sets-by-method-example.svg) |',
+    '| loss curves, WADAN, EmoDB fold 1, 1500 epochs (Fig. 3 style) | [loss-curves-wadan-emodb.svg](loss-curves-wadan-emodb.svg) |',
+    '| UAR vs augmented sets, copy / noise / SMOTE, SVM, folds 1-3 (Fig. 6 style) | [one panel](uar-vs-sets-emodb.svg), [per method](uar-vs-sets-by-method-emodb.svg) |',
     '',
     '## MMD (paper\'s kernel mixture, sigma = 0.1, 1, 5, 10, 100)',
     '',
@@ -212,37 +221,6 @@ function nearest(means: Float64Array[], x: Float32Array): number {
     if (s < bestD) { bestD = s; best = k; }
   });
   return best;
-}
-
-/** Made-up ADAN-like loss history (smooth trends plus noise), 300 epochs. */
-function exampleHistory(): HistoryRecord[] {
-  const r = new Random(1);
-  return Array.from({ length: 300 }, (_, e) => ({
-    epoch: e + 1,
-    lossD: 0.69 - 0.25 * (1 - Math.exp(-e / 60)) + 0.02 * r.normal(),
-    lossC: 1.9 * Math.exp(-e / 40) + 0.05 + 0.02 * Math.abs(r.normal()),
-    lossR: 0.08 * Math.exp(-e / 120) + 0.01 + 0.002 * r.normal(),
-    lossG: 0.7 + 0.5 * (1 - Math.exp(-e / 80)) + 0.03 * r.normal(),
-    seconds: 0.1,
-  }));
-}
-
-/** Made-up UAR-vs-sets results for three methods and two classifiers. */
-function exampleResults(): SetsResultLike[] {
-  const out: SetsResultLike[] = [
-    { method: 'none', sets: 0, classifier: 'SVM', uar: 0.794, uarStd: 0 },
-    { method: 'none', sets: 0, classifier: 'DNN', uar: 0.774, uarStd: 0.006 },
-  ];
-  const gain: Record<string, number> = { copy: 0.01, smote: 0.015, wadan: 0.03 };
-  for (const method of Object.keys(gain)) {
-    for (const classifier of ['SVM', 'DNN']) {
-      const base = classifier === 'SVM' ? 0.794 : 0.774;
-      for (let sets = 1; sets <= 10; sets++) {
-        out.push({ method, sets, classifier, uar: base + gain[method] * Math.sin((sets / 10) * Math.PI * 0.8), uarStd: 0.004 + 0.001 * (sets % 3) });
-      }
-    }
-  }
-  return out;
 }
 
 main().catch((e) => {
