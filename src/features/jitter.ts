@@ -7,6 +7,7 @@
  * The reader walks the waveform frame by frame (10 ms steps) and carries the unused tail of the
  * previous frame over (`lastMis`), so the result depends on the whole F0 sequence: call once per file.
  */
+import { quadFrom3pts } from './pitch';
 
 /** Pearson correlation of x[a..a+n) and x[b..b+n) (cPitchJitter::crossCorr). */
 function crossCorr(x: Float32Array, a: number, b: number, n: number): number {
@@ -30,23 +31,6 @@ function peakToPeak(x: Float32Array, a: number, n: number): number {
     if (v < min) min = v;
   }
   return Math.fround(max - min);
-}
-
-function quadPeak(y1: number, y2: number, y3: number): { x: number; y: number } {
-  // parabola through (-1, y1), (0, y2), (1, y3): the general smileMath_quadFrom3pts reduced to unit spacing
-  const x1 = -1, x2 = 0, x3 = 1;
-  const den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3;
-  const a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den;
-  const b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den;
-  const c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2 - x3 * x3 * x2 * y1 - x2 * x2 * x1 * y3 - x1 * x1 * x3 * y2) / den;
-  if (a !== 0) {
-    const x = -b / (2 * a);
-    return { x, y: c - a * x * x };
-  }
-  if (y1 > y2 && y1 > y3) return { x: x1, y: y1 };
-  if (y2 > y1 && y2 > y3) return { x: x2, y: y2 };
-  if (y3 > y1 && y3 > y2) return { x: x3, y: y3 };
-  return { x: x1, y: y1 };
 }
 
 export interface JitterOptions {
@@ -121,7 +105,7 @@ export function jitterShimmer(samples: Float32Array, f0: ArrayLike<number>, samp
           start += pp;
           const a0 = peakToPeak(x, os, pp), a1 = peakToPeak(x, start, pp);
           const ad = Math.abs(a0 - a1);
-          const q = quadPeak(cc[maxI - 1], cc[maxI], cc[maxI + 1]);
+          const q = quadFrom3pts(-1, cc[maxI - 1], 0, cc[maxI], 1, cc[maxI + 1]);
           const ccI = q.y;
           const period = Math.fround(Math.abs(T0minF + maxI + q.x) * T);
           // minCC is a 32-bit float; ccI a double: the first period of a frame passes the

@@ -52,7 +52,7 @@ export function smoothSpectrum(a: Float64Array): void {
 }
 
 /** Vertex of the parabola through three points (smileMath_quadFrom3pts), with peak-picking fallback. */
-function quadFrom3pts(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number): { x: number; y: number } {
+export function quadFrom3pts(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number): { x: number; y: number } {
   const den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3;
   if (den !== 0) {
     const a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den;
