@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseFlags as parse } from '../cli/flags';
 import { OptionError } from '../util/errors';
+import type { CvSummary } from '../eval/metrics';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';
 import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
@@ -52,14 +53,8 @@ export interface EvalArgs {
   classifierOptions?: Record<string, unknown>;
 }
 
-/** What `adan-lab eval --json` prints (metrics are fractions). */
-export interface EvalReport {
-  wa: number;
-  uar: number;
-  waFoldMean: number;
-  waFoldStd: number;
-  uarFoldMean: number;
-  uarFoldStd: number;
+/** What `adan-lab eval --json` prints (metrics are fractions: pooled, and mean/std over folds). */
+export interface EvalReport extends Omit<CvSummary, 'folds'> {
   /** Wall-clock seconds of the call. */
   seconds: number;
   data: string;
