@@ -19,12 +19,17 @@
  *     new weight to outOff (which may equal wOff).
  *   colsum(heap, xOff, rows, cols, outOff)
  *     Column sums of a row-major matrix: tfjs' Sum over leading axes (bias gradients).
+ *   dense, denseGrad, norm, normGrad
+ *     A fully connected layer (product, bias, activation) and a BatchNorm on given statistics,
+ *     forward and backward, one call each (contracts below): the augmenters' E and R layers.
  *   setThreads(n), getThreads(): the BLAS threads for large products (small ones use one)
  *   info(): the BLAS library's description
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <math.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +42,9 @@
 #include <cblas.h>
 #define BLAS_NAME "OpenBLAS"
 #endif
+
+/* BLAS threads for large products (setThreads); also splits large elementwise passes. */
+static int max_threads = 1;
 
 #define CHECK(call)                                                        \
   do {                                                                     \
@@ -120,12 +128,33 @@ static void apply_epilogue(float* c, int64_t M, int64_t N, const float* bias, in
   }
 }
 
+/* tanh by Eigen's rational approximation (odd 13/6 degree; |error| < 4e-7 against tanh):
+ * libm's tanhf does not vectorise and costs ~20x more on the decoder's 128 x 4354 output. */
+static inline float fast_tanh(float x) {
+  const float clamp = 7.90531110763549805f;
+  if (fabsf(x) < 0.0004f) return x;
+  x = x > clamp ? clamp : (x < -clamp ? -clamp : x);
+  const float x2 = x * x;
+  float p = -2.76076847742355e-16f;
+  p = p * x2 + 2.00018790482477e-13f;
+  p = p * x2 + -8.60467152213735e-11f;
+  p = p * x2 + 5.12229709037114e-08f;
+  p = p * x2 + 1.48572235717979e-05f;
+  p = p * x2 + 6.37261928875436e-04f;
+  p = p * x2 + 4.89352455891786e-03f;
+  p = p * x;
+  float q = 1.19825839466702e-06f;
+  q = q * x2 + 1.18534705686654e-04f;
+  q = q * x2 + 2.26843463243900e-03f;
+  q = q * x2 + 4.89352518554385e-03f;
+  return p / q;
+}
+
 /*
  * BLAS threads: `max_threads` for large products, one thread for small ones (below
  * SMALL_FLOPS the hand-off to worker threads costs more than it saves, and on a busy machine a
  * descheduled worker stalls the whole product).
  */
-static int max_threads = 1;
 static int cur_threads = -1;
 #define SMALL_FLOPS 2.0e7
 
@@ -192,6 +221,72 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * One Adam update over [begin, end) (tfjs' float32 arithmetic and order). Large updates are
+ * split over threads: the pass is memory-bound (7 floats per weight) and one core does not
+ * saturate the memory bus.
+ */
+typedef struct {
+  const float* w;
+  const float* g;
+  float* m;
+  float* v;
+  float* out;
+  int64_t begin, end;
+  float b1, b2, ob1, ob2, eps, c1, c2, neg_lr;
+} AdamJob;
+
+static void* adam_range(void* arg) {
+  const AdamJob j = *(const AdamJob*)arg; /* locals: stores through m, v, out cannot alias them */
+  const float* w = j.w; /* out may equal w */
+  const float* restrict g = j.g;
+  float* restrict m = j.m;
+  float* restrict v = j.v;
+  float* out = j.out;
+  for (int64_t i = j.begin; i < j.end; i++) {
+    const float gi = g[i];
+    const float mi = m[i] * j.b1 + gi * j.ob1;        /* new first moment */
+    const float vi = v[i] * j.b2 + (gi * gi) * j.ob2; /* new second moment */
+    m[i] = mi;
+    v[i] = vi;
+    const float mh = mi / j.c1, vh = vi / j.c2; /* bias corrected */
+    out[i] = (mh / (sqrtf(vh) + j.eps)) * j.neg_lr + w[i];
+  }
+  return NULL;
+}
+
+/* Elementwise passes at least this long are split over `max_threads` threads (each element is
+ * computed the same way whatever the split, so results do not depend on the thread count). */
+#define SPLIT_ELEMENTS (1 << 20)
+#define MAX_SPLIT 16
+
+/* Run fn on copies of `job` (size bytes) whose int64 fields at beginAt/endAt cover [0, n) in
+ * contiguous parts, one part on this thread and the others on short-lived threads. */
+static void run_split(void* (*fn)(void*), const void* job, size_t size, size_t beginAt, size_t endAt, int64_t n) {
+  int parts = n >= SPLIT_ELEMENTS ? max_threads : 1;
+  if (parts > MAX_SPLIT) parts = MAX_SPLIT;
+  if (parts < 1) parts = 1;
+  unsigned char jobs[MAX_SPLIT][128];
+  pthread_t tid[MAX_SPLIT];
+  int started[MAX_SPLIT] = {0};
+  if (size > sizeof jobs[0]) parts = 1;
+  const int64_t chunk = ((n + parts - 1) / parts + 15) & ~(int64_t)15; /* whole cache lines */
+  for (int p = 0; p < parts; p++) {
+    int64_t b = chunk * p, e = b + chunk;
+    if (b > n) b = n;
+    if (e > n || p == parts - 1) e = n;
+    memcpy(jobs[p], job, size);
+    memcpy(jobs[p] + beginAt, &b, sizeof b);
+    memcpy(jobs[p] + endAt, &e, sizeof e);
+  }
+  for (int p = 1; p < parts; p++) started[p] = pthread_create(&tid[p], NULL, fn, jobs[p]) == 0;
+  fn(jobs[0]);
+  for (int p = 1; p < parts; p++) {
+    if (started[p]) pthread_join(tid[p], NULL);
+    else fn(jobs[p]); /* no thread: do that part here */
+  }
+}
+
 static napi_value Adam(napi_env env, napi_callback_info info) {
   size_t argc = 13;
   napi_value a[13];
@@ -208,24 +303,12 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   if (!in_heap(wOff, n, len) || !in_heap(gOff, n, len) || !in_heap(mOff, n, len) ||
       !in_heap(vOff, n, len) || !in_heap(outOff, n, len))
     FAIL("adam: operand outside the heap");
-  const float* w = (const float*)(heap + wOff);
-  const float* g = (const float*)(heap + gOff);
-  float* m = (float*)(heap + mOff);
-  float* v = (float*)(heap + vOff);
-  float* out = (float*)(heap + outOff);
-  /* tfjs: 1 - beta is computed in float64 by JS, then rounded to float32 by the mul kernel. */
-  const float ob1 = (float)(1.0 - (double)num_arg(env, a[8]));
-  const float ob2 = (float)(1.0 - (double)num_arg(env, a[9]));
-  const float neg_lr = -lr;
-  for (int64_t i = 0; i < n; i++) {
-    const float gi = g[i];
-    const float mi = m[i] * b1 + gi * ob1;        /* new first moment */
-    const float vi = v[i] * b2 + (gi * gi) * ob2; /* new second moment */
-    m[i] = mi;
-    v[i] = vi;
-    const float mh = mi / c1, vh = vi / c2; /* bias corrected */
-    out[i] = (mh / (sqrtf(vh) + eps)) * neg_lr + w[i];
-  }
+  AdamJob job = {(const float*)(heap + wOff), (const float*)(heap + gOff), (float*)(heap + mOff),
+                 (float*)(heap + vOff), (float*)(heap + outOff), 0, n, b1, b2,
+                 /* tfjs: 1 - beta is computed in float64 by JS, then rounded to float32 by the mul kernel. */
+                 (float)(1.0 - (double)num_arg(env, a[8])), (float)(1.0 - (double)num_arg(env, a[9])),
+                 eps, c1, c2, -lr};
+  run_split(adam_range, &job, sizeof job, offsetof(AdamJob, begin), offsetof(AdamJob, end), n);
   return NULL;
 }
 
@@ -249,6 +332,176 @@ static napi_value ColSum(napi_env env, napi_callback_info info) {
   for (int64_t i = 0; i < rows; i++) {
     const float* row = x + i * cols;
     for (int64_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  return NULL;
+}
+
+/*
+ * dense(heap, M, N, K, xOff, wOff, bOff, act, alpha, aOff)
+ *   One fully connected layer: a = act(x w + b), x: M x K, w: K x N, b: N.
+ *   act: 0 linear, 4 leaky ReLU (slope alpha below 0), 7 tanh.
+ */
+static napi_value Dense(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value a[10];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 10) FAIL("dense expects 10 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("dense: first argument must be the wasm heap buffer");
+  int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), K = int_arg(env, a[3]);
+  int64_t xOff = int_arg(env, a[4]), wOff = int_arg(env, a[5]), bOff = int_arg(env, a[6]);
+  int act = (int)int_arg(env, a[7]);
+  float alpha = (float)num_arg(env, a[8]);
+  int64_t aOff = int_arg(env, a[9]);
+  if (M < 1 || N < 1 || K < 1 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) FAIL("dense: bad dimensions");
+  if (act != 0 && act != 4 && act != 7) FAIL("dense: unsupported activation code");
+  if (!in_heap(xOff, M * K, len) || !in_heap(wOff, K * N, len) || !in_heap(bOff, N, len) ||
+      !in_heap(aOff, M * N, len))
+    FAIL("dense: operand outside the heap");
+  float* A = (float*)(heap + aOff);
+  const float* bias = (const float*)(heap + bOff);
+  use_threads(2.0 * (double)M * (double)N * (double)K);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)N, (int)K, 1.0f,
+              (const float*)(heap + xOff), (int)K, (const float*)(heap + wOff), (int)N, 0.0f, A, (int)N);
+  for (int64_t i = 0; i < M; i++) {
+    float* row = A + i * N;
+    for (int64_t j = 0; j < N; j++) row[j] += bias[j];
+    if (act == 4)
+      for (int64_t j = 0; j < N; j++) row[j] = row[j] < 0.f ? alpha * row[j] : row[j];
+    else if (act == 7)
+      for (int64_t j = 0; j < N; j++) row[j] = fast_tanh(row[j]);
+  }
+  return NULL;
+}
+
+/*
+ * denseGrad(heap, M, N, dyOff, aOff, act, alpha, dzOff, dbOff)
+ *   Back through `dense` up to its product: dy is the gradient of a (M x N), a what `dense`
+ *   wrote; dz = dy * act'(a) (the gradient of x w + b), db = column sums of dz. dW = x^T dz and
+ *   dx = dz w^T are left to the matmul kernels, so autograd runs only the ones it needs.
+ */
+static napi_value DenseGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 9) FAIL("denseGrad expects 9 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("denseGrad: first argument must be the wasm heap buffer");
+  int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]);
+  int64_t dyOff = int_arg(env, a[3]), aOff = int_arg(env, a[4]);
+  int act = (int)int_arg(env, a[5]);
+  float alpha = (float)num_arg(env, a[6]);
+  int64_t dzOff = int_arg(env, a[7]), dbOff = int_arg(env, a[8]);
+  if (M < 1 || N < 1) FAIL("denseGrad: bad dimensions");
+  if (act != 0 && act != 4 && act != 7) FAIL("denseGrad: unsupported activation code");
+  if (!in_heap(dyOff, M * N, len) || !in_heap(aOff, M * N, len) || !in_heap(dzOff, M * N, len) ||
+      !in_heap(dbOff, N, len))
+    FAIL("denseGrad: operand outside the heap");
+  const float* dy = (const float*)(heap + dyOff);
+  const float* A = (const float*)(heap + aOff);
+  float* dz = (float*)(heap + dzOff);
+  float* db = (float*)(heap + dbOff);
+  for (int64_t j = 0; j < N; j++) db[j] = 0.f;
+  for (int64_t i = 0; i < M; i++) {
+    const float* dyr = dy + i * N;
+    const float* ar = A + i * N;
+    float* dzr = dz + i * N;
+    /* leaky: a > 0 exactly when x w + b > 0 (alpha > 0) */
+    if (act == 4)
+      for (int64_t j = 0; j < N; j++) dzr[j] = ar[j] > 0.f ? dyr[j] : dyr[j] * alpha;
+    else if (act == 7)
+      for (int64_t j = 0; j < N; j++) dzr[j] = dyr[j] * (1.f - ar[j] * ar[j]);
+    else
+      memcpy(dzr, dyr, sizeof(float) * (size_t)N);
+    for (int64_t j = 0; j < N; j++) db[j] += dzr[j];
+  }
+  return NULL;
+}
+
+/* The four per-feature vectors of a fixed-statistics BatchNorm and its epsilon. */
+typedef struct {
+  const float *gamma, *beta, *mean, *var;
+  float eps;
+} Norm;
+
+static int norm_args(napi_env env, napi_value* a, uint8_t* heap, size_t len, int64_t n, Norm* norm) {
+  int64_t off[4];
+  for (int i = 0; i < 4; i++) {
+    off[i] = int_arg(env, a[i]);
+    if (!in_heap(off[i], n, len)) return 0;
+  }
+  norm->gamma = (const float*)(heap + off[0]);
+  norm->beta = (const float*)(heap + off[1]);
+  norm->mean = (const float*)(heap + off[2]);
+  norm->var = (const float*)(heap + off[3]);
+  norm->eps = (float)num_arg(env, a[4]);
+  return 1;
+}
+
+/*
+ * norm(heap, M, N, aOff, gammaOff, betaOff, meanOff, varOff, eps, outOff)
+ *   BatchNorm on given statistics: out = ((a - mean) / sqrt(var + eps)) * gamma + beta, in the
+ *   float32 operations and order of the tfjs ops it replaces (src/augment/nets.ts).
+ */
+static napi_value NormFwd(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value a[10];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 10) FAIL("norm expects 10 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("norm: first argument must be the wasm heap buffer");
+  int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), aOff = int_arg(env, a[3]),
+          outOff = int_arg(env, a[9]);
+  Norm nm;
+  if (M < 1 || N < 1) FAIL("norm: bad dimensions");
+  if (!in_heap(aOff, M * N, len) || !in_heap(outOff, M * N, len) || !norm_args(env, a + 4, heap, len, N, &nm))
+    FAIL("norm: operand outside the heap");
+  const float* A = (const float*)(heap + aOff);
+  float* out = (float*)(heap + outOff);
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++)
+      out[i * N + j] = ((A[i * N + j] - nm.mean[j]) / sqrtf(nm.var[j] + nm.eps)) * nm.gamma[j] + nm.beta[j];
+  return NULL;
+}
+
+/*
+ * normGrad(heap, M, N, dyOff, aOff, gammaOff, betaOff, meanOff, varOff, eps, daOff, dgammaOff,
+ *          dbetaOff)
+ *   Gradients of `norm` for its input a and for gamma and beta (statistics are constants).
+ */
+static napi_value NormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 13) FAIL("normGrad expects 13 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("normGrad: first argument must be the wasm heap buffer");
+  int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), dyOff = int_arg(env, a[3]),
+          aOff = int_arg(env, a[4]), daOff = int_arg(env, a[10]), dgOff = int_arg(env, a[11]),
+          dbOff = int_arg(env, a[12]);
+  Norm nm;
+  if (M < 1 || N < 1) FAIL("normGrad: bad dimensions");
+  if (!in_heap(dyOff, M * N, len) || !in_heap(aOff, M * N, len) || !in_heap(daOff, M * N, len) ||
+      !in_heap(dgOff, N, len) || !in_heap(dbOff, N, len) || !norm_args(env, a + 5, heap, len, N, &nm))
+    FAIL("normGrad: operand outside the heap");
+  const float* dy = (const float*)(heap + dyOff);
+  const float* A = (const float*)(heap + aOff);
+  float* da = (float*)(heap + daOff);
+  float* dg = (float*)(heap + dgOff);
+  float* dbeta = (float*)(heap + dbOff);
+  for (int64_t j = 0; j < N; j++) dg[j] = dbeta[j] = 0.f;
+  for (int64_t i = 0; i < M; i++) {
+    for (int64_t j = 0; j < N; j++) {
+      const float g = dy[i * N + j];
+      const float s = sqrtf(nm.var[j] + nm.eps);
+      dbeta[j] += g;
+      dg[j] += g * ((A[i * N + j] - nm.mean[j]) / s);
+      da[i * N + j] = (g * nm.gamma[j]) / s;
+    }
   }
   return NULL;
 }
@@ -293,6 +546,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
       {"colsum", NULL, ColSum, NULL, NULL, NULL, napi_default, NULL},
+      {"dense", NULL, Dense, NULL, NULL, NULL, napi_default, NULL},
+      {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"norm", NULL, NormFwd, NULL, NULL, NULL, napi_default, NULL},
+      {"normGrad", NULL, NormGrad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},

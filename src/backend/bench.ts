@@ -113,7 +113,7 @@ export interface BenchmarkResult {
   lastLosses: { c: number; d: number; r: number; g: number };
 }
 
-const MATMULS = new Set(['BatchMatMul', '_FusedMatMul']);
+const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'AdanDense']);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -17,6 +17,7 @@
 import * as os from 'node:os';
 import { tf } from './tf';
 import { loadNative, type NativeBlas } from './native';
+import { registerDenseKernels } from './dense';
 import { registerNativeKernels, registerTransposeFix, restoreOriginalKernels } from './kernels';
 import { OptionError } from '../util/errors';
 
@@ -181,6 +182,7 @@ async function trySetUp(kind: BackendKind, threads: number): Promise<SetUpResult
       if (wasm) return wasm;
       native.addon.setThreads(threads);
       registerNativeKernels(native.addon);
+      registerDenseKernels(native.addon);
       const blas = native.addon.info();
       const core = /core=(\S+)/.exec(blas)?.[1];
       const forced = process.env.OPENBLAS_CORETYPE ? ' kernels forced by OPENBLAS_CORETYPE,' : '';

@@ -28,6 +28,17 @@ export interface NativeBlas {
   ): void;
   /** out[j] = sum over rows of x[i, j] (row-major rows x cols), rows added in order. */
   colsum(heap: ArrayBuffer, xOff: number, rows: number, cols: number, outOff: number): void;
+  /** a = act(x w + b), x: m x k, w: k x n; act 0 linear, 4 leaky ReLU (slope alpha), 7 tanh. */
+  dense(heap: ArrayBuffer, m: number, n: number, k: number, xOff: number, wOff: number, bOff: number, activation: number, alpha: number, aOff: number): void;
+  /** dz = dy * act'(a) and db = column sums of dz, for `dense`'s output a. */
+  denseGrad(heap: ArrayBuffer, m: number, n: number, dyOff: number, aOff: number, activation: number, alpha: number, dzOff: number, dbOff: number): void;
+  /** out = ((a - mean) / sqrt(variance + eps)) * gamma + beta, per column. */
+  norm(heap: ArrayBuffer, m: number, n: number, aOff: number, gammaOff: number, betaOff: number, meanOff: number, varOff: number, eps: number, outOff: number): void;
+  /** Gradients of `norm` for a, gamma and beta. */
+  normGrad(
+    heap: ArrayBuffer, m: number, n: number, dyOff: number, aOff: number, gammaOff: number, betaOff: number, meanOff: number,
+    varOff: number, eps: number, daOff: number, dgammaOff: number, dbetaOff: number,
+  ): void;
   /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   setThreads(n: number): void;
   getThreads(): number;
@@ -65,9 +76,8 @@ export function loadNative(): NativeLoad {
     if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
-    if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function' || typeof addon.colsum !== 'function') {
-      throw new Error('it lacks gemm/adam/colsum (stale build? run `node scripts/build-native.js`)');
-    }
+    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad'] as const).filter((f) => typeof addon[f] !== 'function');
+    if (missing.length > 0) throw new Error(`it lacks ${missing.join(', ')} (stale build? run \`node scripts/build-native.js\`)`);
     cached = { addon, path: file };
   } catch (e) {
     cached = { addon: undefined, reason: `native addon at ${file} does not load: ${String((e as Error).message).split('\n')[0]}` };

@@ -1,0 +1,217 @@
+/**
+ * Fully connected layers as single kernels on the native backend.
+ *
+ * Written with tfjs ops, one dense layer of the augmenters (product, bias, LeakyReLU as
+ * 0.6 x + 0.4 |x|, BatchNorm on fixed statistics) is ~8 kernels forward and ~20 backward, and
+ * tanh on the decoder's 128 x 4354 output alone cost ~1 ms per call on wasm. Profiling a WADAN
+ * iteration showed that per-kernel overhead, not arithmetic, was what kept it from the
+ * hardware's speed (BENCHMARKS.md). Here a layer is one kernel forward (`AdanDense`: sgemm, bias
+ * and activation in one native call) and one backward (`AdanDenseGrad`), plus the two matrix
+ * products autograd asks for (dW = x^T dz, and dx = dz w^T only when x needs a gradient, so the
+ * encoder never forms the 128 x 4354 gradient of its input). BatchNorm on given statistics is
+ * `AdanNorm` / `AdanNormGrad`.
+ *
+ * `denseLayer` and `fixedNorm` pick the kernels when the native backend is active and fall back
+ * to the equivalent tfjs ops elsewhere (other backends, tests comparing with the ops). The
+ * kernels are first-order only: networks whose gradient is differentiated again (WADAN's critic,
+ * for its gradient penalty) use `denseLayerOps`.
+ */
+import { tf } from './tf';
+import { installedKernels, kernelStats, type WasmBackendLike } from './kernels';
+import type { NativeBlas } from './native';
+
+/** Activation after a layer's product and bias. 'leaky' is LeakyReLU with slope `leak` below 0. */
+export type DenseActivation = 'linear' | 'leaky' | 'tanh';
+const ACTIVATION_CODES: Readonly<Record<DenseActivation, number>> = { linear: 0, leaky: 4, tanh: 7 };
+
+/** BatchNorm on given statistics: ((a - mean) / sqrt(variance + epsilon)) * gamma + beta. */
+export interface NormParams {
+  gamma: tf.Tensor1D;
+  beta: tf.Tensor1D;
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  epsilon: number;
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+
+let nativeBlas: NativeBlas | undefined;
+
+let opsDepth = 0;
+
+/** Are the fused layer kernels in use right now (native backend active, not inside `withTfjsOps`)? */
+export function denseKernelsActive(): boolean {
+  return nativeBlas !== undefined && opsDepth === 0 && installedKernels() === 'native' && tf.getBackend() === 'wasm';
+}
+
+/**
+ * Run `fn` with layers written as tfjs ops: for code that differentiates a gradient again
+ * (WADAN's gradient penalty); the fused kernels have first-order gradients only.
+ */
+export function withTfjsOps<T>(fn: () => T): T {
+  opsDepth++;
+  try {
+    return fn();
+  } finally {
+    opsDepth--;
+  }
+}
+
+/** LeakyReLU as the authors wrote it, (1 + leak)/2 x + (1 - leak)/2 |x|: twice differentiable in tfjs. */
+export function leakyReluOps(x: tf.Tensor, leak: number): tf.Tensor {
+  return tf.add(tf.mul(x, 0.5 * (1 + leak)), tf.mul(tf.abs(x), 0.5 * (1 - leak)));
+}
+
+/** act(x w + b) with tfjs ops (any backend, any order of differentiation). */
+export function denseLayerOps(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation, leak: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const z = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+    if (activation === 'leaky') return leakyReluOps(z, leak) as tf.Tensor2D;
+    if (activation === 'tanh') return tf.tanh(z);
+    return z;
+  });
+}
+
+/** BatchNorm on given statistics with tfjs ops. */
+export function fixedNormOps(a: tf.Tensor2D, p: NormParams): tf.Tensor2D {
+  return tf.tidy(() => tf.add(tf.mul(tf.div(tf.sub(a, p.mean), tf.sqrt(tf.add(p.variance, p.epsilon))), p.gamma), p.beta) as tf.Tensor2D);
+}
+
+/** act(x w + b): one native kernel when the native backend is active, tfjs ops otherwise. First-order gradients only on the native path. */
+export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation, leak: number): tf.Tensor2D {
+  if (!denseKernelsActive() || x.dtype !== 'float32') return denseLayerOps(x, w, b, activation, leak);
+  return tf.engine().runKernel('AdanDense', { x, w, b }, { activation: ACTIVATION_CODES[activation], alpha: leak }) as tf.Tensor2D;
+}
+
+/** BatchNorm on given statistics: one native kernel when the native backend is active, tfjs ops otherwise. */
+export function fixedNorm(a: tf.Tensor2D, p: NormParams): tf.Tensor2D {
+  if (!denseKernelsActive()) return fixedNormOps(a, p);
+  const { gamma, beta, mean, variance } = p;
+  return tf.engine().runKernel('AdanNorm', { a, gamma, beta, mean, variance }, { epsilon: p.epsilon }) as tf.Tensor2D;
+}
+
+/** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
+export function denseLayerBackward(dy: tf.Tensor2D, a: tf.Tensor2D, activation: DenseActivation, leak: number): { dz: tf.Tensor2D; db: tf.Tensor1D } {
+  const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: leak }) as tf.Tensor[];
+  return { dz: dz as tf.Tensor2D, db: db as tf.Tensor1D };
+}
+
+/** Gradients through `fixedNorm`'s kernel for its input a, gamma and beta. Native backend only. */
+export function fixedNormBackward(dy: tf.Tensor2D, a: tf.Tensor2D, p: NormParams): { da: tf.Tensor2D; dgamma: tf.Tensor1D; dbeta: tf.Tensor1D } {
+  const { gamma, beta, mean, variance } = p;
+  const [da, dgamma, dbeta] = tf.engine().runKernel('AdanNormGrad', { dy, a, gamma, beta, mean, variance }, { epsilon: p.epsilon }) as tf.Tensor[];
+  return { da: da as tf.Tensor2D, dgamma: dgamma as tf.Tensor1D, dbeta: dbeta as tf.Tensor1D };
+}
+
+const offset = (backend: WasmBackendLike, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+const heapOf = (backend: WasmBackendLike): ArrayBuffer => backend.wasm.HEAPU8.buffer as ArrayBuffer;
+
+function checkRank2(name: string, t: tf.TensorInfo, cols?: number): void {
+  if (t.shape.length !== 2 || (cols !== undefined && t.shape[1] !== cols)) {
+    throw new Error(`${name}: expected a matrix${cols !== undefined ? ` with ${cols} columns` : ''}, got shape [${t.shape}]`);
+  }
+}
+
+/** Register the four kernels on the wasm backend and their gradients. Idempotent. */
+export function registerDenseKernels(native: NativeBlas): void {
+  nativeBlas = native;
+  if (tf.getKernel('AdanDense', 'wasm')) return;
+
+  tf.registerKernel({
+    kernelName: 'AdanDense',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { x, w, b } = inputs;
+      checkRank2('AdanDense x', x);
+      checkRank2('AdanDense w', w);
+      const [m, k] = x.shape;
+      const n = w.shape[1];
+      if (w.shape[0] !== k || b.shape.length !== 1 || b.shape[0] !== n) {
+        throw new Error(`AdanDense: shapes x [${x.shape}], w [${w.shape}], b [${b.shape}] do not fit`);
+      }
+      const a = backend.makeOutput([m, n], 'float32'); // may grow the heap: offsets after
+      const t0 = performance.now();
+      nativeBlas!.dense(heapOf(backend), m, n, k, offset(backend, x), offset(backend, w), offset(backend, b), Number(attrs!.activation), Number(attrs!.alpha), offset(backend, a));
+      // counted with the matmul kernels: the product is almost all of the call
+      kernelStats.nativeMs += performance.now() - t0;
+      kernelStats.native++;
+      kernelStats.nativeFlops += 2 * m * n * k;
+      return a;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: 'AdanDenseGrad',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { dy, a } = inputs;
+      const [m, n] = a.shape;
+      const dz = backend.makeOutput([m, n], 'float32');
+      const db = backend.makeOutput([n], 'float32');
+      nativeBlas!.denseGrad(heapOf(backend), m, n, offset(backend, dy), offset(backend, a), Number(attrs!.activation), Number(attrs!.alpha), offset(backend, dz), offset(backend, db));
+      return [dz, db];
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: 'AdanDense',
+    inputsToSave: ['x', 'w'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w, a] = saved as tf.Tensor2D[];
+      // dz and db once, eagerly: the closures below only pick what autograd needs
+      const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy: dy as tf.Tensor, a }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      return {
+        x: () => tf.matMul(dz as tf.Tensor2D, w, false, true),
+        w: () => tf.matMul(x, dz as tf.Tensor2D, true, false),
+        b: () => db,
+      };
+    },
+  });
+
+  tf.registerKernel({
+    kernelName: 'AdanNorm',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { a, gamma, beta, mean, variance } = inputs;
+      checkRank2('AdanNorm a', a);
+      const [m, n] = a.shape;
+      for (const [name, t] of Object.entries({ gamma, beta, mean, variance })) {
+        if (t.shape.length !== 1 || t.shape[0] !== n) throw new Error(`AdanNorm: ${name} has shape [${t.shape}], expected [${n}]`);
+      }
+      const out = backend.makeOutput([m, n], 'float32');
+      nativeBlas!.norm(heapOf(backend), m, n, offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance), Number(attrs!.epsilon), offset(backend, out));
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: 'AdanNormGrad',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { dy, a, gamma, beta, mean, variance } = inputs;
+      const [m, n] = a.shape;
+      const da = backend.makeOutput([m, n], 'float32');
+      const dgamma = backend.makeOutput([n], 'float32');
+      const dbeta = backend.makeOutput([n], 'float32');
+      nativeBlas!.normGrad(
+        heapOf(backend), m, n, offset(backend, dy), offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance),
+        Number(attrs!.epsilon), offset(backend, da), offset(backend, dgamma), offset(backend, dbeta),
+      );
+      return [da, dgamma, dbeta];
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: 'AdanNorm',
+    inputsToSave: ['a', 'gamma', 'beta', 'mean', 'variance'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, gamma, beta, mean, variance] = saved;
+      const [da, dgamma, dbeta] = tf.engine().runKernel('AdanNormGrad', { dy: dy as tf.Tensor, a, gamma, beta, mean, variance }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const constant = (what: string) => () => {
+        throw new Error(`AdanNorm: no gradient for the ${what} (the statistics are constants here)`);
+      };
+      return { a: () => da, gamma: () => dgamma, beta: () => dbeta, mean: constant('mean'), variance: constant('variance') };
+    },
+  });
+}
