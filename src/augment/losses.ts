@@ -2,6 +2,7 @@
  * The losses of the paper, each as a small function of tensors (means over the batch).
  */
 import { tf } from '../backend/tf';
+import { withTfjsOps } from '../backend/dense';
 import { OptionError } from '../util/errors';
 
 /** mean over rows of BCE(sigmoid(logits), target): softplus(l) - target * l (stable form). */
@@ -41,11 +42,12 @@ export function reconstructionLoss(x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
  * (sum of squares)^5 is p = 10.
  */
 export function gradientPenalty(critic: (h: tf.Tensor2D) => tf.Tensor, interpolates: tf.Tensor2D, power: number): tf.Scalar {
-  return tf.tidy(() => {
+  // differentiated twice (by the critic's optimizer): the critic must run as tfjs ops
+  return withTfjsOps(() => tf.tidy(() => {
     const grad = tf.grad((h: tf.Tensor) => tf.sum(critic(h as tf.Tensor2D)))(interpolates);
     const sq = tf.sum(tf.square(grad), 1);
     return tf.mean(power === 2 ? sq : tf.pow(sq, power / 2)) as tf.Scalar;
-  });
+  }));
 }
 
 /** How classes are weighted in the classification losses (Eq. 11, Section IV-D). */

@@ -9,6 +9,7 @@
  * gradient, and the gradient penalty differentiates the discriminator twice.
  */
 import { tf } from '../backend/tf';
+import { denseKernelsActive, denseLayer, denseLayerBackward, fixedNorm, fixedNormBackward, leakyReluOps, type DenseActivation, type NormParams } from '../backend/dense';
 import type { Random } from '../util/random';
 
 /** Slope of LeakyReLU for negative inputs (authors' code: 0.2). */
@@ -51,7 +52,22 @@ export function uniquePrefix(method: string): string {
 
 /** LeakyReLU(0.2) as the authors wrote it: 0.6 x + 0.4 |x| (twice differentiable in tfjs). */
 export function leakyRelu(x: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(x, 0.5 * (1 + LEAK)), tf.mul(tf.abs(x), 0.5 * (1 - LEAK)));
+  return leakyReluOps(x, LEAK);
+}
+
+/**
+ * A forward pass kept for one later gradient (`Mlp.applyKept`): lives in the caller's tidy
+ * scope.
+ */
+export interface KeptForward {
+  /** The output, as `apply` gives it. */
+  output: tf.Tensor2D;
+  /**
+   * The same output as a differentiable function of the network's trainable variables (call it
+   * inside a gradient scope), without a second forward pass when the native kernels are active;
+   * elsewhere the forward pass is run again (with `moments`, as `apply`).
+   */
+  replay(moments?: tf.Tensor[]): tf.Tensor2D;
 }
 
 interface BatchNormVars {
@@ -78,15 +94,18 @@ export class Mlp {
       const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = rng.uniformArray(fanIn * fanOut, -limit, limit);
-      this.kernels.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${prefix}/${spec.name}/dense${l}/kernel`));
-      this.biases.push(tf.variable(tf.zeros([fanOut]), true, `${prefix}/${spec.name}/dense${l}/bias`));
+      // inside tidy: the variable keeps its own reference and the initial tensor is freed (else
+      // every fit would leak its initial weights)
+      const v = (init: () => tf.Tensor, name: string, trainable = true) => tf.tidy(() => tf.variable(init(), trainable, name));
+      this.kernels.push(v(() => tf.tensor2d(w, [fanIn, fanOut]), `${prefix}/${spec.name}/dense${l}/kernel`) as tf.Variable<tf.Rank.R2>);
+      this.biases.push(v(() => tf.zeros([fanOut]), `${prefix}/${spec.name}/dense${l}/bias`));
       if (l + 2 < sizes.length && spec.batchNorm !== 'none') {
         const base = `${prefix}/${spec.name}/bn${l}`;
         this.norms.push({
-          gamma: tf.variable(tf.ones([fanOut]), true, `${base}/gamma`),
-          beta: tf.variable(tf.zeros([fanOut]), true, `${base}/beta`),
-          movingMean: tf.variable(tf.zeros([fanOut]), false, `${base}/moving_mean`),
-          movingVar: tf.variable(tf.ones([fanOut]), false, `${base}/moving_variance`),
+          gamma: v(() => tf.ones([fanOut]), `${base}/gamma`),
+          beta: v(() => tf.zeros([fanOut]), `${base}/beta`),
+          movingMean: v(() => tf.zeros([fanOut]), `${base}/moving_mean`, false),
+          movingVar: v(() => tf.ones([fanOut]), `${base}/moving_variance`, false),
         });
       }
     }
@@ -101,16 +120,74 @@ export class Mlp {
     let a: tf.Tensor2D = x;
     const last = this.kernels.length - 1;
     for (let l = 0; l <= last; l++) {
-      a = tf.add(tf.matMul(a, this.kernels[l]), this.biases[l]);
-      if (l < last) {
-        a = leakyRelu(a) as tf.Tensor2D;
-        const bn = this.norms[l];
-        if (bn) a = this.normalise(a, bn, training, moments);
-      } else if (this.spec.activation === 'tanh') {
-        a = tf.tanh(a);
-      }
+      // one native kernel per layer on the native backend, tfjs ops elsewhere (src/backend/dense.ts)
+      a = denseLayer(a, this.kernels[l] as tf.Tensor2D, this.biases[l] as tf.Tensor1D, l < last ? 'leaky' : this.spec.activation, LEAK);
+      const bn = l < last ? this.norms[l] : undefined;
+      if (bn) a = this.normalise(a, bn, training, moments);
     }
     return a;
+  }
+
+  /**
+   * Forward pass whose activations are kept, so that a gradient taken later (while the weights
+   * are unchanged) does not recompute it: WADAN uses E(x) for C, D and then the R/E update.
+   */
+  applyKept(x: tf.Tensor2D, training: boolean): KeptForward {
+    if (!denseKernelsActive() || (this.spec.batchNorm === 'batch' && training)) {
+      const output = this.apply(x, training);
+      return { output, replay: (moments) => this.apply(x, training, moments) };
+    }
+    const inputs: tf.Tensor2D[] = [];
+    const acts: tf.Tensor2D[] = [];
+    let a = x;
+    for (let l = 0; l < this.kernels.length; l++) {
+      inputs.push(a);
+      acts.push(denseLayer(a, this.kernels[l] as tf.Tensor2D, this.biases[l] as tf.Tensor1D, this.activationOf(l), LEAK));
+      const bn = this.normOf(l);
+      a = bn ? fixedNorm(acts[l], bn) : acts[l];
+    }
+    const output = a;
+    // the variables are the op's inputs (so autograd sends them their gradients); the value is
+    // the kept output
+    const replay = tf.customGrad(() => ({
+      value: tf.clone(output),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => this.backwardKept(dy as tf.Tensor2D, inputs, acts),
+    }));
+    return { output, replay: () => replay(...this.trainable()) as tf.Tensor2D };
+  }
+
+  /** Gradients of the trainable variables (in `trainable()` order) from a kept forward pass. */
+  private backwardKept(dy: tf.Tensor2D, inputs: tf.Tensor2D[], acts: tf.Tensor2D[]): tf.Tensor[] {
+    const layers = this.kernels.length;
+    const dKernels: tf.Tensor[] = new Array(layers);
+    const dBiases: tf.Tensor[] = new Array(layers);
+    const dNorms: tf.Tensor[] = [];
+    let g = dy;
+    for (let l = layers - 1; l >= 0; l--) {
+      const bn = this.normOf(l);
+      if (bn) {
+        const r = fixedNormBackward(g, acts[l], bn);
+        g = r.da;
+        dNorms[2 * l] = r.dgamma;
+        dNorms[2 * l + 1] = r.dbeta;
+      }
+      const { dz, db } = denseLayerBackward(g, acts[l], this.activationOf(l), LEAK);
+      dKernels[l] = tf.matMul(inputs[l], dz, true, false);
+      dBiases[l] = db;
+      if (l > 0) g = tf.matMul(dz, this.kernels[l] as tf.Tensor2D, false, true);
+    }
+    return [...dKernels, ...dBiases, ...dNorms];
+  }
+
+  private activationOf(l: number): DenseActivation {
+    return l < this.kernels.length - 1 ? 'leaky' : this.spec.activation;
+  }
+
+  /** BatchNorm of layer l on its moving (or, in 'fixed' mode, never-updated) statistics. */
+  private normOf(l: number): NormParams | undefined {
+    const bn = l < this.kernels.length - 1 ? this.norms[l] : undefined;
+    if (!bn) return undefined;
+    return { gamma: bn.gamma as tf.Tensor1D, beta: bn.beta as tf.Tensor1D, mean: bn.movingMean as tf.Tensor1D, variance: bn.movingVar as tf.Tensor1D, epsilon: BN_EPSILON };
   }
 
   private normalise(a: tf.Tensor2D, bn: BatchNormVars, training: boolean, moments?: tf.Tensor[]): tf.Tensor2D {
@@ -119,7 +196,7 @@ export class Mlp {
       if (moments) moments.push(tf.keep(mean), tf.keep(variance));
       return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, BN_EPSILON))), bn.gamma), bn.beta);
     }
-    return tf.add(tf.mul(tf.div(tf.sub(a, bn.movingMean), tf.sqrt(tf.add(bn.movingVar, BN_EPSILON))), bn.gamma), bn.beta);
+    return fixedNorm(a, { gamma: bn.gamma as tf.Tensor1D, beta: bn.beta as tf.Tensor1D, mean: bn.movingMean as tf.Tensor1D, variance: bn.movingVar as tf.Tensor1D, epsilon: BN_EPSILON });
   }
 
   /** Move the moving statistics towards the batch `moments` from `apply` and dispose them. */
