@@ -72,13 +72,14 @@ test('runBenchmark returns the documented figures', async () => {
 
 /**
  * A floor for the matmul FLOPs of one iteration of the small shape: the R/E step alone runs E and
- * R forward (2*n*in*out per dense layer) and forms every weight gradient of E and R (as much
- * again); the C, D and G steps and the hReal forward come on top.
+ * R forward (2*n*in*out per dense layer), forms every weight gradient of E and R (as much again)
+ * and every input gradient of R's layers (R's size, which equals E's); the C, D and G steps come
+ * on top.
  */
 function smallIterationFlops(): number {
   const n = SMALL.batchSize;
   const layers = (sizes: number[]) => sizes.slice(1).reduce((acc, o, l) => acc + 2 * n * sizes[l] * o, 0);
   const E = layers([SMALL.inputDim, SMALL.hidden, SMALL.hidden, SMALL.latent]);
   const R = layers([SMALL.latent, SMALL.hidden, SMALL.hidden, SMALL.inputDim]);
-  return 2 * (E + R) + /* hReal */ E;
+  return 2 * (E + R) + /* R's input gradients */ R;
 }

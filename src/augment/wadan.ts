@@ -3,7 +3,8 @@
  * Wasserstein divergence of Wu et al. in the latent space. D is a linear-output critic.
  *
  * One iteration (Algorithm 1 and the authors' `train_wadan`): C (Eq. 11), D x dTimes (Eq. 17),
- * R (Eq. 12) and E (Eq. 13), then G (Eq. 18), on the same batch and noise.
+ * R (Eq. 12) and E (Eq. 13) together (one pass, as the code's `tf.group`), then G (Eq. 18), on
+ * the same batch and noise.
  *
  * Differences from the authors' code, by choice (options where it matters):
  * - mu (interpolation weights) is drawn per row per iteration as Algorithm 1 says; the code
@@ -85,14 +86,16 @@ export function wadanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: numb
   });
 }
 
-/** One WADAN iteration: C (Eq. 11), D x dTimes (Eq. 17), R (Eq. 12), E (Eq. 13), G (Eq. 18). Caller disposes the losses. */
+/** One WADAN iteration: C (Eq. 11), D x dTimes (Eq. 17), R (Eq. 12) and E (Eq. 13) together, G (Eq. 18). Caller disposes the losses. */
 export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: WadanBatch, s: WadanStepSettings): WadanStepLosses {
   const momentsE: tf.Tensor[] = [];
   const momentsR: tf.Tensor[] = [];
   const losses = tf.tidy(() => {
     const { x, y, w } = batch;
     // E and G do not change during the C, D and R updates.
-    const h = nets.E.apply(x, true);
+    // kept: the R/E update below differentiates this same forward pass (E is unchanged till then)
+    const hKept = nets.E.applyKept(x, true);
+    const h = hKept.output;
     const g = generateLatent(nets.G, batch.z, y, true);
     const C = opt.C.minimize(() => weightedCrossEntropy(nets.C.apply(h, true), y, w), true, nets.C.trainable())!;
     const interp = interpolate(h, g, batch.mu);
@@ -106,11 +109,19 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
         return loss;
       }, true, nets.D.trainable())!;
     }
-    const R = opt.R.minimize(() => reconstructionLoss(x, nets.R.apply(h, true, momentsR)), true, nets.R.trainable())!;
-    const E = opt.E.minimize(() => {
-      const h2 = nets.E.apply(x, true, momentsE);
-      return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13
-    }, true, nets.E.trainable())!;
+    // R and E from one forward and backward pass, as the authors' code updates them together
+    // (`tf.group(R_optimizer, E_optimizer)`): the gradient of L_R + L_C reaches R through L_R
+    // only (Eq. 12) and E through both (Eq. 13); C is the one just updated.
+    const eVars = nets.E.trainable();
+    const rVars = nets.R.trainable();
+    let R!: tf.Scalar;
+    const { value: E, grads } = tf.variableGrads(() => {
+      const h2 = hKept.replay(momentsE);
+      R = tf.keep(reconstructionLoss(x, nets.R.apply(h2, true, momentsR)));
+      return tf.add(R, weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar;
+    }, [...eVars, ...rVars]);
+    opt.R.applyGradients(rVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    opt.E.applyGradients(eVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
     const G = opt.G.minimize(() => wadanGeneratorLoss(nets, batch, s.alpha), true, nets.G.trainable())!;
     const gp = GP!.clone();
     GP!.dispose();

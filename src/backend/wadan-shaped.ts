@@ -1,18 +1,17 @@
 /**
- * A WADAN-shaped training iteration, for the benchmark only: the real augmenter is
- * src/augment/wadan.ts. Same layer sizes, losses and update order as SPEC.md (encoder E and
- * decoder R 800-800, latent 100, classifier C 400-400, generator G and critic D 100-100,
- * batch 128, d_times 2, gradient penalty, one Adam per part), so its cost is the real one;
- * it does not care about the quirks that change results but not cost (BatchNorm is the
- * authors' fixed-statistics affine; the penalty uses the paper's ||grad||^p).
- *
- * Order per iteration (Algorithm 1): C, D x dTimes, R and E (one backward pass: the R loss
- * reaches R and E, the C loss reaches E only), G. E(x) for the C and D steps is computed
- * once per iteration: E does not change before the R/E step.
+ * The benchmark's WADAN: the real networks and iteration of src/augment (`buildAdanNets`,
+ * `trainWadanOneStep`: C, D x dTimes with the gradient penalty, R and E in one pass, G; one Adam
+ * per part) at SPEC.md's sizes (E and R 800-800, latent 100, C 400-400, G and D 100-100,
+ * batch 128, d_times 2), on random data instead of a dataset, so that what is timed is what an
+ * augmenter's fit runs, without its per-epoch bookkeeping (history, label fidelity).
  */
 import { tf } from './tf';
-import { makeAdam } from './adam';
 import { Random } from '../util/random';
+import { buildAdanNets, type AdanNets, type AdanSizes } from '../augment/latent';
+import { trainWadanOneStep } from '../augment/wadan';
+import type { AdanOptimizers } from '../augment/adan';
+import { uniquePrefix } from '../augment/nets';
+import { adam } from '../augment/optim';
 
 /** Sizes and settings (defaults: the paper's WADAN on EmoDB IS11, 4354 features, 7 classes). */
 export interface WadanShapeOptions {
@@ -59,56 +58,6 @@ export const WADAN_SHAPE_DEFAULTS: Readonly<WadanShapeOptions> = {
   seed: 0,
 };
 
-type Act = 'leaky' | 'tanh' | 'linear';
-
-interface Layer {
-  w: tf.Variable;
-  b: tf.Variable;
-  /** The authors' BatchNorm without training=True: a learnable per-feature scale and shift. */
-  gamma?: tf.Variable;
-  beta?: tf.Variable;
-  act: Act;
-}
-
-class Mlp {
-  readonly layers: Layer[] = [];
-  constructor(name: string, sizes: number[], out: Act, rng: Random) {
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-      const limit = Math.sqrt(6 / (fanIn + fanOut)); // Xavier (Glorot) uniform
-      const hiddenLayer = l + 2 < sizes.length;
-      // inside tidy: tf.variable keeps its own reference, the initial tensors are freed
-      const v = (init: () => tf.Tensor, n: string) => tf.tidy(() => tf.variable(init(), true, `${name}/${n}`));
-      this.layers.push({
-        w: v(() => tf.tensor2d(rng.uniformArray(fanIn * fanOut, -limit, limit), [fanIn, fanOut]), `dense${l}/kernel`),
-        b: v(() => tf.zeros([fanOut]), `dense${l}/bias`),
-        gamma: hiddenLayer ? v(() => tf.ones([fanOut]), `bn${l}/gamma`) : undefined,
-        beta: hiddenLayer ? v(() => tf.zeros([fanOut]), `bn${l}/beta`) : undefined,
-        act: hiddenLayer ? 'leaky' : out,
-      });
-    }
-  }
-
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    let a: tf.Tensor = x;
-    for (const L of this.layers) {
-      // matMul + add rather than tf.fused.matMul: the fused op's gradient always forms dA too,
-      // which for E's first layer (input x) is a wasted 128x800x4354 product per iteration
-      a = tf.add(tf.matMul(a as tf.Tensor2D, L.w as tf.Tensor2D), L.b);
-      // LeakyReLU(0.2) as the authors wrote it, 0.6 x + 0.4 |x| (twice differentiable in tfjs,
-      // needed by the gradient penalty; src/augment/nets.ts does the same)
-      if (L.act === 'leaky') a = tf.add(tf.mul(a, 0.6), tf.mul(tf.abs(a), 0.4));
-      else if (L.act === 'tanh') a = tf.tanh(a);
-      if (L.gamma && L.beta) a = tf.add(tf.mul(a, L.gamma), L.beta);
-    }
-    return a as tf.Tensor2D;
-  }
-
-  get variables(): tf.Variable[] {
-    return this.layers.flatMap((L) => [L.w, L.b, ...(L.gamma ? [L.gamma, L.beta!] : [])]);
-  }
-}
-
 /** Losses of one iteration (the last D update's for D). */
 export interface WadanShapedLosses {
   c: number;
@@ -117,80 +66,54 @@ export interface WadanShapedLosses {
   g: number;
 }
 
-/** The five networks and their optimizers; `step` runs one WADAN-shaped iteration. */
+/** The five networks of the real WADAN (src/augment) and their optimizers; `step` runs one iteration. */
 export class WadanShapedNet {
   readonly options: WadanShapeOptions;
   private readonly rng: Random;
-  readonly E: Mlp;
-  readonly R: Mlp;
-  readonly C: Mlp;
-  readonly G: Mlp;
-  readonly D: Mlp;
-  private readonly opt: Record<'E' | 'R' | 'C' | 'G' | 'D', tf.Optimizer>;
+  readonly nets: AdanNets;
+  private readonly opt: AdanOptimizers;
 
   constructor(options: Partial<WadanShapeOptions> = {}) {
     const o = (this.options = { ...WADAN_SHAPE_DEFAULTS, ...options });
     this.rng = new Random(o.seed);
-    const init = this.rng.derive('init');
-    this.E = new Mlp('E', [o.inputDim, o.hidden, o.hidden, o.latent], 'tanh', init);
-    this.R = new Mlp('R', [o.latent, o.hidden, o.hidden, o.inputDim], 'tanh', init);
-    this.C = new Mlp('C', [o.latent, o.classifierHidden, o.classifierHidden, o.classes], 'linear', init);
-    this.G = new Mlp('G', [o.zDim + o.classes, o.adversaryHidden, o.adversaryHidden, o.latent], 'tanh', init);
-    this.D = new Mlp('D', [o.latent, o.adversaryHidden, o.adversaryHidden, 1], 'linear', init);
-    const adam = () => makeAdam({ learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon });
-    this.opt = { E: adam(), R: adam(), C: adam(), G: adam(), D: adam() };
+    const sizes: AdanSizes = {
+      inputDim: o.inputDim,
+      classes: o.classes,
+      latentDim: o.latent,
+      zDim: o.zDim,
+      encoderHidden: [o.hidden, o.hidden],
+      decoderHidden: [o.hidden, o.hidden],
+      classifierHidden: [o.classifierHidden, o.classifierHidden],
+      generatorHidden: [o.adversaryHidden, o.adversaryHidden],
+      discriminatorHidden: [o.adversaryHidden, o.adversaryHidden],
+      batchNorm: 'fixed',
+    };
+    this.nets = buildAdanNets(sizes, this.rng.derive('init'), uniquePrefix('bench'));
+    const settings = { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
+    this.opt = { E: adam(settings), R: adam(settings), C: adam(settings), G: adam(settings), D: adam(settings) };
   }
 
   /** One iteration on a batch (x: batch x inputDim in [-1, 1], y: batch x classes one-hot). */
   step(x: tf.Tensor2D, y: tf.Tensor2D): WadanShapedLosses {
     const o = this.options;
     const n = x.shape[0];
-    const ce = (logits: tf.Tensor2D) => tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    const genInput = () => tf.concat([tf.tensor2d(this.rng.normalArray(n * o.zDim), [n, o.zDim]), y], 1);
-    const losses = tf.tidy(() => {
-      const hReal = tf.tidy(() => this.E.apply(x)); // E is fixed until the R/E step
-      // C: weighted cross-entropy on E(x) (Eq. 11)
-      const lossC = this.opt.C.minimize(() => ce(this.C.apply(hReal)), true, this.C.variables)!;
-      // D x dTimes: Eq. 17 with the gradient penalty on x_interp = (1 - mu) E(x) + mu G(z, y)
-      let lossD: tf.Scalar | null = null;
-      for (let k = 0; k < o.dTimes; k++) {
-        const hFake = tf.tidy(() => this.G.apply(genInput()));
-        const mu = tf.tensor2d(this.rng.uniformArray(n), [n, 1]);
-        const interp = tf.add(tf.mul(hReal, tf.sub(1, mu)), tf.mul(hFake, mu));
-        lossD = this.opt.D.minimize(() => {
-          const gradNorm2 = tf.sum(tf.square(tf.grad((h: tf.Tensor) => tf.sum(this.D.apply(h as tf.Tensor2D)))(interp)), 1);
-          const penalty = tf.mean(tf.pow(gradNorm2, o.gpPower / 2));
-          return tf.add(tf.sub(tf.mean(this.D.apply(hReal)), tf.mean(this.D.apply(hFake))), tf.mul(o.lambda, penalty)) as tf.Scalar;
-        }, true, this.D.variables)!;
-      }
-      // R and E: reconstruction (Eq. 12) reaches R and E, the C loss (Eq. 13) reaches E
-      const eVars = this.E.variables;
-      const rVars = this.R.variables;
-      let lossR!: tf.Scalar;
-      const { grads } = tf.variableGrads(() => {
-        const h = this.E.apply(x);
-        lossR = tf.keep(tf.losses.meanSquaredError(x, this.R.apply(h)) as tf.Scalar);
-        return tf.add(lossR, ce(this.C.apply(h))) as tf.Scalar;
-      }, [...eVars, ...rVars]);
-      this.opt.E.applyGradients(eVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-      this.opt.R.applyGradients(rVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-      // G: Eq. 18, D(G(z, y)) + alpha * CE(C(G(z, y)), y)
-      const lossG = this.opt.G.minimize(() => {
-        const hFake = this.G.apply(genInput());
-        return tf.add(tf.mean(this.D.apply(hFake)), tf.mul(o.alpha, ce(this.C.apply(hFake)))) as tf.Scalar;
-      }, true, this.G.variables)!;
-      const all = tf.stack([lossC, lossD!, lossR, lossG]);
-      lossR.dispose(); // kept out of variableGrads' scope above
-      return all;
-    });
-    const [c, d, r, g] = losses.dataSync();
-    losses.dispose();
+    const batch = {
+      x,
+      y,
+      w: tf.ones([n]) as tf.Tensor1D,
+      z: tf.tensor2d(this.rng.normalArray(n * o.zDim), [n, o.zDim]),
+      mu: tf.tensor2d(this.rng.uniformArray(n), [n, 1]),
+    };
+    const l = trainWadanOneStep(this.nets, this.opt, batch, { alpha: o.alpha, dTimes: o.dTimes, lambda: o.lambda, gpPower: o.gpPower });
+    const all = tf.stack([l.C, l.D, l.R, l.G]);
+    const [c, d, r, g] = all.dataSync();
+    tf.dispose([all, batch.w, batch.z, batch.mu, ...Object.values(l)]);
     return { c, d, r, g };
   }
 
   /** Free all variables and optimizer state. */
   dispose(): void {
-    for (const net of [this.E, this.R, this.C, this.G, this.D]) tf.dispose(net.variables);
+    for (const net of Object.values(this.nets)) net.dispose();
     for (const o of Object.values(this.opt)) o.dispose();
   }
 }
