@@ -178,35 +178,23 @@ export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAug
     if (!f || f.labels.length === 0) return {};
     const { E, R, C, G } = this.adanNets;
     const m = f.labels.length;
-    const [synthetic, predicted] = tf.tidy(() => {
+    // nearest centroid by ||x||^2 - 2 x.c + ||c||^2 (one product; classes without rows never win)
+    const present = Float32Array.from(data.counts, (n) => (n > 0 ? 0 : Infinity));
+    const [predicted, nearest] = tf.tidy(() => {
       const z = tf.tensor2d(f.z, [m, this.settings.zDim]);
       const x = R.apply(generateLatent(G, z, oneHot(f.labels, data.k), false), false);
-      return [x, tf.argMax(C.apply(E.apply(x, false), false), 1)];
+      const cen = tf.tensor2d(this.centroids!, [data.k, data.d]);
+      const dist = tf.add(tf.sub(tf.sum(tf.square(x), 1, true), tf.mul(2, tf.matMul(x, cen, false, true))), tf.add(tf.sum(tf.square(cen), 1), present));
+      return [tf.argMax(C.apply(E.apply(x, false), false), 1), tf.argMin(dist, 1)];
     });
-    const xs = synthetic.dataSync() as Float32Array;
     const pred = predicted.dataSync();
-    tf.dispose([synthetic, predicted]);
-    const cen = this.centroids!;
-    const d = data.d;
+    const near = nearest.dataSync();
+    tf.dispose([predicted, nearest]);
     let hitC = 0;
     let hitCentroid = 0;
     for (let i = 0; i < m; i++) {
       if (pred[i] === f.labels[i]) hitC++;
-      let best = -1;
-      let bestDist = Infinity;
-      for (let l = 0; l < data.k; l++) {
-        if (data.counts[l] === 0) continue;
-        let s = 0;
-        for (let j = 0; j < d; j++) {
-          const t = xs[i * d + j] - cen[l * d + j];
-          s += t * t;
-        }
-        if (s < bestDist) {
-          bestDist = s;
-          best = l;
-        }
-      }
-      if (best === f.labels[i]) hitCentroid++;
+      if (near[i] === f.labels[i]) hitCentroid++;
     }
     return { labelFidelity: hitC / m, labelFidelityCentroid: hitCentroid / m };
   }
