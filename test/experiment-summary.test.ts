@@ -155,6 +155,20 @@ test('the paper grids: full = 9 methods x 0..10 sets x 3 repeats x svm, dnn; qui
   assert.throws(() => reproduceGrid('emodb', { quick: true, epoch: 3 } as object), /reproduceGrid\.epoch/);
 });
 
+test('reproduce --methods plans the units of the full grid for those methods (so a later full run reuses them)', () => {
+  const folds = Array.from({ length: 10 }, (_, i) => ({ index: i + 1, group: `s${i + 1}` }));
+  const keysOf = (spec: ReturnType<typeof reproduceGrid>) => {
+    const resolved = resolveSpec(spec, defaultAugmenters.methods, CLASSIFIER_NAMES);
+    resolved.normalize = resolveNormalize(resolved.normalize, 'emodb-is11');
+    return planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units.map((u) => ({ key: u.key, method: u.config.augment.method })));
+  };
+  const all = keysOf(reproduceGrid('emodb'));
+  const part = keysOf(reproduceGrid('emodb', { methods: ['none', 'smote', 'wadan'] }));
+  assert.equal(part.length, 10 * 3 * 2 * (1 + 2 * 10));
+  assert.deepEqual(part.map((u) => u.key).sort(), all.filter((u) => ['none', 'smote', 'wadan'].includes(u.method)).map((u) => u.key).sort());
+  assert.throws(() => reproduceGrid('emodb', { methods: ['smote', 'vae'] }), /methods.*vae/);
+});
+
 test('formatTable prints ours next to the paper, with the notes on how to read it', async () => {
   const run = await smallRun();
   const s = summarize(run.records);
