@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef __APPLE__
@@ -459,11 +460,18 @@ static napi_value NormFwd(napi_env env, napi_callback_info info) {
   if (M < 1 || N < 1) FAIL("norm: bad dimensions");
   if (!in_heap(aOff, M * N, len) || !in_heap(outOff, M * N, len) || !norm_args(env, a + 4, heap, len, N, &nm))
     FAIL("norm: operand outside the heap");
-  const float* A = (const float*)(heap + aOff);
-  float* out = (float*)(heap + outOff);
-  for (int64_t i = 0; i < M; i++)
-    for (int64_t j = 0; j < N; j++)
-      out[i * N + j] = ((A[i * N + j] - nm.mean[j]) / sqrtf(nm.var[j] + nm.eps)) * nm.gamma[j] + nm.beta[j];
+  const float* restrict A = (const float*)(heap + aOff);
+  const float* restrict gamma = nm.gamma;
+  const float* restrict beta = nm.beta;
+  const float* restrict mean = nm.mean;
+  const float* restrict var = nm.var;
+  const float eps = nm.eps;
+  float* restrict out = (float*)(heap + outOff);
+  for (int64_t i = 0; i < M; i++) {
+    const float* restrict ar = A + i * N;
+    float* restrict o = out + i * N;
+    for (int64_t j = 0; j < N; j++) o[j] = ((ar[j] - mean[j]) / sqrtf(var[j] + eps)) * gamma[j] + beta[j];
+  }
   return NULL;
 }
 
@@ -488,21 +496,32 @@ static napi_value NormGrad(napi_env env, napi_callback_info info) {
   if (!in_heap(dyOff, M * N, len) || !in_heap(aOff, M * N, len) || !in_heap(daOff, M * N, len) ||
       !in_heap(dgOff, N, len) || !in_heap(dbOff, N, len) || !norm_args(env, a + 5, heap, len, N, &nm))
     FAIL("normGrad: operand outside the heap");
-  const float* dy = (const float*)(heap + dyOff);
-  const float* A = (const float*)(heap + aOff);
-  float* da = (float*)(heap + daOff);
-  float* dg = (float*)(heap + dgOff);
-  float* dbeta = (float*)(heap + dbOff);
-  for (int64_t j = 0; j < N; j++) dg[j] = dbeta[j] = 0.f;
-  for (int64_t i = 0; i < M; i++) {
-    for (int64_t j = 0; j < N; j++) {
-      const float g = dy[i * N + j];
-      const float s = sqrtf(nm.var[j] + nm.eps);
-      dbeta[j] += g;
-      dg[j] += g * ((A[i * N + j] - nm.mean[j]) / s);
-      da[i * N + j] = (g * nm.gamma[j]) / s;
-    }
+  /* restrict: outputs are fresh tensors, distinct from every input (the loops vectorise) */
+  const float* restrict dy = (const float*)(heap + dyOff);
+  const float* restrict A = (const float*)(heap + aOff);
+  const float* restrict gamma = nm.gamma;
+  const float* restrict mean = nm.mean;
+  const float* restrict var = nm.var;
+  const float eps = nm.eps;
+  float* restrict da = (float*)(heap + daOff);
+  float* restrict dg = (float*)(heap + dgOff);
+  float* restrict dbeta = (float*)(heap + dbOff);
+  float* sd = (float*)malloc(sizeof(float) * (size_t)N); /* sqrt(var + eps) per column */
+  if (sd == NULL) FAIL("normGrad: out of memory");
+  for (int64_t j = 0; j < N; j++) {
+    sd[j] = sqrtf(var[j] + eps);
+    dg[j] = 0.f;
+    dbeta[j] = 0.f;
   }
+  for (int64_t i = 0; i < M; i++) {
+    const float* restrict dyr = dy + i * N;
+    const float* restrict ar = A + i * N;
+    float* restrict dar = da + i * N;
+    for (int64_t j = 0; j < N; j++) dbeta[j] += dyr[j];
+    for (int64_t j = 0; j < N; j++) dg[j] += dyr[j] * ((ar[j] - mean[j]) / sd[j]);
+    for (int64_t j = 0; j < N; j++) dar[j] = (dyr[j] * gamma[j]) / sd[j];
+  }
+  free(sd);
   return NULL;
 }
 
