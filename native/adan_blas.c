@@ -22,6 +22,8 @@
  *   dense, denseGrad, norm, normGrad
  *     A fully connected layer (product, bias, activation) and a BatchNorm on given statistics,
  *     forward and backward, one call each (contracts below): the augmenters' E and R layers.
+ *   mse, mseGrad
+ *     Mean squared error and its gradient in one pass each (the reconstruction loss, Eq. 12).
  *   setThreads(n), getThreads(): the BLAS threads for large products (small ones use one)
  *   info(): the BLAS library's description
  */
@@ -525,6 +527,53 @@ static napi_value NormGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * mse(heap, n, xOff, yOff, outOff)
+ *   out[0] = mean((x - y)^2) over n values, summed in double (one float32 result).
+ * mseGrad(heap, n, xOff, yOff, dyOff, outOff)
+ *   out = dy[0] * 2 (x - y) / n: the gradient of `mse` for x.
+ */
+static napi_value Mse(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 5) FAIL("mse expects 5 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("mse: first argument must be the wasm heap buffer");
+  int64_t n = int_arg(env, a[1]), xOff = int_arg(env, a[2]), yOff = int_arg(env, a[3]), outOff = int_arg(env, a[4]);
+  if (n < 1 || !in_heap(xOff, n, len) || !in_heap(yOff, n, len) || !in_heap(outOff, 1, len)) FAIL("mse: operand outside the heap");
+  const float* restrict x = (const float*)(heap + xOff);
+  const float* restrict y = (const float*)(heap + yOff);
+  double sum = 0.0;
+  for (int64_t i = 0; i < n; i++) {
+    const float d = x[i] - y[i];
+    sum += (double)(d * d);
+  }
+  *(float*)(heap + outOff) = (float)(sum / (double)n);
+  return NULL;
+}
+
+static napi_value MseGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 6) FAIL("mseGrad expects 6 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("mseGrad: first argument must be the wasm heap buffer");
+  int64_t n = int_arg(env, a[1]), xOff = int_arg(env, a[2]), yOff = int_arg(env, a[3]), dyOff = int_arg(env, a[4]),
+          outOff = int_arg(env, a[5]);
+  if (n < 1 || !in_heap(xOff, n, len) || !in_heap(yOff, n, len) || !in_heap(dyOff, 1, len) || !in_heap(outOff, n, len))
+    FAIL("mseGrad: operand outside the heap");
+  const float* restrict x = (const float*)(heap + xOff);
+  const float* restrict y = (const float*)(heap + yOff);
+  float* restrict out = (float*)(heap + outOff);
+  const float scale = (float)(2.0 * (double)*(const float*)(heap + dyOff) / (double)n);
+  for (int64_t i = 0; i < n; i++) out[i] = (x[i] - y[i]) * scale;
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1];
@@ -569,6 +618,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_default, NULL},
       {"norm", NULL, NormFwd, NULL, NULL, NULL, napi_default, NULL},
       {"normGrad", NULL, NormGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"mse", NULL, Mse, NULL, NULL, NULL, napi_default, NULL},
+      {"mseGrad", NULL, MseGrad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},

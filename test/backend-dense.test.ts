@@ -10,7 +10,7 @@ import { tf } from '../src/backend/tf';
 import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
 import { kernelStats } from '../src/backend/kernels';
-import { denseKernelsActive, denseLayer, denseLayerOps, fixedNorm, fixedNormOps, withTfjsOps, type DenseActivation, type NormParams } from '../src/backend/dense';
+import { denseKernelsActive, denseLayer, denseLayerOps, fixedNorm, fixedNormOps, meanSquaredError, withTfjsOps, type DenseActivation, type NormParams } from '../src/backend/dense';
 import { Mlp, type BatchNormMode } from '../src/augment/nets';
 import { Random } from '../src/util/random';
 
@@ -74,6 +74,21 @@ test('BatchNorm on given statistics as one kernel equals the tfjs ops, forward a
     const mine = tf.grads(loss(fixedNorm))([a, p.gamma, p.beta]);
     const ref = tf.grads(loss(fixedNormOps))([a, p.gamma, p.beta]);
     ['a', 'gamma', 'beta'].forEach((name, i) => assert.ok(relErr(mine[i], ref[i]) < 1e-5, `d${name}: ${relErr(mine[i], ref[i])}`));
+  });
+});
+
+test('the mean squared error as one kernel equals the tfjs ops, value and both gradients', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(15);
+  tf.tidy(() => {
+    const x = randn(rng, [64, 301]);
+    const y = tf.tanh(randn(rng, [64, 301]));
+    const ops = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.squaredDifference(a, b)) as tf.Scalar;
+    assert.ok(relErr(meanSquaredError(x, y), ops(x, y)) < 1e-6);
+    // scaled by 3 so that dy is not 1
+    const mine = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.mul(3, meanSquaredError(a, b)))([x, y]);
+    const ref = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.mul(3, ops(a, b)))([x, y]);
+    ['x', 'y'].forEach((name, i) => assert.ok(relErr(mine[i], ref[i]) < 1e-6, `d${name}: ${relErr(mine[i], ref[i])}`));
   });
 });
 

@@ -2,7 +2,7 @@
  * The losses of the paper, each as a small function of tensors (means over the batch).
  */
 import { tf } from '../backend/tf';
-import { withTfjsOps } from '../backend/dense';
+import { meanSquaredError, withTfjsOps } from '../backend/dense';
 import { OptionError } from '../util/errors';
 
 /** mean over rows of BCE(sigmoid(logits), target): softplus(l) - target * l (stable form). */
@@ -32,7 +32,7 @@ export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, r
 
 /** Mean squared error over all elements (Eq. 9, Eq. 12; the code's reduce_mean of squared differences). */
 export function reconstructionLoss(x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.squaredDifference(x, xHat)) as tf.Scalar);
+  return meanSquaredError(x, xHat); // one native kernel on the native backend
 }
 
 /**

@@ -78,10 +78,10 @@ export function wadanDiscriminatorLoss(D: AdanNets['D'], hReal: tf.Tensor2D, hFa
   });
 }
 
-/** Eq. 18: mean D(G(z, y)) + alpha * weighted CE of C(G(z, y)). */
-export function wadanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: number): tf.Scalar {
+/** Eq. 18: mean D(G(z, y)) + alpha * weighted CE of C(G(z, y)). `generated`: G(z, y) as a differentiable function of G's weights (default: computed here). */
+export function wadanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: number, generated?: () => tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const g = generateLatent(nets.G, batch.z, batch.y, true);
+    const g = generated ? generated() : generateLatent(nets.G, batch.z, batch.y, true);
     return tf.add(tf.mean(nets.D.apply(g, true)), tf.mul(alpha, weightedCrossEntropy(nets.C.apply(g, true), batch.y, batch.w))) as tf.Scalar;
   });
 }
@@ -96,7 +96,9 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
     // kept: the R/E update below differentiates this same forward pass (E is unchanged till then)
     const hKept = nets.E.applyKept(x, true);
     const h = hKept.output;
-    const g = generateLatent(nets.G, batch.z, y, true);
+    // kept: the G update differentiates this same pass (G is unchanged till then)
+    const gKept = nets.G.applyKept(tf.concat([batch.z, y], 1), true);
+    const g = gKept.output;
     const C = opt.C.minimize(() => weightedCrossEntropy(nets.C.apply(h, true), y, w), true, nets.C.trainable())!;
     const interp = interpolate(h, g, batch.mu);
     let D!: tf.Scalar;
@@ -122,7 +124,7 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
     }, [...eVars, ...rVars]);
     opt.R.applyGradients(rVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
     opt.E.applyGradients(eVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-    const G = opt.G.minimize(() => wadanGeneratorLoss(nets, batch, s.alpha), true, nets.G.trainable())!;
+    const G = opt.G.minimize(() => wadanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay()), true, nets.G.trainable())!;
     const gp = GP!.clone();
     GP!.dispose();
     return { D, GP: gp, C, R, E, G };

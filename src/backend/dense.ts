@@ -11,7 +11,10 @@
  * encoder never forms the 128 x 4354 gradient of its input). BatchNorm on given statistics is
  * `AdanNorm` / `AdanNormGrad`.
  *
- * `denseLayer` and `fixedNorm` pick the kernels when the native backend is active and fall back
+ * The reconstruction loss, a mean squared error over 128 x 4354 values, is `AdanMse` (one pass
+ * forward, one backward) for the same reason.
+ *
+ * `denseLayer`, `fixedNorm` and `meanSquaredError` pick the kernels when the native backend is active and fall back
  * to the equivalent tfjs ops elsewhere (other backends, tests comparing with the ops). The
  * kernels are first-order only: networks whose gradient is differentiated again (WADAN's critic,
  * for its gradient penalty) use `denseLayerOps`.
@@ -90,6 +93,12 @@ export function fixedNorm(a: tf.Tensor2D, p: NormParams): tf.Tensor2D {
   return tf.engine().runKernel('AdanNorm', { a, gamma, beta, mean, variance }, { epsilon: p.epsilon }) as tf.Tensor2D;
 }
 
+/** Mean squared error over all elements: one native kernel (and one for its gradient) when the native backend is active, tfjs ops otherwise. */
+export function meanSquaredError(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  if (!denseKernelsActive() || x.dtype !== 'float32' || y.dtype !== 'float32' || x.size !== y.size) return tf.tidy(() => tf.mean(tf.squaredDifference(x, y)) as tf.Scalar);
+  return tf.engine().runKernel('AdanMse', { x, y }, {}) as tf.Scalar;
+}
+
 /** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
 export function denseLayerBackward(dy: tf.Tensor2D, a: tf.Tensor2D, activation: DenseActivation, leak: number): { dz: tf.Tensor2D; db: tf.Tensor1D } {
   const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: leak }) as tf.Tensor[];
@@ -103,6 +112,7 @@ export function fixedNormBackward(dy: tf.Tensor2D, a: tf.Tensor2D, p: NormParams
   return { da: da as tf.Tensor2D, dgamma: dgamma as tf.Tensor1D, dbeta: dbeta as tf.Tensor1D };
 }
 
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const offset = (backend: WasmBackendLike, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
 const heapOf = (backend: WasmBackendLike): ArrayBuffer => backend.wasm.HEAPU8.buffer as ArrayBuffer;
 
@@ -166,6 +176,38 @@ export function registerDenseKernels(native: NativeBlas): void {
         w: () => tf.matMul(x, dz as tf.Tensor2D, true, false),
         b: () => db,
       };
+    },
+  });
+
+  tf.registerKernel({
+    kernelName: 'AdanMse',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { x, y } = inputs;
+      const out = backend.makeOutput([], 'float32');
+      nativeBlas!.mse(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, out));
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: 'AdanMseGrad',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { x, y, dy } = inputs;
+      const out = backend.makeOutput(x.shape, 'float32');
+      nativeBlas!.mseGrad(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, dy), offset(backend, out));
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: 'AdanMse',
+    inputsToSave: ['x', 'y'],
+    gradFunc: (dy, saved) => {
+      const [x, y] = saved;
+      const grad = (a: tf.Tensor, b: tf.Tensor) => () => tf.engine().runKernel('AdanMseGrad', { x: a, y: b, dy: dy as tf.Tensor }, {}) as tf.Tensor;
+      return { x: grad(x, y), y: grad(y, x) };
     },
   });
 

@@ -39,6 +39,10 @@ export interface NativeBlas {
     heap: ArrayBuffer, m: number, n: number, dyOff: number, aOff: number, gammaOff: number, betaOff: number, meanOff: number,
     varOff: number, eps: number, daOff: number, dgammaOff: number, dbetaOff: number,
   ): void;
+  /** out[0] = mean((x - y)^2) over n values (summed in double). */
+  mse(heap: ArrayBuffer, n: number, xOff: number, yOff: number, outOff: number): void;
+  /** out = dy[0] * 2 (x - y) / n, the gradient of `mse` for x. */
+  mseGrad(heap: ArrayBuffer, n: number, xOff: number, yOff: number, dyOff: number, outOff: number): void;
   /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   setThreads(n: number): void;
   getThreads(): number;
@@ -76,7 +80,7 @@ export function loadNative(): NativeLoad {
     if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
-    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad'] as const).filter((f) => typeof addon[f] !== 'function');
+    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad', 'mse', 'mseGrad'] as const).filter((f) => typeof addon[f] !== 'function');
     if (missing.length > 0) throw new Error(`it lacks ${missing.join(', ')} (stale build? run \`node scripts/build-native.js\`)`);
     cached = { addon, path: file };
   } catch (e) {
