@@ -23,9 +23,11 @@ import { tf } from './tf';
 import { installedKernels, kernelStats, type WasmBackendLike } from './kernels';
 import type { NativeBlas } from './native';
 
-/** Activation after a layer's product and bias. 'leaky' is LeakyReLU with slope `leak` below 0. */
-export type DenseActivation = 'linear' | 'leaky' | 'tanh';
-const ACTIVATION_CODES: Readonly<Record<DenseActivation, number>> = { linear: 0, leaky: 4, tanh: 7 };
+/** Activation after a layer's product and bias. 'leaky' is LeakyReLU with slope `leak` below 0; 'relu' ignores `leak`. */
+export type DenseActivation = 'linear' | 'leaky' | 'relu' | 'tanh';
+const ACTIVATION_CODES: Readonly<Record<DenseActivation, number>> = { linear: 0, leaky: 4, relu: 4, tanh: 7 };
+/** The slope below 0 the native kernel uses: ReLU is the leaky kernel with slope 0. */
+const slope = (activation: DenseActivation, leak: number): number => (activation === 'relu' ? 0 : leak);
 
 /** BatchNorm on given statistics: ((a - mean) / sqrt(variance + epsilon)) * gamma + beta. */
 export interface NormParams {
@@ -70,6 +72,7 @@ export function denseLayerOps(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, ac
   return tf.tidy(() => {
     const z = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
     if (activation === 'leaky') return leakyReluOps(z, leak) as tf.Tensor2D;
+    if (activation === 'relu') return tf.relu(z);
     if (activation === 'tanh') return tf.tanh(z);
     return z;
   });
@@ -83,7 +86,7 @@ export function fixedNormOps(a: tf.Tensor2D, p: NormParams): tf.Tensor2D {
 /** act(x w + b): one native kernel when the native backend is active, tfjs ops otherwise. First-order gradients only on the native path. */
 export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation, leak: number): tf.Tensor2D {
   if (!denseKernelsActive() || x.dtype !== 'float32') return denseLayerOps(x, w, b, activation, leak);
-  return tf.engine().runKernel('AdanDense', { x, w, b }, { activation: ACTIVATION_CODES[activation], alpha: leak }) as tf.Tensor2D;
+  return tf.engine().runKernel('AdanDense', { x, w, b }, { activation: ACTIVATION_CODES[activation], alpha: slope(activation, leak) }) as tf.Tensor2D;
 }
 
 /** BatchNorm on given statistics: one native kernel when the native backend is active, tfjs ops otherwise. */
@@ -101,7 +104,7 @@ export function meanSquaredError(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
 
 /** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
 export function denseLayerBackward(dy: tf.Tensor2D, a: tf.Tensor2D, activation: DenseActivation, leak: number): { dz: tf.Tensor2D; db: tf.Tensor1D } {
-  const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: leak }) as tf.Tensor[];
+  const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: slope(activation, leak) }) as tf.Tensor[];
   return { dz: dz as tf.Tensor2D, db: db as tf.Tensor1D };
 }
 

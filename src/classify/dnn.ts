@@ -17,6 +17,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
+import { denseLayer } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -137,10 +138,8 @@ function variableFrom(init: tf.Tensor): tf.Variable {
 export function dnnLogits(net: DnnWeights, x: tf.Tensor2D): tf.Tensor2D {
   let h: tf.Tensor2D = x;
   const last = net.kernels.length - 1;
-  for (let l = 0; l <= last; l++) {
-    const z = tf.add(tf.matMul(h, net.kernels[l]), net.biases[l]) as tf.Tensor2D;
-    h = l < last ? tf.relu(z) : z;
-  }
+  // one native kernel per layer on the native backend (src/backend/dense.ts), tfjs ops elsewhere
+  for (let l = 0; l <= last; l++) h = denseLayer(h, net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, l < last ? 'relu' : 'linear', 0);
   return h;
 }
 
@@ -161,13 +160,12 @@ export function trainDnnOneStep(
   net: DnnWeights, optimizer: tf.Optimizer, x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, l2: number,
 ): number {
   const ce = tf.tidy(() => {
-    let ceOut: tf.Scalar | undefined;
-    optimizer.minimize(() => {
-      const c = weightedCrossEntropy(dnnLogits(net, x), oneHot, rowWeight);
-      ceOut = tf.keep(c);
-      return tf.add(c, l2Penalty(net, l2)) as tf.Scalar;
-    }, false, [...net.kernels, ...net.biases]);
-    return ceOut!;
+    const vars = [...net.kernels, ...net.biases];
+    const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x), oneHot, rowWeight), vars);
+    // the L2 term's gradient, 2 lambda W, added directly: the same update as differentiating
+    // CE + l2Penalty, without computing the penalty itself every step
+    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: l2 !== 0 && i < net.kernels.length ? tf.add(grads[v.name], tf.mul(v, 2 * l2)) : grads[v.name] })));
+    return value;
   });
   const value = ce.dataSync()[0];
   ce.dispose();
