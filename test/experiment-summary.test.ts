@@ -160,13 +160,16 @@ test('reproduce --methods plans the units of the full grid for those methods (so
   const keysOf = (spec: ReturnType<typeof reproduceGrid>) => {
     const resolved = resolveSpec(spec, defaultAugmenters.methods, CLASSIFIER_NAMES);
     resolved.normalize = resolveNormalize(resolved.normalize, 'emodb-is11');
-    return planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units.map((u) => ({ key: u.key, method: u.config.augment.method })));
+    return planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units.map((u) => ({ key: u.key, method: u.config.augment.method, classifier: u.config.classifier.name })));
   };
   const all = keysOf(reproduceGrid('emodb'));
   const part = keysOf(reproduceGrid('emodb', { methods: ['none', 'smote', 'wadan'] }));
   assert.equal(part.length, 10 * 3 * 2 * (1 + 2 * 10));
   assert.deepEqual(part.map((u) => u.key).sort(), all.filter((u) => ['none', 'smote', 'wadan'].includes(u.method)).map((u) => u.key).sort());
   assert.throws(() => reproduceGrid('emodb', { methods: ['smote', 'vae'] }), /methods.*vae/);
+  const svmOnly = keysOf(reproduceGrid('emodb', { methods: ['none', 'smote', 'wadan'], classifiers: ['svm'] }));
+  assert.deepEqual(svmOnly.map((u) => u.key).sort(), part.filter((u) => u.classifier === 'svm').map((u) => u.key).sort());
+  assert.throws(() => reproduceGrid('emodb', { classifiers: ['rbf'] }), /classifiers.*rbf/);
 });
 
 test('formatTable prints ours next to the paper, with the notes on how to read it', async () => {

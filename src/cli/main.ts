@@ -22,7 +22,7 @@ const COMMANDS: Record<string, Command> = {
   },
   reproduce: {
     summary: "run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's",
-    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--data-dir DIR] [--seed S] [--json]',
+    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--classifiers svm,dnn] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--data-dir DIR] [--seed S] [--json]',
     run: async (argv) => (await import('../experiment/commands.js')).reproduceCommand(argv),
   },
   results: {

@@ -3,7 +3,7 @@
  *
  *   adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E]
  *                 [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]
- *   adan-lab reproduce emodb|iemocap [--quick] [--methods m1,...] [--store DIR] [--shard i/N] [--epochs E]
+ *   adan-lab reproduce emodb|iemocap [--quick] [--methods m1,...] [--classifiers c1,...] [--store DIR] [--shard i/N] [--epochs E]
  *                 [--data NAME] [--seed S] [--data-dir DIR] [--json]
  *
  * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
@@ -33,7 +33,7 @@ import { mergeStores, ResultStore } from './store';
 
 export const EVAL_USAGE =
   'adan-lab eval --data NAME --classifier svm|dnn [--augment none|copy|noise|smote|gan|cgan|aae|adan|wadan] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]';
-export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--data-dir DIR] [--json]';
+export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--classifiers svm,dnn] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--data-dir DIR] [--json]';
 export const RESULTS_USAGE = 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]';
 
 /** Arguments of `adan-lab eval`, already parsed. */
@@ -221,13 +221,16 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       data: { type: 'string' },
       seed: { type: 'string' },
       methods: { type: 'string' },
+      classifiers: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
     });
     const which = positionals[0] as PaperDataset;
-    const methods = values.methods === undefined ? undefined : String(values.methods).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
+    const list = (v: unknown) => (v === undefined ? undefined : String(v).split(',').map((m) => m.trim()).filter((m) => m.length > 0));
+    const methods = list(values.methods);
+    const classifiers = list(values.classifiers);
     if (which !== 'emodb' && which !== 'iemocap') throw new OptionError('dataset', positionals[0], `emodb or iemocap (usage: ${REPRODUCE_USAGE})`);
-    const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods });
+    const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
     const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });

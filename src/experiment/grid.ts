@@ -22,9 +22,11 @@ export interface ReproduceOptions {
    * store reuses them. Default: all.
    */
   methods: string[] | undefined;
+  /** Only these classifiers of the grid ('svm', 'dnn'), e.g. the fast SVM units first. Default: all. */
+  classifiers: string[] | undefined;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined };
 
 /**
  * The DNN classifier of each dataset (Section V-B, V-C): src/classify's `DNN_PRESETS`, written
@@ -72,7 +74,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
       augment: onlyMethods(['none', 'copy', 'noise', 'smote', trained('wadan', epochs)], o.methods),
       sets: dataset === 'emodb' ? [0, 1, 2] : [0, 1],
       repeats: 1,
-      classifiers: [svm],
+      classifiers: only('classifiers', [svm], (c) => c.name, o.classifiers),
       seed: o.seed,
       normalize,
     };
@@ -83,20 +85,24 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
     augment: onlyMethods(['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS.map((m) => trained(m, epochs))], o.methods),
     sets: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     repeats: 3,
-    classifiers: [svm, dnn],
+    classifiers: only('classifiers', [svm, dnn], (c) => c.name, o.classifiers),
     seed: o.seed,
     normalize,
   };
 }
 
-/** The grid's augment list restricted to `methods` (all when undefined); an unknown name is an error. */
+/** The grid's augment list restricted to `methods` (all when undefined). */
 function onlyMethods(all: (string | AugmentSpec)[], methods: string[] | undefined): (string | AugmentSpec)[] {
-  if (methods === undefined) return all;
-  const name = (a: string | AugmentSpec) => (typeof a === 'string' ? a : a.method);
+  return only('methods', all, (a) => (typeof a === 'string' ? a : a.method), methods);
+}
+
+/** The items of `all` whose name is in `names` (all when undefined); an unknown name is an error. */
+function only<T>(option: string, all: T[], name: (item: T) => string, names: string[] | undefined): T[] {
+  if (names === undefined) return all;
   const known = all.map(name);
-  const unknown = methods.filter((m) => !known.includes(m));
-  if (unknown.length > 0 || methods.length === 0) throw new OptionError('methods', methods.join(','), `some of ${known.join(', ')}`);
-  return all.filter((a) => methods.includes(name(a)));
+  const unknown = names.filter((m) => !known.includes(m));
+  if (unknown.length > 0 || names.length === 0) throw new OptionError(option, names.join(','), `some of ${known.join(', ')}`);
+  return all.filter((a) => names.includes(name(a)));
 }
 
 /** The paper's table for a dataset. */
