@@ -136,6 +136,7 @@ test('bad options fail at once, naming the option', async () => {
     ['wadan', { gpPower: 1 }, /wadan\.gpPower/],
     ['wadan', { mu: 'sometimes' }, /wadan\.mu/],
     ['adan', { batchNorm: 'layer' }, /adan\.batchNorm/],
+    ['wadan', { updates: 'parallel' }, /wadan\.updates/],
     ['adan', { classWeights: 'balanced' }, /adan\.classWeights/],
     ['adan', { latentDim: 0 }, /adan\.latentDim/],
     ['adan', { encoderHidden: [800, -1] }, /adan\.encoderHidden/],
@@ -154,9 +155,11 @@ test('bad options fail at once, naming the option', async () => {
   assert.throws(() => aug.encode(train), /not fitted yet/);
 });
 
-test('variants train: real BatchNorm, fixed mu, class weights, the code\'s power, minimax GAN, early stop option', async () => {
+test('variants train: real BatchNorm, fixed mu, class weights, the code\'s power, minimax GAN, early stop option, sequential updates', async () => {
   const variants: [(typeof TRAINED)[number], Record<string, unknown>][] = [
     ['adan', { batchNorm: 'batch', classWeights: 'nmax', earlyStop: true }],
+    ['adan', { updates: 'sequential' }],
+    ['wadan', { updates: 'sequential', batchNorm: 'batch' }],
     ['wadan', { batchNorm: 'batch', mu: 'fixed', gpPower: 10, classWeights: 'nmax-floor', alpha: 0.1 }],
     ['wadan', { batchNorm: 'none', classWeights: [1, 2, 3] }],
     ['gan', { loss: 'minimax' }],

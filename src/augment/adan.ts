@@ -2,9 +2,10 @@
  * ADAN, the adversarial data augmentation network (Section III-D, Eq. 10-14, Fig. 1).
  *
  * One iteration (authors' code, `train_adan`): D is updated dTimes times (Eq. 10), then C
- * (Eq. 11), R (Eq. 12), E (Eq. 13) and G (Eq. 14), in that order, each on the same batch x, y
- * and noise z. The code runs C, R, E and G as one grouped TF op; here they run one after the
- * other (Algorithm 1's order), each seeing the updates before it.
+ * (Eq. 11), R (Eq. 12), E (Eq. 13) and G (Eq. 14), each on the same batch x, y and noise z.
+ * The code runs C, R, E and G as one grouped TF op (all four gradients at the same weights),
+ * which is the default here; `updates: 'sequential'` runs them one after the other, each seeing
+ * the updates before it (Algorithm 1 read literally).
  */
 import { tf } from '../backend/tf';
 import type { EpochRecord } from './augmenter';
@@ -57,6 +58,8 @@ export interface AdanBatch {
 export interface AdanStepSettings {
   /** alpha of Eq. 14. */
   alpha: number;
+  /** C, R, E and G at the same weights ('grouped', the code) or one after another ('sequential'). Default 'grouped'. */
+  updates?: 'grouped' | 'sequential';
   /** D updates per iteration. */
   dTimes: number;
 }
@@ -78,36 +81,65 @@ export function adanDiscriminatorLoss(D: AdanNets['D'], hReal: tf.Tensor2D, hFak
   return tf.tidy(() => tf.add(tf.mul(0.5, bceWithLogits(D.apply(hReal, true), 1)), tf.mul(0.5, bceWithLogits(D.apply(hFake, true), 0))) as tf.Scalar);
 }
 
-/** Eq. 14: mean log(1 - D(G(z, y))) + alpha * weighted CE of C(G(z, y)). */
-export function adanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: number): tf.Scalar {
+/** Eq. 14: mean log(1 - D(G(z, y))) + alpha * weighted CE of C(G(z, y)). `generated`: G(z, y) as a differentiable function of G's weights (default: computed here). */
+export function adanGeneratorLoss(nets: AdanNets, batch: AdanBatch, alpha: number, generated?: () => tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const g = generateLatent(nets.G, batch.z, batch.y, true);
+    const g = generated ? generated() : generateLatent(nets.G, batch.z, batch.y, true);
     return tf.add(logOneMinusSigmoid(nets.D.apply(g, true)), tf.mul(alpha, weightedCrossEntropy(nets.C.apply(g, true), batch.y, batch.w))) as tf.Scalar;
   });
 }
 
 /**
- * One ADAN iteration: D x dTimes (Eq. 10), C (Eq. 11), R (Eq. 12), E (Eq. 13), G (Eq. 14).
- * Returns the losses (caller disposes). With 'batch' BatchNorm, E's and R's moving statistics
- * follow the batch statistics of the E and R updates.
+ * One ADAN iteration: D x dTimes (Eq. 10), then C (Eq. 11), R (Eq. 12), E (Eq. 13) and G
+ * (Eq. 14): by default together, as the authors' code runs them (`tf.group(C_optimizer,
+ * R_optimizer, E_optimizer, G_optimizer)`: each part's gradient of its own loss at the same
+ * weights, then the four updates); with `updates: 'sequential'` one after another. Returns the
+ * losses (caller disposes). With 'batch' BatchNorm, E's and R's moving statistics follow the
+ * batch statistics of the E/R pass.
  */
 export function trainAdanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: AdanBatch, s: AdanStepSettings): AdanStepLosses {
   const momentsE: tf.Tensor[] = [];
   const momentsR: tf.Tensor[] = [];
   const losses = tf.tidy(() => {
     const { x, y, w } = batch;
-    // E and G do not change during the D, C and R updates: compute h = E(x) and G(z, y) once.
-    const h = nets.E.apply(x, true);
-    const g = generateLatent(nets.G, batch.z, y, true);
+    // E and G do not change before their own updates: one forward pass each, kept for those
+    const hKept = nets.E.applyKept(x, true);
+    const gKept = nets.G.applyKept(tf.concat([batch.z, y], 1), true);
+    const h = hKept.output;
+    const g = gKept.output;
     let D!: tf.Scalar;
     for (let t = 0; t < s.dTimes; t++) D = opt.D.minimize(() => adanDiscriminatorLoss(nets.D, h, g), true, nets.D.trainable())!;
-    const C = opt.C.minimize(() => weightedCrossEntropy(nets.C.apply(h, true), y, w), true, nets.C.trainable())!;
-    const R = opt.R.minimize(() => reconstructionLoss(x, nets.R.apply(h, true, momentsR)), true, nets.R.trainable())!;
-    const E = opt.E.minimize(() => {
-      const h2 = nets.E.apply(x, true, momentsE);
-      return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13
-    }, true, nets.E.trainable())!;
-    const G = opt.G.minimize(() => adanGeneratorLoss(nets, batch, s.alpha), true, nets.G.trainable())!;
+    const [cVars, rVars, eVars, gVars] = [nets.C.trainable(), nets.R.trainable(), nets.E.trainable(), nets.G.trainable()];
+    let C!: tf.Scalar;
+    let R!: tf.Scalar;
+    let E!: tf.Scalar;
+    let G!: tf.Scalar;
+    if ((s.updates ?? 'grouped') === 'grouped') {
+      // C, R and E: L_C + L_R reaches C through L_C only, R through L_R only and E through both (Eq. 13)
+      const cre = tf.variableGrads(() => {
+        const h2 = hKept.replay(momentsE);
+        C = tf.keep(weightedCrossEntropy(nets.C.apply(h2, true), y, w));
+        R = tf.keep(reconstructionLoss(x, nets.R.apply(h2, true, momentsR)));
+        return tf.add(C, R) as tf.Scalar;
+      }, [...cVars, ...rVars, ...eVars]);
+      // G apart: its loss also reaches C (through C(G(z, y))), which must not update C
+      const gr = tf.variableGrads(() => adanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay()), gVars);
+      const apply = (o: tf.Optimizer, vars: tf.Variable[], grads: tf.NamedTensorMap) => o.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+      apply(opt.C, cVars, cre.grads);
+      apply(opt.R, rVars, cre.grads);
+      apply(opt.E, eVars, cre.grads);
+      apply(opt.G, gVars, gr.grads);
+      E = cre.value;
+      G = gr.value;
+    } else {
+      C = opt.C.minimize(() => weightedCrossEntropy(nets.C.apply(h, true), y, w), true, cVars)!;
+      R = opt.R.minimize(() => reconstructionLoss(x, nets.R.apply(h, true, momentsR)), true, rVars)!;
+      E = opt.E.minimize(() => {
+        const h2 = hKept.replay(momentsE);
+        return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13
+      }, true, eVars)!;
+      G = opt.G.minimize(() => adanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay()), true, gVars)!;
+    }
     return { D, C, R, E, G };
   });
   nets.E.updateMovingStats(momentsE);

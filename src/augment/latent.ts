@@ -31,6 +31,13 @@ export interface LatentOptions extends NeuralOptions {
   generatorHidden: number[];
   /** Hidden layers of the discriminator D (h -> ... -> 1). Paper/code: [100, 100]. */
   discriminatorHidden: number[];
+  /**
+   * How R, E (and, in ADAN, C and G) are updated after D within an iteration: 'grouped'
+   * (default: the authors' code, `tf.group` of their optimizers: every part's gradient at the
+   * same weights, from one forward pass) or 'sequential' (Algorithm 1 read literally: one update
+   * after another, each seeing the ones before; E's loss then uses the updated R and C).
+   */
+  updates: 'grouped' | 'sequential';
   /** BatchNorm in E and R: 'fixed' (default: the authors' code, a learnable scale and shift on fixed statistics), 'batch' (real batch statistics) or 'none'. See nets.ts. */
   batchNorm: BatchNormMode;
   /** alpha, weight of the classification term in the generator loss (Eq. 14, Eq. 18). Paper: 1 for EmoDB and improvised IEMOCAP, 0.1 for all of IEMOCAP. */
@@ -57,6 +64,7 @@ export const LATENT_DEFAULTS: Readonly<LatentOptions> = {
   generatorHidden: [100, 100],
   discriminatorHidden: [100, 100],
   batchNorm: 'fixed',
+  updates: 'grouped',
   alpha: 1,
   classWeights: 'none',
   fidelityRows: 256,
@@ -128,6 +136,7 @@ export function validateLatent(what: string, o: LatentOptions): void {
   checkInt(`${what}.zDim`, o.zDim, 1);
   for (const key of ['encoderHidden', 'decoderHidden', 'classifierHidden', 'generatorHidden', 'discriminatorHidden'] as const) checkLayers(`${what}.${key}`, o[key]);
   checkOneOf(`${what}.batchNorm`, o.batchNorm, BATCH_NORM_MODES);
+  checkOneOf(`${what}.updates`, o.updates, ['grouped', 'sequential'] as const);
   checkNumber(`${what}.alpha`, o.alpha, 0);
   validateClassWeights(what, o.classWeights);
   checkInt(`${what}.fidelityRows`, o.fidelityRows, 0);

@@ -3,8 +3,8 @@
  * Wasserstein divergence of Wu et al. in the latent space. D is a linear-output critic.
  *
  * One iteration (Algorithm 1 and the authors' `train_wadan`): C (Eq. 11), D x dTimes (Eq. 17),
- * R (Eq. 12) and E (Eq. 13) together (one pass, as the code's `tf.group`), then G (Eq. 18), on
- * the same batch and noise.
+ * R (Eq. 12) and E (Eq. 13) together (one pass, as the code's `tf.group`; `updates:
+ * 'sequential'` for R, then E with the updated R), then G (Eq. 18), on the same batch and noise.
  *
  * Differences from the authors' code, by choice (options where it matters):
  * - mu (interpolation weights) is drawn per row per iteration as Algorithm 1 says; the code
@@ -42,6 +42,8 @@ export const WADAN_DEFAULTS: Readonly<WadanOptions> = {
 export interface WadanStepSettings {
   /** alpha of Eq. 18. */
   alpha: number;
+  /** R and E in one pass ('grouped', the code) or R, then E with the updated R ('sequential'). Default 'grouped'. */
+  updates?: 'grouped' | 'sequential';
   dTimes: number;
   /** lambda of Eq. 17. */
   lambda: number;
@@ -111,19 +113,29 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
         return loss;
       }, true, nets.D.trainable())!;
     }
-    // R and E from one forward and backward pass, as the authors' code updates them together
-    // (`tf.group(R_optimizer, E_optimizer)`): the gradient of L_R + L_C reaches R through L_R
-    // only (Eq. 12) and E through both (Eq. 13); C is the one just updated.
     const eVars = nets.E.trainable();
     const rVars = nets.R.trainable();
     let R!: tf.Scalar;
-    const { value: E, grads } = tf.variableGrads(() => {
-      const h2 = hKept.replay(momentsE);
-      R = tf.keep(reconstructionLoss(x, nets.R.apply(h2, true, momentsR)));
-      return tf.add(R, weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar;
-    }, [...eVars, ...rVars]);
-    opt.R.applyGradients(rVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-    opt.E.applyGradients(eVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    let E!: tf.Scalar;
+    if ((s.updates ?? 'grouped') === 'grouped') {
+      // R and E from one forward and backward pass, as the authors' code updates them together
+      // (`tf.group(R_optimizer, E_optimizer)`): the gradient of L_R + L_C reaches R through L_R
+      // only (Eq. 12) and E through both (Eq. 13); C is the one just updated.
+      const re = tf.variableGrads(() => {
+        const h2 = hKept.replay(momentsE);
+        R = tf.keep(reconstructionLoss(x, nets.R.apply(h2, true, momentsR)));
+        return tf.add(R, weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar;
+      }, [...eVars, ...rVars]);
+      E = re.value;
+      opt.R.applyGradients(rVars.map((v) => ({ name: v.name, tensor: re.grads[v.name] })));
+      opt.E.applyGradients(eVars.map((v) => ({ name: v.name, tensor: re.grads[v.name] })));
+    } else {
+      R = opt.R.minimize(() => reconstructionLoss(x, nets.R.apply(h, true, momentsR)), true, rVars)!;
+      E = opt.E.minimize(() => {
+        const h2 = hKept.replay(momentsE);
+        return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13, with the updated R
+      }, true, eVars)!;
+    }
     const G = opt.G.minimize(() => wadanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay()), true, nets.G.trainable())!;
     const gp = GP!.clone();
     GP!.dispose();
