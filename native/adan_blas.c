@@ -22,8 +22,9 @@
  *   dense, denseGrad, norm, normGrad
  *     A fully connected layer (product, bias, activation) and a BatchNorm on given statistics,
  *     forward and backward, one call each (contracts below): the augmenters' E and R layers.
- *   mse, mseGrad
- *     Mean squared error and its gradient in one pass each (the reconstruction loss, Eq. 12).
+ *   mse, mseGrad, softmaxCe, softmaxCeGrad
+ *     Mean squared error (the reconstruction loss, Eq. 12) and the row-weighted softmax
+ *     cross-entropy (Eq. 11 and the classifiers' loss), forward and gradient, one pass each.
  *   setThreads(n), getThreads(): the BLAS threads for large products (small ones use one)
  *   info(): the BLAS library's description
  */
@@ -576,6 +577,81 @@ static napi_value MseGrad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * softmaxCe(heap, m, k, logitsOff, targetOff, weightOff, outOff)
+ *   out[0] = (1/m) sum_i w_i * sum_j t_ij (lse_i - l_ij): the row-weighted cross-entropy of
+ *   softmax(logits) against targets t (one-hot rows), lse_i = log sum_j exp(l_ij), computed
+ *   from the row maximum (stable); sums in double.
+ * softmaxCeGrad(heap, m, k, logitsOff, targetOff, weightOff, dyOff, outOff)
+ *   out = dy[0] * (w_i / m) * (softmax(l_i)_j * sum_j' t_ij' - t_ij): its gradient for the logits.
+ */
+static int ce_args(napi_env env, napi_value* a, size_t len, int64_t* m, int64_t* k, int64_t* off, int n) {
+  *m = int_arg(env, a[1]);
+  *k = int_arg(env, a[2]);
+  if (*m < 1 || *k < 1) return 0;
+  for (int i = 0; i < n; i++) off[i] = int_arg(env, a[3 + i]);
+  return in_heap(off[0], *m * *k, len) && in_heap(off[1], *m * *k, len) && in_heap(off[2], *m, len);
+}
+
+static double row_lse(const float* l, int64_t k) {
+  float mx = l[0];
+  for (int64_t j = 1; j < k; j++) mx = l[j] > mx ? l[j] : mx;
+  double s = 0.0;
+  for (int64_t j = 0; j < k; j++) s += exp((double)(l[j] - mx));
+  return (double)mx + log(s);
+}
+
+static napi_value SoftmaxCe(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 7) FAIL("softmaxCe expects 7 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("softmaxCe: first argument must be the wasm heap buffer");
+  int64_t m, k, off[4];
+  if (!ce_args(env, a, len, &m, &k, off, 4) || !in_heap(off[3], 1, len)) FAIL("softmaxCe: bad dimensions or operand outside the heap");
+  const float* l = (const float*)(heap + off[0]);
+  const float* t = (const float*)(heap + off[1]);
+  const float* w = (const float*)(heap + off[2]);
+  double total = 0.0;
+  for (int64_t i = 0; i < m; i++) {
+    const double lse = row_lse(l + i * k, k);
+    double ce = 0.0;
+    for (int64_t j = 0; j < k; j++) ce += (double)t[i * k + j] * (lse - (double)l[i * k + j]);
+    total += (double)w[i] * ce;
+  }
+  *(float*)(heap + off[3]) = (float)(total / (double)m);
+  return NULL;
+}
+
+static napi_value SoftmaxCeGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 8) FAIL("softmaxCeGrad expects 8 arguments");
+  uint8_t* heap;
+  size_t len;
+  if (!heap_of(env, a[0], &heap, &len)) FAIL("softmaxCeGrad: first argument must be the wasm heap buffer");
+  int64_t m, k, off[5];
+  if (!ce_args(env, a, len, &m, &k, off, 5) || !in_heap(off[3], 1, len) || !in_heap(off[4], m * k, len))
+    FAIL("softmaxCeGrad: bad dimensions or operand outside the heap");
+  const float* l = (const float*)(heap + off[0]);
+  const float* t = (const float*)(heap + off[1]);
+  const float* w = (const float*)(heap + off[2]);
+  const double dy = (double)*(const float*)(heap + off[3]);
+  float* out = (float*)(heap + off[4]);
+  for (int64_t i = 0; i < m; i++) {
+    const double lse = row_lse(l + i * k, k);
+    double tsum = 0.0;
+    for (int64_t j = 0; j < k; j++) tsum += (double)t[i * k + j];
+    const double scale = dy * (double)w[i] / (double)m;
+    for (int64_t j = 0; j < k; j++)
+      out[i * k + j] = (float)(scale * (exp((double)l[i * k + j] - lse) * tsum - (double)t[i * k + j]));
+  }
+  return NULL;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1];
@@ -622,6 +698,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"normGrad", NULL, NormGrad, NULL, NULL, NULL, napi_default, NULL},
       {"mse", NULL, Mse, NULL, NULL, NULL, napi_default, NULL},
       {"mseGrad", NULL, MseGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"softmaxCe", NULL, SoftmaxCe, NULL, NULL, NULL, napi_default, NULL},
+      {"softmaxCeGrad", NULL, SoftmaxCeGrad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},

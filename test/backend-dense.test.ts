@@ -10,7 +10,7 @@ import { tf } from '../src/backend/tf';
 import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
 import { kernelStats } from '../src/backend/kernels';
-import { denseKernelsActive, denseLayer, denseLayerOps, fixedNorm, fixedNormOps, meanSquaredError, withTfjsOps, type DenseActivation, type NormParams } from '../src/backend/dense';
+import { denseKernelsActive, denseLayer, denseLayerOps, fixedNorm, fixedNormOps, meanSquaredError, softmaxCrossEntropy, withTfjsOps, type DenseActivation, type NormParams } from '../src/backend/dense';
 import { Mlp, type BatchNormMode } from '../src/augment/nets';
 import { Random } from '../src/util/random';
 
@@ -89,6 +89,23 @@ test('the mean squared error as one kernel equals the tfjs ops, value and both g
     const mine = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.mul(3, meanSquaredError(a, b)))([x, y]);
     const ref = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.mul(3, ops(a, b)))([x, y]);
     ['x', 'y'].forEach((name, i) => assert.ok(relErr(mine[i], ref[i]) < 1e-6, `d${name}: ${relErr(mine[i], ref[i])}`));
+  });
+});
+
+test('the weighted softmax cross-entropy as one kernel equals the tfjs ops, value and gradient', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const rng = new Random(16);
+  tf.tidy(() => {
+    const [m, k] = [37, 7];
+    const logits = randn(rng, [m, k], 3) as tf.Tensor2D;
+    const labels = Int32Array.from({ length: m }, () => rng.int(k));
+    const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), k).toFloat() as tf.Tensor2D;
+    const weights = tf.tensor1d(Array.from(labels, (l) => 0.5 + l / 3));
+    const ops = (l: tf.Tensor) => tf.mean(tf.mul(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(l)), 1)), weights)) as tf.Scalar;
+    assert.ok(relErr(softmaxCrossEntropy(logits, targets, weights), ops(logits)) < 1e-6);
+    const mine = tf.grad((l: tf.Tensor) => tf.mul(2, softmaxCrossEntropy(l as tf.Tensor2D, targets, weights)))(logits);
+    const ref = tf.grad((l: tf.Tensor) => tf.mul(2, ops(l)))(logits);
+    assert.ok(relErr(mine, ref) < 1e-5, `dlogits: ${relErr(mine, ref)}`);
   });
 });
 

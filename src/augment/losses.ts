@@ -2,7 +2,7 @@
  * The losses of the paper, each as a small function of tensors (means over the batch).
  */
 import { tf } from '../backend/tf';
-import { meanSquaredError, withTfjsOps } from '../backend/dense';
+import { meanSquaredError, softmaxCrossEntropy, withTfjsOps } from '../backend/dense';
 import { OptionError } from '../util/errors';
 
 /** mean over rows of BCE(sigmoid(logits), target): softplus(l) - target * l (stable form). */
@@ -24,10 +24,7 @@ export function logOneMinusSigmoid(logits: tf.Tensor): tf.Scalar {
  * size, not by the sum of weights.
  */
 export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeights: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
-    return tf.mean(tf.mul(ce, rowWeights)) as tf.Scalar;
-  });
+  return softmaxCrossEntropy(logits, oneHot, rowWeights); // one native kernel on the native backend
 }
 
 /** Mean squared error over all elements (Eq. 9, Eq. 12; the code's reduce_mean of squared differences). */

@@ -12,7 +12,8 @@
  * `AdanNorm` / `AdanNormGrad`.
  *
  * The reconstruction loss, a mean squared error over 128 x 4354 values, is `AdanMse` (one pass
- * forward, one backward) for the same reason.
+ * forward, one backward) for the same reason, and the weighted softmax cross-entropy of the
+ * classifiers (C, the DNN) `AdanSoftmaxCe` (tfjs' logSoftmax path is ~20 small kernels).
  *
  * `denseLayer`, `fixedNorm` and `meanSquaredError` pick the kernels when the native backend is active and fall back
  * to the equivalent tfjs ops elsewhere (other backends, tests comparing with the ops). The
@@ -100,6 +101,19 @@ export function fixedNorm(a: tf.Tensor2D, p: NormParams): tf.Tensor2D {
 export function meanSquaredError(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
   if (!denseKernelsActive() || x.dtype !== 'float32' || y.dtype !== 'float32' || x.size !== y.size) return tf.tidy(() => tf.mean(tf.squaredDifference(x, y)) as tf.Scalar);
   return tf.engine().runKernel('AdanMse', { x, y }, {}) as tf.Scalar;
+}
+
+/**
+ * Mean over rows of w_i * cross-entropy(softmax(logits_i), targets_i) (targets one-hot rows):
+ * one native kernel each way when the native backend is active, tfjs ops otherwise. Gradients
+ * for the logits only (targets and weights are data).
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D, rowWeights: tf.Tensor1D): tf.Scalar {
+  const fits = logits.dtype === 'float32' && targets.dtype === 'float32' && rowWeights.dtype === 'float32' && targets.shape[0] === logits.shape[0] && targets.shape[1] === logits.shape[1] && rowWeights.size === logits.shape[0];
+  if (!denseKernelsActive() || !fits) {
+    return tf.tidy(() => tf.mean(tf.mul(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1)), rowWeights)) as tf.Scalar);
+  }
+  return tf.engine().runKernel('AdanSoftmaxCe', { logits, targets, weights: rowWeights }, {}) as tf.Scalar;
 }
 
 /** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
@@ -211,6 +225,40 @@ export function registerDenseKernels(native: NativeBlas): void {
       const [x, y] = saved;
       const grad = (a: tf.Tensor, b: tf.Tensor) => () => tf.engine().runKernel('AdanMseGrad', { x: a, y: b, dy: dy as tf.Tensor }, {}) as tf.Tensor;
       return { x: grad(x, y), y: grad(y, x) };
+    },
+  });
+
+  tf.registerKernel({
+    kernelName: 'AdanSoftmaxCe',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { logits, targets, weights } = inputs;
+      const out = backend.makeOutput([], 'float32');
+      nativeBlas!.softmaxCe(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, out));
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: 'AdanSoftmaxCeGrad',
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
+      const backend = be as WasmBackendLike;
+      const { logits, targets, weights, dy } = inputs;
+      const out = backend.makeOutput(logits.shape, 'float32');
+      nativeBlas!.softmaxCeGrad(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, dy), offset(backend, out));
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: 'AdanSoftmaxCe',
+    inputsToSave: ['logits', 'targets', 'weights'],
+    gradFunc: (dy, saved) => {
+      const [logits, targets, weights] = saved;
+      const data = (what: string) => () => {
+        throw new Error(`AdanSoftmaxCe: no gradient for the ${what} (they are data here)`);
+      };
+      return { logits: () => tf.engine().runKernel('AdanSoftmaxCeGrad', { logits, targets, weights, dy: dy as tf.Tensor }, {}) as tf.Tensor, targets: data('targets'), weights: data('weights') };
     },
   });
 

@@ -43,6 +43,10 @@ export interface NativeBlas {
   mse(heap: ArrayBuffer, n: number, xOff: number, yOff: number, outOff: number): void;
   /** out = dy[0] * 2 (x - y) / n, the gradient of `mse` for x. */
   mseGrad(heap: ArrayBuffer, n: number, xOff: number, yOff: number, dyOff: number, outOff: number): void;
+  /** out[0] = mean over rows of w_i * CE(softmax(logits_i), targets_i), logits and targets m x k. */
+  softmaxCe(heap: ArrayBuffer, m: number, k: number, logitsOff: number, targetOff: number, weightOff: number, outOff: number): void;
+  /** The gradient of `softmaxCe` for the logits, scaled by dy[0]. */
+  softmaxCeGrad(heap: ArrayBuffer, m: number, k: number, logitsOff: number, targetOff: number, weightOff: number, dyOff: number, outOff: number): void;
   /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   setThreads(n: number): void;
   getThreads(): number;
@@ -80,7 +84,7 @@ export function loadNative(): NativeLoad {
     if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
-    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad', 'mse', 'mseGrad'] as const).filter((f) => typeof addon[f] !== 'function');
+    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad', 'mse', 'mseGrad', 'softmaxCe', 'softmaxCeGrad'] as const).filter((f) => typeof addon[f] !== 'function');
     if (missing.length > 0) throw new Error(`it lacks ${missing.join(', ')} (stale build? run \`node scripts/build-native.js\`)`);
     cached = { addon, path: file };
   } catch (e) {

@@ -17,7 +17,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
-import { denseLayer } from '../backend/dense';
+import { denseLayer, softmaxCrossEntropy } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -145,8 +145,7 @@ export function dnnLogits(net: DnnWeights, x: tf.Tensor2D): tf.Tensor2D {
 
 /** Mean over rows of w_i · CE(softmax(logits_i), y_i) (Keras' class_weight convention). */
 export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D): tf.Scalar {
-  const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
-  return tf.mean(tf.mul(ce, rowWeight));
+  return softmaxCrossEntropy(logits, oneHot, rowWeight); // one native kernel on the native backend
 }
 
 /** λ Σ_l ‖W_l‖². */
