@@ -64,6 +64,17 @@ static int max_threads = 1;
     return NULL;                                   \
   } while (0)
 
+/* The preamble of every kernel: exactly n arguments in `a`, the first the wasm heap (`heap`,
+ * `len` bytes). */
+#define ARGS(n, name)                                                                  \
+  size_t argc = n;                                                                     \
+  napi_value a[n];                                                                     \
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));                            \
+  if (argc != n) FAIL(name " expects " #n " arguments");                               \
+  uint8_t* heap;                                                                       \
+  size_t len;                                                                          \
+  if (!heap_of(env, a[0], &heap, &len)) FAIL(name ": first argument must be the wasm heap buffer")
+
 /* The heap's data pointer and length, from an ArrayBuffer or any typed array over it. */
 static int heap_of(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   bool is_ab = false, is_ta = false;
@@ -177,13 +188,7 @@ static void use_threads(double flops) {
 }
 
 static napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value a[16];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 16) FAIL("gemm expects 16 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("gemm: first argument must be the wasm heap buffer");
+  ARGS(16, "gemm");
   bool tA = false, tB = false;
   CHECK(napi_get_value_bool(env, a[1], &tA));
   CHECK(napi_get_value_bool(env, a[2], &tB));
@@ -294,13 +299,7 @@ static void run_split(void* (*fn)(void*), const void* job, size_t size, size_t b
 }
 
 static napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value a[13];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 13) FAIL("adam expects 13 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("adam: first argument must be the wasm heap buffer");
+  ARGS(13, "adam");
   int64_t wOff = int_arg(env, a[1]), gOff = int_arg(env, a[2]), mOff = int_arg(env, a[3]),
           vOff = int_arg(env, a[4]), outOff = int_arg(env, a[5]), n = int_arg(env, a[6]);
   const float lr = (float)num_arg(env, a[7]), b1 = (float)num_arg(env, a[8]),
@@ -321,13 +320,7 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
 /* out[j] = sum_i x[i, j] for a row-major rows x cols matrix (reduction over leading axes), rows
  * added in order (deterministic), vectorised along j. */
 static napi_value ColSum(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value a[5];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 5) FAIL("colsum expects 5 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("colsum: first argument must be the wasm heap buffer");
+  ARGS(5, "colsum");
   int64_t xOff = int_arg(env, a[1]), rows = int_arg(env, a[2]), cols = int_arg(env, a[3]),
           outOff = int_arg(env, a[4]);
   if (rows < 0 || cols < 0 || !in_heap(xOff, rows * cols, len) || !in_heap(outOff, cols, len))
@@ -348,13 +341,7 @@ static napi_value ColSum(napi_env env, napi_callback_info info) {
  *   act: 0 linear, 4 leaky ReLU (slope alpha below 0), 7 tanh.
  */
 static napi_value Dense(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value a[10];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 10) FAIL("dense expects 10 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("dense: first argument must be the wasm heap buffer");
+  ARGS(10, "dense");
   int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), K = int_arg(env, a[3]);
   int64_t xOff = int_arg(env, a[4]), wOff = int_arg(env, a[5]), bOff = int_arg(env, a[6]);
   int act = (int)int_arg(env, a[7]);
@@ -388,13 +375,7 @@ static napi_value Dense(napi_env env, napi_callback_info info) {
  *   dx = dz w^T are left to the matmul kernels, so autograd runs only the ones it needs.
  */
 static napi_value DenseGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value a[9];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 9) FAIL("denseGrad expects 9 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("denseGrad: first argument must be the wasm heap buffer");
+  ARGS(9, "denseGrad");
   int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]);
   int64_t dyOff = int_arg(env, a[3]), aOff = int_arg(env, a[4]);
   int act = (int)int_arg(env, a[5]);
@@ -452,13 +433,7 @@ static int norm_args(napi_env env, napi_value* a, uint8_t* heap, size_t len, int
  *   float32 operations and order of the tfjs ops it replaces (src/augment/nets.ts).
  */
 static napi_value NormFwd(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value a[10];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 10) FAIL("norm expects 10 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("norm: first argument must be the wasm heap buffer");
+  ARGS(10, "norm");
   int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), aOff = int_arg(env, a[3]),
           outOff = int_arg(env, a[9]);
   Norm nm;
@@ -486,13 +461,7 @@ static napi_value NormFwd(napi_env env, napi_callback_info info) {
  *   Gradients of `norm` for its input a and for gamma and beta (statistics are constants).
  */
 static napi_value NormGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value a[13];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 13) FAIL("normGrad expects 13 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("normGrad: first argument must be the wasm heap buffer");
+  ARGS(13, "normGrad");
   int64_t M = int_arg(env, a[1]), N = int_arg(env, a[2]), dyOff = int_arg(env, a[3]),
           aOff = int_arg(env, a[4]), daOff = int_arg(env, a[10]), dgOff = int_arg(env, a[11]),
           dbOff = int_arg(env, a[12]);
@@ -537,13 +506,7 @@ static napi_value NormGrad(napi_env env, napi_callback_info info) {
  *   out = dy[0] * 2 (x - y) / n: the gradient of `mse` for x.
  */
 static napi_value Mse(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value a[5];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 5) FAIL("mse expects 5 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("mse: first argument must be the wasm heap buffer");
+  ARGS(5, "mse");
   int64_t n = int_arg(env, a[1]), xOff = int_arg(env, a[2]), yOff = int_arg(env, a[3]), outOff = int_arg(env, a[4]);
   if (n < 1 || !in_heap(xOff, n, len) || !in_heap(yOff, n, len) || !in_heap(outOff, 1, len)) FAIL("mse: operand outside the heap");
   const float* restrict x = (const float*)(heap + xOff);
@@ -558,13 +521,7 @@ static napi_value Mse(napi_env env, napi_callback_info info) {
 }
 
 static napi_value MseGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 6) FAIL("mseGrad expects 6 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("mseGrad: first argument must be the wasm heap buffer");
+  ARGS(6, "mseGrad");
   int64_t n = int_arg(env, a[1]), xOff = int_arg(env, a[2]), yOff = int_arg(env, a[3]), dyOff = int_arg(env, a[4]),
           outOff = int_arg(env, a[5]);
   if (n < 1 || !in_heap(xOff, n, len) || !in_heap(yOff, n, len) || !in_heap(dyOff, 1, len) || !in_heap(outOff, n, len))
@@ -602,13 +559,7 @@ static double row_lse(const float* l, int64_t k) {
 }
 
 static napi_value SoftmaxCe(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value a[7];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 7) FAIL("softmaxCe expects 7 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("softmaxCe: first argument must be the wasm heap buffer");
+  ARGS(7, "softmaxCe");
   int64_t m, k, off[4];
   if (!ce_args(env, a, len, &m, &k, off, 4) || !in_heap(off[3], 1, len)) FAIL("softmaxCe: bad dimensions or operand outside the heap");
   const float* l = (const float*)(heap + off[0]);
@@ -626,13 +577,7 @@ static napi_value SoftmaxCe(napi_env env, napi_callback_info info) {
 }
 
 static napi_value SoftmaxCeGrad(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value a[8];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 8) FAIL("softmaxCeGrad expects 8 arguments");
-  uint8_t* heap;
-  size_t len;
-  if (!heap_of(env, a[0], &heap, &len)) FAIL("softmaxCeGrad: first argument must be the wasm heap buffer");
+  ARGS(8, "softmaxCeGrad");
   int64_t m, k, off[5];
   if (!ce_args(env, a, len, &m, &k, off, 5) || !in_heap(off[3], 1, len) || !in_heap(off[4], m * k, len))
     FAIL("softmaxCeGrad: bad dimensions or operand outside the heap");

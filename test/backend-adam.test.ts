@@ -9,6 +9,7 @@ import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
 import { FusedAdam, makeAdam } from '../src/backend/adam';
 import { Random } from '../src/util/random';
+import { maxRelErr } from './numeric';
 
 const native = loadNative();
 const noNative = native.addon ? false : `native addon absent: ${native.reason}`;
@@ -42,16 +43,6 @@ function train(opt: tf.Optimizer, seed: number, steps: number): { losses: number
   return { losses, weights };
 }
 
-function maxRel(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
-
 test('makeAdam is the fused Adam on the native backend and equals tf.train.adam over 25 steps', { skip: noNative }, async () => {
   await initBackend({ backend: 'native' });
   const fused = makeAdam(PAPER);
@@ -59,7 +50,7 @@ test('makeAdam is the fused Adam on the native backend and equals tf.train.adam 
   const mine = train(fused, 1, 25);
   const ref = train(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 1, 25);
   assert.ok(mine.losses[24] < mine.losses[0], 'it trains');
-  for (let i = 0; i < 3; i++) assert.ok(maxRel(mine.weights[i], ref.weights[i]) <= 1e-5, `variable ${i}: ${maxRel(mine.weights[i], ref.weights[i])}`);
+  for (let i = 0; i < 3; i++) assert.ok(maxRelErr(mine.weights[i], ref.weights[i]) <= 1e-5, `variable ${i}: ${maxRelErr(mine.weights[i], ref.weights[i])}`);
   for (let i = 0; i < 25; i++) assert.ok(Math.abs(mine.losses[i] - ref.losses[i]) <= 1e-5 * Math.abs(ref.losses[i]));
   fused.dispose();
 });
@@ -69,7 +60,7 @@ test('FusedAdam off the native path (cpu backend) follows tf.train.adam too', as
   assert.ok(!(makeAdam(PAPER) instanceof FusedAdam), 'makeAdam falls back to tf.train.adam');
   const mine = train(new FusedAdam(PAPER), 2, 10);
   const ref = train(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 2, 10);
-  for (let i = 0; i < 3; i++) assert.ok(maxRel(mine.weights[i], ref.weights[i]) <= 1e-5);
+  for (let i = 0; i < 3; i++) assert.ok(maxRelErr(mine.weights[i], ref.weights[i]) <= 1e-5);
 });
 
 test('getWeights/setWeights resume training exactly where it stopped', async () => {

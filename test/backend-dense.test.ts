@@ -13,22 +13,15 @@ import { kernelStats } from '../src/backend/kernels';
 import { denseKernelsActive, denseLayer, denseLayerOps, fixedNorm, fixedNormOps, meanSquaredError, softmaxCrossEntropy, withTfjsOps, type DenseActivation, type NormParams } from '../src/backend/dense';
 import { Mlp, type BatchNormMode } from '../src/augment/nets';
 import { Random } from '../src/util/random';
+import { maxRelErr } from './numeric';
 
 const native = loadNative();
 const noNative = native.addon ? false : `native addon absent: ${native.reason}`;
 
-/** max |x - ref| / max(|ref|): the norm-wise relative error. */
+/** maxRelErr of two tensors of the same shape. */
 function relErr(x: tf.Tensor, ref: tf.Tensor): number {
   assert.deepEqual(x.shape, ref.shape);
-  const a = x.dataSync();
-  const b = ref.dataSync();
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
+  return maxRelErr(x.dataSync(), ref.dataSync());
 }
 
 const randn = (rng: Random, shape: number[], scale = 1) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)).map((v) => v * scale), shape);

@@ -10,21 +10,12 @@ import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
 import { installedKernels, kernelStats, withOriginalKernels } from '../src/backend/kernels';
 import { Random } from '../src/util/random';
+import { maxRelErr } from './numeric';
 
 const native = loadNative();
 const noNative = native.addon ? false : `native addon absent: ${native.reason}`;
 
-/** max |x - ref| / max(|ref|, tiny): the norm-wise relative error. */
-function relErr(x: Float32Array | Int32Array | Uint8Array, ref: Float32Array | Int32Array | Uint8Array): number {
-  assert.equal(x.length, ref.length);
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < x.length; i++) {
-    num = Math.max(num, Math.abs(x[i] - ref[i]));
-    den = Math.max(den, Math.abs(ref[i]));
-  }
-  return num / den;
-}
+const relErr = maxRelErr;
 
 type Spec = { data: Float32Array; shape: number[] };
 

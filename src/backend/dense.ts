@@ -139,46 +139,45 @@ function checkRank2(name: string, t: tf.TensorInfo, cols?: number): void {
   }
 }
 
-/** Register the four kernels on the wasm backend and their gradients. Idempotent. */
+/** Register a kernel of the wasm backend whose work is a native call. */
+function wasmKernel(name: string, run: (backend: WasmBackendLike, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>) => tf.TensorInfo | tf.TensorInfo[]): void {
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => run(backend as WasmBackendLike, inputs, attrs ?? {})) as unknown as tf.KernelFunc,
+  });
+}
+
+/** Register the kernels (layer, BatchNorm, losses) on the wasm backend and their gradients. Idempotent. */
 export function registerDenseKernels(native: NativeBlas): void {
   nativeBlas = native;
   if (tf.getKernel('AdanDense', 'wasm')) return;
 
-  tf.registerKernel({
-    kernelName: 'AdanDense',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { x, w, b } = inputs;
-      checkRank2('AdanDense x', x);
-      checkRank2('AdanDense w', w);
-      const [m, k] = x.shape;
-      const n = w.shape[1];
-      if (w.shape[0] !== k || b.shape.length !== 1 || b.shape[0] !== n) {
-        throw new Error(`AdanDense: shapes x [${x.shape}], w [${w.shape}], b [${b.shape}] do not fit`);
-      }
-      const a = backend.makeOutput([m, n], 'float32'); // may grow the heap: offsets after
-      const t0 = performance.now();
-      nativeBlas!.dense(heapOf(backend), m, n, k, offset(backend, x), offset(backend, w), offset(backend, b), Number(attrs!.activation), Number(attrs!.alpha), offset(backend, a));
-      // counted with the matmul kernels: the product is almost all of the call
-      kernelStats.nativeMs += performance.now() - t0;
-      kernelStats.native++;
-      kernelStats.nativeFlops += 2 * m * n * k;
-      return a;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanDense', (backend, inputs, attrs) => {
+    const { x, w, b } = inputs;
+    checkRank2('AdanDense x', x);
+    checkRank2('AdanDense w', w);
+    const [m, k] = x.shape;
+    const n = w.shape[1];
+    if (w.shape[0] !== k || b.shape.length !== 1 || b.shape[0] !== n) {
+      throw new Error(`AdanDense: shapes x [${x.shape}], w [${w.shape}], b [${b.shape}] do not fit`);
+    }
+    const a = backend.makeOutput([m, n], 'float32'); // may grow the heap: offsets after
+    const t0 = performance.now();
+    nativeBlas!.dense(heapOf(backend), m, n, k, offset(backend, x), offset(backend, w), offset(backend, b), Number(attrs.activation), Number(attrs.alpha), offset(backend, a));
+    // counted with the matmul kernels: the product is almost all of the call
+    kernelStats.nativeMs += performance.now() - t0;
+    kernelStats.native++;
+    kernelStats.nativeFlops += 2 * m * n * k;
+    return a;
   });
-  tf.registerKernel({
-    kernelName: 'AdanDenseGrad',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { dy, a } = inputs;
-      const [m, n] = a.shape;
-      const dz = backend.makeOutput([m, n], 'float32');
-      const db = backend.makeOutput([n], 'float32');
-      nativeBlas!.denseGrad(heapOf(backend), m, n, offset(backend, dy), offset(backend, a), Number(attrs!.activation), Number(attrs!.alpha), offset(backend, dz), offset(backend, db));
-      return [dz, db];
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanDenseGrad', (backend, inputs, attrs) => {
+    const { dy, a } = inputs;
+    const [m, n] = a.shape;
+    const dz = backend.makeOutput([m, n], 'float32');
+    const db = backend.makeOutput([n], 'float32');
+    nativeBlas!.denseGrad(heapOf(backend), m, n, offset(backend, dy), offset(backend, a), Number(attrs.activation), Number(attrs.alpha), offset(backend, dz), offset(backend, db));
+    return [dz, db];
   });
   tf.registerGradient({
     kernelName: 'AdanDense',
@@ -196,27 +195,17 @@ export function registerDenseKernels(native: NativeBlas): void {
     },
   });
 
-  tf.registerKernel({
-    kernelName: 'AdanMse',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { x, y } = inputs;
-      const out = backend.makeOutput([], 'float32');
-      nativeBlas!.mse(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, out));
-      return out;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanMse', (backend, inputs) => {
+    const { x, y } = inputs;
+    const out = backend.makeOutput([], 'float32');
+    nativeBlas!.mse(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, out));
+    return out;
   });
-  tf.registerKernel({
-    kernelName: 'AdanMseGrad',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { x, y, dy } = inputs;
-      const out = backend.makeOutput(x.shape, 'float32');
-      nativeBlas!.mseGrad(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, dy), offset(backend, out));
-      return out;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanMseGrad', (backend, inputs) => {
+    const { x, y, dy } = inputs;
+    const out = backend.makeOutput(x.shape, 'float32');
+    nativeBlas!.mseGrad(heapOf(backend), sizeOf(x.shape), offset(backend, x), offset(backend, y), offset(backend, dy), offset(backend, out));
+    return out;
   });
   tf.registerGradient({
     kernelName: 'AdanMse',
@@ -228,27 +217,17 @@ export function registerDenseKernels(native: NativeBlas): void {
     },
   });
 
-  tf.registerKernel({
-    kernelName: 'AdanSoftmaxCe',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { logits, targets, weights } = inputs;
-      const out = backend.makeOutput([], 'float32');
-      nativeBlas!.softmaxCe(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, out));
-      return out;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanSoftmaxCe', (backend, inputs) => {
+    const { logits, targets, weights } = inputs;
+    const out = backend.makeOutput([], 'float32');
+    nativeBlas!.softmaxCe(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, out));
+    return out;
   });
-  tf.registerKernel({
-    kernelName: 'AdanSoftmaxCeGrad',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { logits, targets, weights, dy } = inputs;
-      const out = backend.makeOutput(logits.shape, 'float32');
-      nativeBlas!.softmaxCeGrad(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, dy), offset(backend, out));
-      return out;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanSoftmaxCeGrad', (backend, inputs) => {
+    const { logits, targets, weights, dy } = inputs;
+    const out = backend.makeOutput(logits.shape, 'float32');
+    nativeBlas!.softmaxCeGrad(heapOf(backend), logits.shape[0], logits.shape[1], offset(backend, logits), offset(backend, targets), offset(backend, weights), offset(backend, dy), offset(backend, out));
+    return out;
   });
   tf.registerGradient({
     kernelName: 'AdanSoftmaxCe',
@@ -262,38 +241,28 @@ export function registerDenseKernels(native: NativeBlas): void {
     },
   });
 
-  tf.registerKernel({
-    kernelName: 'AdanNorm',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { a, gamma, beta, mean, variance } = inputs;
-      checkRank2('AdanNorm a', a);
-      const [m, n] = a.shape;
-      for (const [name, t] of Object.entries({ gamma, beta, mean, variance })) {
-        if (t.shape.length !== 1 || t.shape[0] !== n) throw new Error(`AdanNorm: ${name} has shape [${t.shape}], expected [${n}]`);
-      }
-      const out = backend.makeOutput([m, n], 'float32');
-      nativeBlas!.norm(heapOf(backend), m, n, offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance), Number(attrs!.epsilon), offset(backend, out));
-      return out;
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanNorm', (backend, inputs, attrs) => {
+    const { a, gamma, beta, mean, variance } = inputs;
+    checkRank2('AdanNorm a', a);
+    const [m, n] = a.shape;
+    for (const [name, t] of Object.entries({ gamma, beta, mean, variance })) {
+      if (t.shape.length !== 1 || t.shape[0] !== n) throw new Error(`AdanNorm: ${name} has shape [${t.shape}], expected [${n}]`);
+    }
+    const out = backend.makeOutput([m, n], 'float32');
+    nativeBlas!.norm(heapOf(backend), m, n, offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance), Number(attrs.epsilon), offset(backend, out));
+    return out;
   });
-  tf.registerKernel({
-    kernelName: 'AdanNormGrad',
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend: be, attrs }: KernelArgs) => {
-      const backend = be as WasmBackendLike;
-      const { dy, a, gamma, beta, mean, variance } = inputs;
-      const [m, n] = a.shape;
-      const da = backend.makeOutput([m, n], 'float32');
-      const dgamma = backend.makeOutput([n], 'float32');
-      const dbeta = backend.makeOutput([n], 'float32');
-      nativeBlas!.normGrad(
-        heapOf(backend), m, n, offset(backend, dy), offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance),
-        Number(attrs!.epsilon), offset(backend, da), offset(backend, dgamma), offset(backend, dbeta),
-      );
-      return [da, dgamma, dbeta];
-    }) as unknown as tf.KernelFunc,
+  wasmKernel('AdanNormGrad', (backend, inputs, attrs) => {
+    const { dy, a, gamma, beta, mean, variance } = inputs;
+    const [m, n] = a.shape;
+    const da = backend.makeOutput([m, n], 'float32');
+    const dgamma = backend.makeOutput([n], 'float32');
+    const dbeta = backend.makeOutput([n], 'float32');
+    nativeBlas!.normGrad(
+      heapOf(backend), m, n, offset(backend, dy), offset(backend, a), offset(backend, gamma), offset(backend, beta), offset(backend, mean), offset(backend, variance),
+      Number(attrs.epsilon), offset(backend, da), offset(backend, dgamma), offset(backend, dbeta),
+    );
+    return [da, dgamma, dbeta];
   });
   tf.registerGradient({
     kernelName: 'AdanNorm',
