@@ -35,6 +35,15 @@ export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Where notebooks keep their runner stores and cached augmenters: `<project>/results/notebooks`. */
 export const NOTEBOOK_RESULTS = path.join(projectRoot, 'results', 'notebooks');
 
+/**
+ * The store `adan-lab reproduce <dataset>` writes when run from the project root
+ * (`results/<dataset>`): a full-mode notebook that runs the same grid reads it, so one full run
+ * (CLI, sharded batch job, or notebook) serves both.
+ */
+export function reproduceStore(dataset: 'emodb' | 'iemocap'): string {
+  return path.join(projectRoot, 'results', dataset);
+}
+
 /** What `notebookParams` adds to a notebook's own settings. */
 export interface NotebookMode {
   /** True in quick mode. */
