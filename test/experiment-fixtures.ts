@@ -86,10 +86,11 @@ export function ncmFactory(delayMs = 0): ClassifierFactory {
   return { names: ['ncm'], make: (_name, options) => new NearestMean(options as Partial<NearestMeanOptions>, delayMs) };
 }
 
-/** The project's augmenters, counting fits. */
-export function countingAugmenters(): AugmenterFactory & { fits: number } {
+/** The project's augmenters, counting fits and loads of kept augmenters. */
+export function countingAugmenters(): AugmenterFactory & { fits: number; loads: number } {
   const f = {
     fits: 0,
+    loads: 0,
     methods: ['copy', 'noise', 'smote'],
     make(method: string, options: Record<string, unknown>, seed: number) {
       const a = defaultAugmenters.make(method, options, seed);
@@ -100,6 +101,10 @@ export function countingAugmenters(): AugmenterFactory & { fits: number } {
         return a;
       };
       return a;
+    },
+    async load(dir: string) {
+      f.loads++;
+      return defaultAugmenters.load!(dir);
     },
   };
   return f;

@@ -189,6 +189,24 @@ test('formatTable prints ours next to the paper, with the notes on how to read i
   assert.match(formatTable(s, PAPER_TABLE_II), /compare trends, not digits/);
 });
 
+test('kept augmenters are loaded, not fitted again, when a later run needs their groups (e.g. for another classifier)', async () => {
+  const store = tempDir('kept');
+  const plain = { name: 'ncm', options: {} };
+  const shrunk = { name: 'ncm', options: { shrink: 0.5 } };
+  const spec = { data, augment: [{ method: 'smote', options: {} }], sets: [1, 2], repeats: 2, folds: [1, 2], classifiers: [plain] };
+  const first = countingAugmenters();
+  await runExperiment(spec, { storeDir: store, classifiers: ncmFactory(), augmenters: first, keepAugmenters: true });
+  assert.equal(first.fits, 2);
+  const second = countingAugmenters();
+  const both = await runExperiment({ ...spec, classifiers: [plain, shrunk] }, { storeDir: store, classifiers: ncmFactory(), augmenters: second });
+  assert.deepEqual([second.fits, second.loads], [0, 2]);
+  // the new units saw the sets a fresh fit draws
+  const fresh = await runExperiment({ ...spec, classifiers: [shrunk] }, { storeDir: tempDir('kept-fresh'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const preds = (records: typeof fresh.records) => records.filter((r) => r.config.classifier.options.shrink === 0.5 && r.config.sets > 0).map((r) => `${r.config.fold.index}/${r.config.repeat}/${r.config.sets}:${r.outcome.yPred.join('')}`).sort();
+  assert.equal(preds(fresh.records).length, 2 * 2 * 2);
+  assert.deepEqual(preds(both.records), preds(fresh.records));
+});
+
 test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats still draw different sets', async () => {
   const augmenters = countingAugmenters();
   const spec = { data, augment: [{ method: 'noise', options: { scale: 1.5 } }], sets: [1, 2], repeats: 3, folds: [1, 2], classifiers: ['ncm'], augmenterPerRepeat: false };

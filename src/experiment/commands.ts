@@ -233,7 +233,9 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
-    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
+    // part of a grid's classifiers: keep the fitted augmenters, so that the run for the others loads them instead of fitting again
+    const keepAugmenters = classifiers !== undefined;
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress.finish();
     const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
     if (values.shard && values.shard !== '1/1') {

@@ -21,6 +21,8 @@ export interface AugmenterFactory {
   readonly methods: readonly string[];
   /** A new, unfitted augmenter; `seed` is derived by the runner for this fold/method/repeat. */
   make(method: string, options: Record<string, unknown>, seed: number): Augmenter;
+  /** A fitted augmenter saved by `augmenter.save(dir)` (lets the runner reuse kept augmenters; without it they are fitted again). */
+  load?(dir: string): Promise<Augmenter>;
 }
 
 /** Turns `spec.data` (a name or path) into a Dataset. */
@@ -47,6 +49,10 @@ export const defaultAugmenters: AugmenterFactory = {
   make(method, options, seed) {
     const { makeAugmenter } = require('../augment/index') as typeof import('../augment/index');
     return makeAugmenter(method as AugmentMethod, withSeed(options, seed));
+  },
+  async load(dir) {
+    const { loadAugmenter } = require('../augment/index') as typeof import('../augment/index');
+    return loadAugmenter(dir);
   },
 };
 

@@ -22,7 +22,11 @@ export interface ReproduceOptions {
    * store reuses them. Default: all.
    */
   methods: string[] | undefined;
-  /** Only these classifiers of the grid ('svm', 'dnn'), e.g. the fast SVM units first. Default: all. */
+  /**
+   * Only these classifiers of the grid ('svm', 'dnn'), e.g. the fast SVM units first. Default:
+   * all. (`adan-lab reproduce --classifiers` then keeps the fitted augmenters in the store, so
+   * the run for the other classifier loads them instead of fitting them again.)
+   */
   classifiers: string[] | undefined;
 }
 

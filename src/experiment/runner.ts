@@ -92,7 +92,11 @@ export interface RunOptions {
   checkpointEvery?: number;
   /** Called after every training epoch of an augmenter (for a progress display during long fits). */
   onEpoch?: (e: { fold: number; method: string; repeat: number | null; record: EpochRecord }) => void;
-  /** Also save every fitted augmenter (`augmenter.save`) under `<store>/augmenters/<group>/`. Default false. */
+  /**
+   * Also save every fitted augmenter (`augmenter.save`) under `<store>/augmenters/<group>/`, and
+   * load it from there instead of fitting it when a later run needs its group again (e.g. the
+   * DNN units after an SVM-only run of the same grid). Default false.
+   */
   keepAugmenters?: boolean;
   /**
    * Set up the tfjs backend (`initBackend` of src/backend: ADAN_BACKEND, else the fastest
@@ -230,7 +234,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
     checkAbort();
     const { train, test } = foldData(group.fold);
-    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, options.keepAugmenters ? store.augmenterDir(group.key) : undefined, {
+    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: options.keepAugmenters ?? false }, {
       checkpointEvery,
       onEpoch: options.onEpoch,
       warn,
@@ -313,7 +317,8 @@ class SyntheticSets {
     private readonly train: Dataset,
     private readonly factory: AugmenterFactory,
     private readonly cacheDir: string | undefined,
-    private readonly keepDir: string | undefined,
+    /** Where this group's fitted augmenter is kept: loaded from there when present, saved there when `save`. */
+    private readonly kept: { dir: string; save: boolean },
     private readonly training: { checkpointEvery: number; onEpoch: RunOptions['onEpoch']; warn: (m: string) => void },
   ) {
     for (const u of pending) this.needed.set(u.config.repeat, Math.max(this.needed.get(u.config.repeat) ?? 0, u.config.sets));
@@ -371,6 +376,15 @@ class SyntheticSets {
     const checkpointDir = this.cacheDir && this.training.checkpointEvery > 0 ? path.join(this.cacheDir, 'checkpoint') : undefined;
     if (checkpointDir) Object.assign(control, { checkpointDir, checkpointEvery: this.training.checkpointEvery, resume: true });
     const resuming = checkpointDir !== undefined && fs.existsSync(checkpointDir);
+    const keptInfo = path.join(this.kept.dir, 'experiment-group.json');
+    if (fs.existsSync(keptInfo) && this.factory.load) {
+      // fitted by an earlier run of this group (keepAugmenters): the same weights, so the same sets
+      const info = JSON.parse(fs.readFileSync(keptInfo, 'utf8')) as { fitSeconds?: number };
+      this.augmenter = await this.factory.load(this.kept.dir);
+      this.fitSeconds = info.fitSeconds ?? 0;
+      this.drawNeeded(this.augmenter);
+      return this.augmenter;
+    }
     let aug = make();
     try {
       await aug.fit(this.train, control);
@@ -384,19 +398,24 @@ class SyntheticSets {
       await aug.fit(this.train, control);
     }
     this.fitSeconds = (performance.now() - t0) / 1000;
-    if (this.keepDir) {
-      await aug.save(this.keepDir);
-      writeFileAtomic(path.join(this.keepDir, 'experiment-group.json'), JSON.stringify({ group: this.group.key, fold: this.group.fold, augmenter: a }, null, 1) + '\n');
+    if (this.kept.save) {
+      await aug.save(this.kept.dir);
+      writeFileAtomic(keptInfo, JSON.stringify({ group: this.group.key, fold: this.group.fold, augmenter: a, fitSeconds: this.fitSeconds }, null, 1) + '\n');
     }
     this.augmenter = aug;
-    // With a cache, draw every set the group's pending units need right away, so that a run
-    // killed after this point never has to fit this augmenter again.
-    if (this.cacheDir) {
-      for (const [repeat, k] of this.needed) {
-        for (let j = 1; j <= k; j++) if (!readCachedSet(this.cacheDir, `r${repeat}-s${j}`, this.train)) this.draw(aug, repeat, j);
-      }
-    }
+    this.drawNeeded(aug);
     return aug;
+  }
+
+  /**
+   * With a cache, draw every set the group's pending units need right away, so that a run
+   * killed after this point never has to fit this augmenter again.
+   */
+  private drawNeeded(aug: Augmenter): void {
+    if (!this.cacheDir) return;
+    for (const [repeat, k] of this.needed) {
+      for (let j = 1; j <= k; j++) if (!readCachedSet(this.cacheDir, `r${repeat}-s${j}`, this.train)) this.draw(aug, repeat, j);
+    }
   }
 
   dispose(): void {
