@@ -1,6 +1,8 @@
 /**
  * A one-line progress bar for long CLI work (training epochs, experiment units, feature
- * extraction). Draws on a TTY; elsewhere (CI logs, pipes) prints a plain line every few percent.
+ * extraction). Draws on a TTY; elsewhere (CI logs, pipes, batch jobs) prints a plain line every
+ * 10 % and at least once a minute while updates come (a 1,500-epoch fit inside one unit of a
+ * day-long grid would otherwise leave the log silent for hours).
  */
 export interface ProgressBar {
   /** Set progress to `done` of the total, with an optional note (e.g. the current unit). */
@@ -9,15 +11,18 @@ export interface ProgressBar {
   done(note?: string): void;
 }
 
-export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-  const start = Date.now();
+export function progressBar(label: string, total: number, stream: NodeJS.WriteStream = process.stderr, options: { heartbeatMs?: number; now?: () => number } = {}): ProgressBar {
+  const now = options.now ?? Date.now;
+  const heartbeatMs = options.heartbeatMs ?? 60_000;
+  const start = now();
   const tty = Boolean(stream.isTTY);
   let lastPercent = -1;
+  let lastWrite = start;
   const width = 28;
   const line = (done: number, note?: string): string => {
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(frac * width);
-    const elapsed = (Date.now() - start) / 1000;
+    const elapsed = (now() - start) / 1000;
     const eta = done > 0 && done < total ? ` eta ${formatSeconds((elapsed / done) * (total - done))}` : '';
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     return `${label} [${bar}] ${done}/${total} ${formatSeconds(elapsed)}${eta}${note ? '  ' + note : ''}`;
@@ -30,8 +35,9 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
         stream.write('\r' + text.slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length)) + '\x1b[K');
       } else {
         const percent = total > 0 ? Math.floor((100 * done) / total / 10) * 10 : 100;
-        if (percent !== lastPercent) {
+        if (percent !== lastPercent || now() - lastWrite >= heartbeatMs) {
           lastPercent = percent;
+          lastWrite = now();
           stream.write(line(done, note) + '\n');
         }
       }
