@@ -18,6 +18,7 @@
 import { tf } from '../backend/tf';
 import type { Random } from '../util/random';
 import { gradientPenalty, reconstructionLoss, weightedCrossEntropy } from './losses';
+import { hasAnalyticPenalty, mlpGradientPenalty } from './penalty';
 import { LATENT_DEFAULTS, LatentAugmenter, epochBatches, generateLatent, meanLosses, validateLatent, type AdanNets, type LatentOptions } from './latent';
 import { gatherBatch, normalNoise, type FitData } from './neural';
 import { checkNumber, checkOneOf } from './options';
@@ -74,7 +75,8 @@ export function interpolate(hReal: tf.Tensor2D, hFake: tf.Tensor2D, mu: tf.Tenso
 /** Eq. 17: mean D(E(x)) - mean D(G(z, y)) + lambda * mean ||grad D(x_interp)||^p. Returns the loss and the penalty term. */
 export function wadanDiscriminatorLoss(D: AdanNets['D'], hReal: tf.Tensor2D, hFake: tf.Tensor2D, interp: tf.Tensor2D, lambda: number, power: number): { loss: tf.Scalar; penalty: tf.Scalar } {
   return tf.tidy(() => {
-    const penalty = gradientPenalty((h) => D.apply(h, true), interp, power);
+    // the MLP critic's penalty with its gradient written out (penalty.ts); any other by double back-propagation
+    const penalty = hasAnalyticPenalty(D) ? mlpGradientPenalty(D, interp, power) : gradientPenalty((h) => D.apply(h, true), interp, power);
     const loss = tf.add(tf.sub(tf.mean(D.apply(hReal, true)), tf.mean(D.apply(hFake, true))), tf.mul(lambda, penalty)) as tf.Scalar;
     return { loss, penalty };
   });
