@@ -247,6 +247,9 @@ typedef struct {
   float b1, b2, ob1, ob2, eps, c1, c2, neg_lr;
 } AdamJob;
 
+/* run_split copies jobs into 128-byte slots */
+_Static_assert(sizeof(AdamJob) <= 128, "AdamJob must fit run_split's job slots");
+
 static void* adam_range(void* arg) {
   const AdamJob j = *(const AdamJob*)arg; /* locals: stores through m, v, out cannot alias them */
   const float* w = j.w; /* out may equal w */
@@ -277,10 +280,13 @@ static void run_split(void* (*fn)(void*), const void* job, size_t size, size_t b
   int parts = n >= SPLIT_ELEMENTS ? max_threads : 1;
   if (parts > MAX_SPLIT) parts = MAX_SPLIT;
   if (parts < 1) parts = 1;
-  unsigned char jobs[MAX_SPLIT][128];
+  _Alignas(max_align_t) unsigned char jobs[MAX_SPLIT][128];
   pthread_t tid[MAX_SPLIT];
   int started[MAX_SPLIT] = {0};
-  if (size > sizeof jobs[0]) parts = 1;
+  if (size > sizeof jobs[0]) { /* cannot happen for the static-asserted jobs; run it whole here */
+    fn((void*)job);
+    return;
+  }
   const int64_t chunk = ((n + parts - 1) / parts + 15) & ~(int64_t)15; /* whole cache lines */
   for (int p = 0; p < parts; p++) {
     int64_t b = chunk * p, e = b + chunk;

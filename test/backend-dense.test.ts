@@ -160,7 +160,11 @@ for (const batchNorm of ['fixed', 'none'] as BatchNormMode[]) {
       assert.ok(kernelStats.native - calls <= 5, 'only the backward products ran');
       return undefined;
     });
-    tf.dispose([x, target, fresh.value, ...Object.values(fresh.grads)]);
+    // a replay after an update of the network would mix old activations with new weights: refused
+    const kept = mlp.applyKept(x, true);
+    mlp.kernels[0].assign(tf.mul(mlp.kernels[0], 0.5) as tf.Tensor2D);
+    assert.throws(() => kept.replay(), /updated since the kept forward pass/);
+    tf.dispose([x, target, fresh.value, kept.output, ...Object.values(fresh.grads)]);
     mlp.dispose();
   });
 }

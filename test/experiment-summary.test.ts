@@ -205,6 +205,16 @@ test('kept augmenters are loaded, not fitted again, when a later run needs their
   const preds = (records: typeof fresh.records) => records.filter((r) => r.config.classifier.options.shrink === 0.5 && r.config.sets > 0).map((r) => `${r.config.fold.index}/${r.config.repeat}/${r.config.sets}:${r.outcome.yPred.join('')}`).sort();
   assert.equal(preds(fresh.records).length, 2 * 2 * 2);
   assert.deepEqual(preds(both.records), preds(fresh.records));
+  // a kept augmenter that no longer loads is fitted again, with a warning, and the run completes
+  const keptDirs = fs.readdirSync(path.join(store, 'augmenters')).map((g) => path.join(store, 'augmenters', g));
+  assert.equal(keptDirs.length, 2);
+  for (const dir of keptDirs) for (const f of fs.readdirSync(dir)) if (f !== 'experiment-group.json') fs.rmSync(path.join(dir, f), { recursive: true });
+  const third = countingAugmenters();
+  const warnings: string[] = [];
+  const shrunkMore = { name: 'ncm', options: { shrink: 0.25 } };
+  await runExperiment({ ...spec, classifiers: [plain, shrunk, shrunkMore] }, { storeDir: store, classifiers: ncmFactory(), augmenters: third, onWarning: (m) => warnings.push(m) });
+  assert.deepEqual([third.loads, third.fits], [2, 2]);
+  assert.ok(warnings.length === 2 && warnings.every((w) => /does not load.*fitting it again/.test(w)), warnings.join('; '));
 });
 
 test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats still draw different sets', async () => {

@@ -147,13 +147,22 @@ export class Mlp {
       a = bn ? fixedNorm(acts[l], bn) : acts[l];
     }
     const output = a;
+    // the kept activations belong to these weights: a replay after an update would mix them
+    const weights = this.trainable().map((v) => v.dataId);
+    const unchanged = () => this.trainable().every((v, i) => v.dataId === weights[i]);
     // the variables are the op's inputs (so autograd sends them their gradients); the value is
     // the kept output
     const replay = tf.customGrad(() => ({
       value: tf.clone(output),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => this.backwardKept(dy as tf.Tensor2D, inputs, acts),
     }));
-    return { output, replay: () => replay(...this.trainable()) as tf.Tensor2D };
+    return {
+      output,
+      replay: () => {
+        if (!unchanged()) throw new Error(`${this.spec.name}.applyKept: the network was updated since the kept forward pass; replay it before the update`);
+        return replay(...this.trainable()) as tf.Tensor2D;
+      },
+    };
   }
 
   /** Gradients of the trainable variables (in `trainable()` order) from a kept forward pass. */

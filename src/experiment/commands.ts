@@ -22,6 +22,7 @@ import type { CvSummary } from '../eval/metrics';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';
 import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
+import { TRAINED_METHODS } from './paper';
 import { formatTable } from './paper';
 import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
@@ -233,8 +234,9 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
-    // part of a grid's classifiers: keep the fitted augmenters, so that the run for the others loads them instead of fitting again
-    const keepAugmenters = classifiers !== undefined;
+    // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
+    // others loads them instead of fitting them again (the training-free ones refit in no time)
+    const keepAugmenters = classifiers !== undefined ? TRAINED_METHODS : false;
     const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
     progress.finish();
     const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });

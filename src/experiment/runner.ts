@@ -93,11 +93,11 @@ export interface RunOptions {
   /** Called after every training epoch of an augmenter (for a progress display during long fits). */
   onEpoch?: (e: { fold: number; method: string; repeat: number | null; record: EpochRecord }) => void;
   /**
-   * Also save every fitted augmenter (`augmenter.save`) under `<store>/augmenters/<group>/`, and
+   * Also save every fitted augmenter (true) or those of the listed methods under `<store>/augmenters/<group>/`, and
    * load it from there instead of fitting it when a later run needs its group again (e.g. the
    * DNN units after an SVM-only run of the same grid). Default false.
    */
-  keepAugmenters?: boolean;
+  keepAugmenters?: boolean | readonly string[];
   /**
    * Set up the tfjs backend (`initBackend` of src/backend: ADAN_BACKEND, else the fastest
    * available) before the first network is built, when the spec has a DNN or a GAN-type
@@ -234,7 +234,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
     checkAbort();
     const { train, test } = foldData(group.fold);
-    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: options.keepAugmenters ?? false }, {
+    const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
       checkpointEvery,
       onEpoch: options.onEpoch,
       warn,
@@ -297,6 +297,12 @@ export function normalizeFold(train: Dataset, test: Dataset, how: 'zscore' | 'no
   if (how === 'none') return { train, test };
   const z = new ZScore().fit(train.x, train.d);
   return { train: { ...train, x: z.transform(train.x) }, test: { ...test, x: z.transform(test.x) } };
+}
+
+/** Does `keepAugmenters` (true, false or a list of methods) keep the augmenters of `method`? */
+function keeps(option: boolean | readonly string[] | undefined, method: string | undefined): boolean {
+  if (method === undefined || option === undefined) return false;
+  return typeof option === 'boolean' ? option : option.includes(method);
 }
 
 /**
@@ -378,12 +384,17 @@ class SyntheticSets {
     const resuming = checkpointDir !== undefined && fs.existsSync(checkpointDir);
     const keptInfo = path.join(this.kept.dir, 'experiment-group.json');
     if (fs.existsSync(keptInfo) && this.factory.load) {
-      // fitted by an earlier run of this group (keepAugmenters): the same weights, so the same sets
-      const info = JSON.parse(fs.readFileSync(keptInfo, 'utf8')) as { fitSeconds?: number };
-      this.augmenter = await this.factory.load(this.kept.dir);
-      this.fitSeconds = info.fitSeconds ?? 0;
-      this.drawNeeded(this.augmenter);
-      return this.augmenter;
+      // fitted by an earlier run of this group (keepAugmenters): the same weights, so the same
+      // sets; its fit time stays with the run that fitted it (not counted again here)
+      try {
+        this.augmenter = await this.factory.load(this.kept.dir);
+        this.drawNeeded(this.augmenter);
+        return this.augmenter;
+      } catch (err) {
+        this.training.warn(`${a.method} fold ${this.group.fold}: the kept augmenter in ${this.kept.dir} does not load (${(err as Error).message}); fitting it again`);
+        this.augmenter = undefined;
+        fs.rmSync(this.kept.dir, { recursive: true, force: true });
+      }
     }
     let aug = make();
     try {
