@@ -18,7 +18,7 @@ export interface ReproduceOptions {
   seed: number;
   /**
    * Only these methods of the grid (e.g. the training-free ones first: a few hours, where the
-   * GAN-type ones take days). Their units are the full grid's, so a later full run in the same
+   * GAN-type ones most of a day). Their units are the full grid's, so a later full run in the same
    * store reuses them. Default: all.
    */
   methods: string[] | undefined;
@@ -49,7 +49,8 @@ export const QUICK_EPOCHS = 20;
  *
  * Full: methods none, copy, noise, smote, gan, cgan, aae, adan, wadan x 0..10 sets x 3 repeats
  * x linear SVM and the paper's DNN, GAN-type augmenters trained for the paper's 1500 epochs,
- * every fold (10 speakers / 5 sessions). Days of CPU: run it sharded (docs/slurm-example.sbatch).
+ * every fold (10 speakers / 5 sessions). EmoDB: ~17 h of CPU on a 2-core machine (BENCHMARKS.md):
+ * run it sharded (docs/slurm-example.sbatch).
  *
  * Quick: folds 1-3 and 0-2 sets (EmoDB) or fold 1 and 0-1 sets (IEMOCAP), none, copy, noise,
  * smote and a 20-epoch WADAN, 1 repeat, linear SVM: minutes, and it shows the machinery, not
