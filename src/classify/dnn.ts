@@ -148,12 +148,6 @@ export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, r
   return softmaxCrossEntropy(logits, oneHot, rowWeight); // one native kernel on the native backend
 }
 
-/** λ Σ_l ‖W_l‖². */
-export function l2Penalty(net: DnnWeights, l2: number): tf.Scalar {
-  if (l2 === 0) return tf.scalar(0);
-  return tf.mul(l2, tf.addN(net.kernels.map((w) => tf.sum(tf.square(w))))) as tf.Scalar;
-}
-
 /** One Adam step on one batch; returns the batch's weighted cross-entropy (without L2). Tensors in, none leaked. */
 export function trainDnnOneStep(
   net: DnnWeights, optimizer: tf.Optimizer, x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, l2: number,
@@ -161,8 +155,8 @@ export function trainDnnOneStep(
   const ce = tf.tidy(() => {
     const vars = [...net.kernels, ...net.biases];
     const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x), oneHot, rowWeight), vars);
-    // the L2 term's gradient, 2 lambda W, added directly: the same update as differentiating
-    // CE + l2Penalty, without computing the penalty itself every step
+    // the L2 term lambda * sum ||W||^2 enters through its gradient, 2 lambda W, added directly:
+    // the same update as differentiating CE + the penalty, without computing it every step
     optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: l2 !== 0 && i < net.kernels.length ? tf.add(grads[v.name], tf.mul(v, 2 * l2)) : grads[v.name] })));
     return value;
   });
