@@ -17,8 +17,8 @@ import { MANIFEST_FILE } from '../augment/io';
 import { datasetFingerprint, stableKey } from '../experiment/hash';
 import { progressLine } from './display';
 
-/** Bump when what a cached folder holds changes meaning. */
-export const AUGMENTER_CACHE_VERSION = 1;
+/** Bump when what a cached folder holds changes meaning (2: ADAN/WADAN default to the code's grouped updates). */
+export const AUGMENTER_CACHE_VERSION = 2;
 
 /** Options of {@link fitCached}. */
 export interface FitCachedOptions {
