@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { runExperiment, prepareExperiment } from '../src/experiment/runner';
-import { parseShard, shardGroups } from '../src/experiment/plan';
+import { parseShard, shardGroups, planUnits, groupCost } from '../src/experiment/plan';
+import { reproduceGrid } from '../src/experiment/grid';
+import { TRAINED_METHODS } from '../src/experiment/paper';
+import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
+import { defaultAugmenters } from '../src/experiment/factories';
+import { CLASSIFIER_NAMES } from '../src/classify/classifier';
 import { mergeStores, ResultStore } from '../src/experiment/store';
 import { summarize } from '../src/experiment/summary';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
@@ -54,6 +59,29 @@ test('the same shard of the same spec always holds the same units; 3 shards part
   assert.deepEqual(parts.flat().sort(), all);
   const again = await prepareExperiment(spec, factories());
   assert.deepEqual(shardGroups(again.groups, parseShard('2/3')).flatMap((g) => g.units.map((u) => u.key)), parts[1]);
+});
+
+test("shards of the paper's grid get equal numbers of GAN-type fits and near-equal estimated work", () => {
+  // One method's run (reproduce --methods wadan): 10 fits and 60 real-only units (each its own group).
+  // Dealt by count, one shard of two got 7 of the 10 fits; balanced by cost, 5 and 5.
+  const folds = Array.from({ length: 10 }, (_, i) => ({ index: i + 1, group: `s${i + 1}` }));
+  for (const methods of [['wadan'], undefined]) {
+    const resolved = resolveSpec(reproduceGrid('emodb', { methods }), defaultAugmenters.methods, CLASSIFIER_NAMES);
+    resolved.normalize = resolveNormalize(resolved.normalize, 'emodb-is11');
+    const groups = planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds);
+    const trained = (g: (typeof groups)[number]): boolean => g.augmenter !== undefined && TRAINED_METHODS.includes(g.augmenter.method);
+    const fits = groups.filter(trained).length;
+    assert.equal(fits, methods ? 10 : 50);
+    for (const count of [2, 3]) {
+      const parts = Array.from({ length: count }, (_, i) => shardGroups(groups, { index: i + 1, count }));
+      assert.equal(parts.flat().length, groups.length);
+      const perShard = parts.map((p) => p.filter(trained).length);
+      assert.ok(Math.max(...perShard) - Math.min(...perShard) <= 1, `GAN-type fits per shard ${perShard} (of ${fits})`);
+      const loads = parts.map((p) => p.reduce((s, g) => s + groupCost(g), 0));
+      const biggest = Math.max(...groups.map(groupCost));
+      assert.ok(Math.max(...loads) - Math.min(...loads) <= biggest, `estimated loads ${loads.map(Math.round)} differ by at most one group`);
+    }
+  }
 });
 
 test('parseShard rejects malformed shards', () => {

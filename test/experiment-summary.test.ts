@@ -93,9 +93,34 @@ test('a repeat with missing folds is left out of the summary and counted', async
   }
 });
 
+test('a partly finished grid: the best point has the most folds, against the real-only point on those folds', async () => {
+  const run = await smallRun();
+  const folds = [...new Set(run.records.map((r) => r.config.fold.index))].sort((a, b) => a - b);
+  assert.ok(folds.length >= 3, 'the fixture has at least 3 folds');
+  const [keep1, keep2] = folds;
+  // copy: 1 set finished on two folds, 3 sets on one fold only; the real-only point on every fold.
+  const partial = run.records.filter((r) => {
+    if (r.config.augment.method !== 'copy') return true;
+    const allowed = r.config.sets === 1 ? [keep1, keep2] : [keep1];
+    return allowed.includes(r.config.fold.index);
+  });
+  const s = summarize(partial);
+  const copy = s.best.find((b) => b.method === 'copy')!;
+  assert.equal(copy.sets, 1, 'the 3-set point (one fold) does not compete');
+  assert.equal(copy.foldIndices, `${keep1},${keep2}`);
+  const matched = summarize(partial.filter((r) => r.config.augment.method === 'none' && [keep1, keep2].includes(r.config.fold.index))).summary[0];
+  assert.equal(copy.baselineUar, matched.uar);
+  assert.equal(copy.baselineWa, matched.wa);
+  const all = s.summary.find((r) => r.method === 'none')!;
+  assert.equal(all.foldIndices, folds.join(','));
+  assert.notEqual(all.uar, matched.uar, 'the fixture makes the two baselines differ, so the test can tell them apart');
+  // Without the records a mismatched baseline is unknown, not the all-fold one.
+  assert.ok(Number.isNaN(bestSets(s.summary).find((b) => b.method === 'copy')!.baselineUar));
+});
+
 test('best sets: ties go to fewer sets; by WA when asked', () => {
   const row = (sets: number, uar: number, wa: number): SummaryRow =>
-    ({ dataset: 'd', method: 'copy', augment: 'copy', augmentOptions: '', sets, classifier: 'svm', classifierName: 'svm', classifierOptions: '', train: 'real+synthetic', repeats: 1, partialRepeats: 0, folds: 2, n: 10, wa, waStd: 0, uar, uarStd: 0, waFoldMean: wa, waFoldStd: 0, uarFoldMean: uar, uarFoldStd: 0, seconds: 0, augmenterSeconds: 0 }) as SummaryRow;
+    ({ dataset: 'd', method: 'copy', augment: 'copy', augmentOptions: '', sets, classifier: 'svm', classifierName: 'svm', classifierOptions: '', train: 'real+synthetic', repeats: 1, partialRepeats: 0, folds: 2, foldIndices: '1,2', n: 10, wa, waStd: 0, uar, uarStd: 0, waFoldMean: wa, waFoldStd: 0, uarFoldMean: uar, uarFoldStd: 0, seconds: 0, augmenterSeconds: 0 }) as SummaryRow;
   const rows = [row(1, 0.7, 0.8), row(2, 0.75, 0.7), row(5, 0.75, 0.9)];
   assert.equal(bestSets(rows)[0].sets, 2);
   assert.equal(bestSets(rows, 'wa')[0].sets, 5);

@@ -130,7 +130,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
 
 /** The notes formatTable prints: how the best point was chosen, and what makes a run not comparable. */
 export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
-  const notes = ['note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only row of the same classifier.'];
+  const notes = ['note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only point of the same classifier on the same folds.'];
   const short = summary.best.filter((b) => TRAINED_METHODS.includes(b.method) && epochsOf(b.augmentOptions) !== undefined && epochsOf(b.augmentOptions)! < PAPER_EPOCHS);
   if (short.length > 0) {
     const which = [...new Set(short.map((b) => `${b.augment} (${epochsOf(b.augmentOptions)} epochs)`))].join(', ');

@@ -56,6 +56,8 @@ export interface SummaryRow {
   partialRepeats: number;
   /** Folds per repeat. */
   folds: number;
+  /** Which folds, e.g. `1,2,3` (a partly finished grid has points on different folds). */
+  foldIndices: string;
   /** Test rows per repeat (all folds). */
   n: number;
   /** WA and UAR of all folds' predictions pooled (the authors' way): mean over repeats, and std (ddof 0) over repeats. */
@@ -77,7 +79,10 @@ export interface SummaryRow {
 export interface BestRow extends SummaryRow {
   /** The metric the best point was chosen by. */
   by: 'uar' | 'wa';
-  /** The real-only point (method none, 0 sets) of the same classifier; NaN when not in the results. */
+  /**
+   * The real-only point (method none, 0 sets) of the same classifier on the same folds as this
+   * row (pooled over those folds, mean over repeats); NaN when those units are not in the results.
+   */
   baselineWa: number;
   baselineUar: number;
 }
@@ -119,7 +124,7 @@ export function summarize(input: string | ResultStore | { records: readonly Unit
     cell.records.push(r);
   }
   const summary = [...cells.values()].map((cell) => summarizeCell(cell.records)).sort(summaryOrder);
-  return { units, summary, best: bestSets(summary, by) };
+  return { units, summary, best: bestSets(summary, by, records) };
 }
 
 function unitRow(r: UnitRecord): UnitRow {
@@ -190,6 +195,7 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
     repeats: repeats.length,
     partialRepeats,
     folds: allFolds.size,
+    foldIndices: [...allFolds].sort((a, b) => a - b).join(','),
     n: Math.round(repeats.reduce((s, [, rs]) => s + rs.reduce((t, r) => t + r.outcome.yTrue.length, 0), 0) / repeats.length),
     wa: w.mean,
     waStd: w.std,
@@ -208,8 +214,12 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
  * The best point of every (method + options, classifier): among 1..10 sets for augmenters (the
  * real-only point is its own row, method `none`), highest `by`, ties to fewer sets. This picks
  * on the test folds, as the paper's tables did: an optimistic figure, not a tuned setting.
+ * While a grid is partly done, only the points with the most folds compete (a point finished
+ * on one lucky speaker does not win over points pooled on three), and the baseline is the
+ * real-only point on the same folds: from `records` when given, else the real-only row when
+ * its folds match.
  */
-export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar'): BestRow[] {
+export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar', records?: readonly UnitRecord[]): BestRow[] {
   const lines = new Map<string, SummaryRow[]>();
   for (const r of summary) {
     const id = [r.dataset, r.augment, r.augmentOptions, r.method, r.classifier, r.classifierOptions, r.train].join('\u0000');
@@ -217,11 +227,28 @@ export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar
   }
   const out: BestRow[] = [];
   for (const rows of lines.values()) {
-    const best = rows.reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
-    const base = summary.find((r) => r.method === 'none' && r.dataset === best.dataset && r.classifier === best.classifier && r.classifierOptions === best.classifierOptions);
+    const most = Math.max(...rows.map((r) => r.folds));
+    const best = rows.filter((r) => r.folds === most).reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
+    const base = matchedBaseline(best, summary, records);
     out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN });
   }
   return out.sort(summaryOrder);
+}
+
+/** The real-only point of `row`'s classifier on exactly `row`'s folds. */
+function matchedBaseline(row: SummaryRow, summary: readonly SummaryRow[], records?: readonly UnitRecord[]): { wa: number; uar: number } | undefined {
+  const sameClassifier = (r: SummaryRow): boolean => r.method === 'none' && r.dataset === row.dataset && r.classifier === row.classifier && r.classifierOptions === row.classifierOptions;
+  const base = summary.find(sameClassifier);
+  if (!base) return undefined;
+  if (base.foldIndices === row.foldIndices) return base;
+  if (!records) return undefined;
+  const folds = new Set(row.foldIndices.split(',').map(Number));
+  const mine = records.filter((r) => {
+    const u = unitRow(r);
+    return u.method === 'none' && u.dataset === row.dataset && u.classifier === row.classifier && u.classifierOptions === row.classifierOptions && folds.has(u.fold);
+  });
+  const covered = new Set(mine.map((r) => r.config.fold.index));
+  return covered.size === folds.size ? summarizeCell(mine) : undefined;
 }
 
 /**
