@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runExperiment, ExperimentAborted, formatProgress } from '../src/experiment/runner';
+import { runExperiment, ExperimentAborted, formatProgress, secondsBeforeResume } from '../src/experiment/runner';
+import type { Augmenter } from '../src/augment/augmenter';
 import { ResultStore } from '../src/experiment/store';
 import { summarize } from '../src/experiment/summary';
 import { loadAugmenter } from '../src/augment/index';
@@ -144,6 +145,13 @@ if (CHILD) {
     assert.deepEqual(fs.readdirSync(path.join(storeDir, 'cache')), [], 'checkpoint and sets removed once the unit is stored');
     const fresh = await runExperiment(wadan, { storeDir: tempDir('ckpt-fresh'), classifiers: ncmFactory(), checkpointEvery: 0 });
     assert.deepEqual(resumed.records[0].outcome.yPred, fresh.records[0].outcome.yPred);
+  });
+
+  test("a resumed fit's seconds add the recorded time of the epochs it did not run itself", () => {
+    const aug = { history: [{ epoch: 1, seconds: 5 }, { epoch: 2, seconds: 7 }, { epoch: 3, seconds: 1 }] } as unknown as Augmenter;
+    assert.equal(secondsBeforeResume(aug, 1), 12);
+    assert.equal(secondsBeforeResume(aug, 3), 0, 'a fit from scratch ran every epoch itself');
+    assert.equal(secondsBeforeResume({} as Augmenter, 0), 0, 'augmenters without a history (copy, noise, SMOTE)');
   });
 
   test('a half-written temporary file is ignored and a damaged unit file is recomputed', async () => {

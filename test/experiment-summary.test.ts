@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runExperiment } from '../src/experiment/runner';
-import { summarize, bestSets, curves, type SummaryRow } from '../src/experiment/summary';
+import { summarize, bestSets, curves, computeTime, formatComputeTime, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
 import { formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
@@ -116,6 +116,27 @@ test('a partly finished grid: the best point has the most folds, against the rea
   assert.notEqual(all.uar, matched.uar, 'the fixture makes the two baselines differ, so the test can tell them apart');
   // Without the records a mismatched baseline is unknown, not the all-fold one.
   assert.ok(Number.isNaN(bestSets(s.summary).find((b) => b.method === 'copy')!.baselineUar));
+});
+
+test('the compute a store recorded: classifier and augmenter seconds summed, each fit counted once', async () => {
+  const run = await smallRun();
+  // give every unit known timings: 2 s per classifier, and a 100 s fit on the first unit of each copy/noise group
+  const seen = new Set<string>();
+  const records = run.records.map((r) => {
+    const group = `${r.config.fold.index}/${r.config.augment.method}`;
+    const first = r.config.augment.method !== 'none' && !seen.has(group);
+    seen.add(group);
+    return { ...r, outcome: { ...r.outcome, seconds: 2, augmenterSeconds: first ? 100 : 0 } };
+  });
+  const groups = new Set(records.filter((r) => r.config.augment.method !== 'none').map((r) => `${r.config.fold.index}/${r.config.augment.method}`)).size;
+  const t = computeTime(records);
+  assert.equal(t.units, records.length);
+  assert.equal(t.classifierSeconds, 2 * records.length);
+  assert.equal(t.fits, groups);
+  assert.equal(t.augmenterSeconds, 100 * groups);
+  assert.ok(t.firstFinished <= t.lastFinished && t.firstFinished.length > 0);
+  assert.match(formatComputeTime(t), new RegExp(`${records.length} units, classifiers ${((2 * records.length) / 3600).toFixed(2)} h, ${groups} augmenter fit\\(s\\)`));
+  assert.equal(formatComputeTime(computeTime([])), 'compute recorded: no units');
 });
 
 test('best sets: ties go to fewer sets; by WA when asked', () => {

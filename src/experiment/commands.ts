@@ -28,7 +28,7 @@ import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
 import type { Dataset } from '../data/dataset';
-import { summarize } from './summary';
+import { computeTime, formatComputeTime, summarize } from './summary';
 import { writeResults } from './output';
 import { mergeStores, ResultStore } from './store';
 
@@ -248,6 +248,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     else {
       console.log(formatTable(summary, paperTable(which)));
       console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}; tables in ${path.dirname(files[0])}`);
+      console.log(formatComputeTime(computeTime(run.records)));
     }
     return 0;
   });
@@ -272,11 +273,13 @@ export async function resultsCommand(argv: string[]): Promise<number> {
     }
     if (verb === 'show') {
       if (positionals.length !== 1) throw new OptionError('results show', positionals, `one store folder (usage: ${RESULTS_USAGE})`);
-      const summary = summarize(positionals[0]);
+      const records = new ResultStore(positionals[0]).all();
+      const summary = summarize(records);
       if (values.json) console.log(JSON.stringify(summary.best));
       else {
         const ds = summary.best[0]?.dataset ?? '';
         console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
+        console.log(`\n${formatComputeTime(computeTime(records))}`);
       }
       return 0;
     }

@@ -378,7 +378,11 @@ class SyntheticSets {
     const make = (): Augmenter => this.factory.make(a.method, a.options, seedFromKey(this.group.key));
     const control: FitControl & Record<string, unknown> = {};
     const onEpoch = this.training.onEpoch;
-    if (onEpoch) control.onEpoch = (record) => onEpoch({ fold: this.group.fold, method: a.method, repeat: a.repeat, record });
+    let epochsNow = 0;
+    control.onEpoch = (record) => {
+      epochsNow++;
+      onEpoch?.({ fold: this.group.fold, method: a.method, repeat: a.repeat, record });
+    };
     const checkpointDir = this.cacheDir && this.training.checkpointEvery > 0 ? path.join(this.cacheDir, 'checkpoint') : undefined;
     if (checkpointDir) Object.assign(control, { checkpointDir, checkpointEvery: this.training.checkpointEvery, resume: true });
     const resuming = checkpointDir !== undefined && fs.existsSync(checkpointDir);
@@ -406,9 +410,10 @@ class SyntheticSets {
       (aug as { dispose?: () => void }).dispose?.();
       fs.rmSync(checkpointDir, { recursive: true, force: true });
       aug = make();
+      epochsNow = 0;
       await aug.fit(this.train, control);
     }
-    this.fitSeconds = (performance.now() - t0) / 1000;
+    this.fitSeconds = (performance.now() - t0) / 1000 + secondsBeforeResume(aug, epochsNow);
     if (this.kept.save) {
       await aug.save(this.kept.dir);
       writeFileAtomic(keptInfo, JSON.stringify({ group: this.group.key, fold: this.group.fold, augmenter: a, fitSeconds: this.fitSeconds }, null, 1) + '\n');
@@ -467,4 +472,15 @@ function readCachedSet(dir: string, id: string, train: Dataset): Dataset | undef
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Training seconds of the epochs a fit resumed from a checkpoint did not run itself (their
+ * records come back with the checkpoint), so a fit cut by a kill and resumed still counts its
+ * whole training time.
+ */
+export function secondsBeforeResume(aug: Augmenter, epochsNow: number): number {
+  const history = (aug as { history?: readonly { seconds?: number }[] }).history;
+  if (!Array.isArray(history)) return 0;
+  return history.slice(0, Math.max(0, history.length - epochsNow)).reduce((s, r) => s + (Number.isFinite(r.seconds) ? (r.seconds as number) : 0), 0);
 }

@@ -251,6 +251,43 @@ function matchedBaseline(row: SummaryRow, summary: readonly SummaryRow[], record
   return covered.size === folds.size ? summarizeCell(mine) : undefined;
 }
 
+/** The compute a set of stored units cost, as recorded when each was computed. */
+export interface ComputeTime {
+  units: number;
+  /** Classifier fit + predict seconds, summed. */
+  classifierSeconds: number;
+  /** Augmenter fits recorded (a fit's seconds are stored with the first unit that used it). */
+  fits: number;
+  augmenterSeconds: number;
+  /** ISO times of the first and last unit finished. */
+  firstFinished: string;
+  lastFinished: string;
+}
+
+/**
+ * Sum the recorded seconds of stored units: about the wall-clock of computing them in one
+ * process, however many runs, shards and resumptions it took (drawing the synthetic sets and
+ * loading data are not counted).
+ */
+export function computeTime(records: readonly UnitRecord[]): ComputeTime {
+  const times = records.map((r) => r.outcome.finishedAt).sort();
+  return {
+    units: records.length,
+    classifierSeconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
+    fits: records.filter((r) => r.outcome.augmenterSeconds > 0).length,
+    augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
+    firstFinished: times[0] ?? '',
+    lastFinished: times[times.length - 1] ?? '',
+  };
+}
+
+/** One line for the CLI: units, classifier and augmenter hours, and the span of finish times. */
+export function formatComputeTime(t: ComputeTime): string {
+  const h = (sec: number): string => `${(sec / 3600).toFixed(2)} h`;
+  if (t.units === 0) return 'compute recorded: no units';
+  return `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, ${t.fits} augmenter fit(s) ${h(t.augmenterSeconds)}, ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
+}
+
 /**
  * The curves of Fig. 6 / 7: for every augmenter and classifier, one point per number of sets,
  * with the real-only point copied in at 0 sets.
