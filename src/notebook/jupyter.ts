@@ -105,11 +105,12 @@ export function notebookErrors(file: string): string[] {
 /**
  * Execute a notebook headless with nbconvert (cwd = its folder, so `../dist` imports resolve).
  * With `inPlace` the outputs are written back into the file; otherwise into `outDir`.
+ * `timeoutSeconds` limits each cell (default 3600; null = no limit).
  */
-export function executeNotebook(file: string, options: { python: string; inPlace?: boolean; outDir?: string; env?: NodeJS.ProcessEnv; timeoutSeconds?: number }): ExecuteResult {
+export function executeNotebook(file: string, options: { python: string; inPlace?: boolean; outDir?: string; env?: NodeJS.ProcessEnv; timeoutSeconds?: number | null }): ExecuteResult {
   const start = Date.now();
   const dir = path.dirname(path.resolve(file));
-  const args = ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.kernel_name=tslab'];
+  const args = ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${options.timeoutSeconds === null ? -1 : options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.kernel_name=tslab'];
   let outFile: string;
   if (options.inPlace) {
     args.push('--inplace');
