@@ -83,6 +83,30 @@ test('fitCached fits once, then loads the same model from its folder', async () 
   }
 });
 
+test('fitCached resumes an interrupted fit from its checkpoint and says so, counting every epoch\'s time', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nb-resume-'));
+  const written: string[] = [];
+  const write = process.stderr.write;
+  try {
+    const ds = makeSynthetic({ n: 80, d: 12 });
+    const [fold] = splitFolds(ds, [1]);
+    const options = { epochs: 3, batchSize: 32, seed: 1 };
+    const stop = new Error('interrupted');
+    await assert.rejects(fitCached('wadan', options, fold.train, { dir, checkpointEvery: 1, progress: false, onEpoch: (r) => { if (r.epoch === 3) throw stop; } }), (e: unknown) => e === stop);
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    const aug = await fitCached('wadan', options, fold.train, { dir, checkpointEvery: 1, label: 'W' });
+    process.stderr.write = write;
+    assert.equal(aug.history.length, 3);
+    const done = written.filter((l) => l.startsWith('W: trained'));
+    const total = aug.history.reduce((s, r) => s + r.seconds, 0);
+    assert.equal(done.length, 1, written.join(''));
+    assert.match(done[0], new RegExp(`^W: trained 3 epochs in ${total.toFixed(1)} s \\(resumed from a checkpoint at epoch 2; [0-9.]+ s in this run\\)`));
+  } finally {
+    process.stderr.write = write;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('halves are disjoint, sampleRows is seeded and bounded', () => {
   const ds = makeSynthetic({ n: 51, d: 5 });
   const [a, b] = halves(ds, 1);

@@ -56,11 +56,13 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   const line = opts.progress === false ? undefined : progressLine(opts.label ?? method);
   const start = Date.now();
   const every = opts.checkpointEvery ?? 50;
+  let epochsNow = 0;
   await aug.fit(train, {
     checkpointDir: every > 0 ? path.join(folder, 'checkpoint') : undefined,
     checkpointEvery: every,
     resume: every > 0,
     onEpoch: (r) => {
+      epochsNow++;
       opts.onEpoch?.(r);
       if (line) {
         const losses = Object.entries(r).filter(([k]) => k !== 'epoch' && k !== 'seconds').slice(0, 6).map(([k, v]) => `${k} ${Number(v).toFixed(3)}`).join('  ');
@@ -70,6 +72,8 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   });
   await aug.save(modelDir);
   fs.rmSync(path.join(folder, 'checkpoint'), { recursive: true, force: true });
-  line?.done(`trained ${aug.history.length} epochs in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  const trained = (aug.history as readonly EpochRecord[]).reduce<number>((sum, r) => sum + r.seconds, 0);
+  const resumedAt = aug.history.length - epochsNow;
+  line?.done(`trained ${aug.history.length} epochs in ${trained.toFixed(1)} s${resumedAt > 0 ? ` (resumed from a checkpoint at epoch ${resumedAt}; ${((Date.now() - start) / 1000).toFixed(1)} s in this run)` : ''}`);
   return aug;
 }
