@@ -215,6 +215,10 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
           await this.writeCheckpoint(ckpt, epoch + 1);
           saved = epoch + 1;
         }
+        // Let the event loop run between epochs: a notebook kernel must get its display
+        // messages out (tslab's socket refuses a send while the previous one is pending, and
+        // the wasm backend turns that rejection into a dead kernel) and see interrupts.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (ckpt && (control.checkpointEvery ?? 0) > 0 && saved !== this.history.length) await this.writeCheckpoint(ckpt, this.history.length);
     } finally {
