@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { quickMode, notebookParams, describeMode } from '../src/notebook/quick';
-import { markdownTable } from '../src/notebook/display';
+import { markdownTable, guardKernelSends, isBusySocketError } from '../src/notebook/display';
+import { EventEmitter } from 'node:events';
 import { cleanNotebook, foldCarriageReturns, svgOnLines, type NotebookJson } from '../src/notebook/clean';
 import { cacheFolder, fitCached } from '../src/notebook/cache';
 import { halves, sampleRows, evaluateAugmenter } from '../src/notebook/figures';
@@ -104,6 +105,33 @@ test('fitCached resumes an interrupted fit from its checkpoint and says so, coun
   } finally {
     process.stderr.write = write;
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('in a kernel, a display message the socket refused does not kill it; other rejections still do', () => {
+  const proc = new EventEmitter() as unknown as NodeJS.Process;
+  const rethrow = (reason: unknown): void => {
+    throw reason; // what the wasm backend's listener does
+  };
+  proc.on('unhandledRejection', rethrow);
+  const busy = Object.assign(new Error('Socket is busy writing; only one send operation may be in progress at any time'), { code: 'EBUSY', errno: 16 });
+  assert.throws(() => proc.emit('unhandledRejection', busy, Promise.resolve()), /busy writing/, 'unguarded: fatal');
+  const errors: unknown[] = [];
+  const log = console.error;
+  console.error = (...a: unknown[]) => void errors.push(a.join(' '));
+  try {
+    guardKernelSends(proc);
+    guardKernelSends(proc);
+    assert.equal(proc.listeners('unhandledRejection').length, 1, 'wrapped once');
+    proc.emit('unhandledRejection', busy, Promise.resolve());
+    proc.emit('unhandledRejection', busy, Promise.resolve());
+    assert.equal(errors.length, 1, 'one warning');
+    assert.throws(() => proc.emit('unhandledRejection', new Error('a real bug'), Promise.resolve()), /a real bug/);
+    assert.ok(isBusySocketError(busy));
+    assert.ok(!isBusySocketError(Object.assign(new Error('other'), { code: 'EBUSY' })));
+    assert.ok(!isBusySocketError(undefined));
+  } finally {
+    console.error = log;
   }
 });
 

@@ -44,12 +44,46 @@ function withKernel(f: (t: TslabModule) => void): boolean {
   for (const t of tslabModules()) {
     try {
       f(t);
+      guardKernelSends();
       return true;
     } catch {
       // this copy is not the running kernel
     }
   }
   return false;
+}
+
+const GUARDED = Symbol.for('adan-lab.kernelSendGuard');
+
+/** tslab's socket refusing a send because the previous one is still pending (zeromq 6). */
+export function isBusySocketError(reason: unknown): boolean {
+  const e = reason as { code?: unknown; message?: unknown } | null;
+  return !!e && e.code === 'EBUSY' && typeof e.message === 'string' && e.message.includes('Socket is busy writing');
+}
+
+/**
+ * In a tslab kernel: a display message tslab could not send (it fires sends without waiting
+ * for the previous one) costs that message, not the kernel. The wasm backend installs an
+ * 'unhandledRejection' listener that rethrows every rejection, which kills the kernel and the
+ * session's state; its listeners are wrapped so that this one error is dropped with a warning
+ * and every other rejection still rethrows as before.
+ */
+export function guardKernelSends(proc: NodeJS.Process = process): void {
+  let warned = false;
+  for (const listener of proc.listeners('unhandledRejection')) {
+    if ((listener as unknown as Record<symbol, boolean>)[GUARDED]) continue;
+    const wrapped = (reason: unknown, promise: Promise<unknown>): void => {
+      if (isBusySocketError(reason)) {
+        if (!warned) console.error('adan-lab: a notebook display message was dropped (the kernel socket was busy)');
+        warned = true;
+        return;
+      }
+      (listener as (r: unknown, p: Promise<unknown>) => void)(reason, promise);
+    };
+    (wrapped as unknown as Record<symbol, boolean>)[GUARDED] = true;
+    proc.removeListener('unhandledRejection', listener);
+    proc.on('unhandledRejection', wrapped);
+  }
 }
 
 /** An updating single-line display. */
