@@ -33,13 +33,14 @@ export async function runNotebooks(argv: string[]): Promise<number> {
   let failed = 0;
   for (const file of files) {
     console.error(`adan-lab: executing ${path.relative(projectRoot, file)}${values.quick ? ' (quick)' : ''} ...`);
-    const r = executeNotebook(file, {
+    const r = await executeNotebook(file, {
       python: info.python,
       inPlace: Boolean(values['in-place']),
       outDir: values.out as string | undefined,
       env: values.quick ? { ADAN_QUICK: '1' } : {},
       // full mode trains 1500-epoch models inside one cell: no per-cell limit
       timeoutSeconds: values.quick ? 3600 : null,
+      onTick: (s) => console.error(`  still running: ${Math.round(s / 60)} min`),
     });
     console.error(`  ${r.ok ? 'ok' : 'FAILED'} in ${r.seconds.toFixed(0)} s${r.error ? `\n  ${r.error.replace(/\n/g, '\n  ')}` : ''}`);
     // Outputs written into the notebook are committed: strip timings and split SVGs into lines.

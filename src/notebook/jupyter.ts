@@ -5,7 +5,7 @@
  * runs on. That is not always the first `python3` on PATH (e.g. pyenv shims in front of
  * Debian's system python3 that has jupyter-nbconvert), so we ask the `jupyter` launcher itself.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../data/locate';
@@ -105,9 +105,13 @@ export function notebookErrors(file: string): string[] {
 /**
  * Execute a notebook headless with nbconvert (cwd = its folder, so `../dist` imports resolve).
  * With `inPlace` the outputs are written back into the file; otherwise into `outDir`.
- * `timeoutSeconds` limits each cell (default 3600; null = no limit).
+ * `timeoutSeconds` limits each cell (default 3600; null = no limit). `onTick` is called every
+ * `tickSeconds` (default 60) with the seconds elapsed, so a long full-mode run shows it is alive.
  */
-export function executeNotebook(file: string, options: { python: string; inPlace?: boolean; outDir?: string; env?: NodeJS.ProcessEnv; timeoutSeconds?: number | null }): ExecuteResult {
+export async function executeNotebook(
+  file: string,
+  options: { python: string; inPlace?: boolean; outDir?: string; env?: NodeJS.ProcessEnv; timeoutSeconds?: number | null; onTick?: (seconds: number) => void; tickSeconds?: number },
+): Promise<ExecuteResult> {
   const start = Date.now();
   const dir = path.dirname(path.resolve(file));
   const args = ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${options.timeoutSeconds === null ? -1 : options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.kernel_name=tslab'];
@@ -122,16 +126,28 @@ export function executeNotebook(file: string, options: { python: string; inPlace
     args.push('--output', outFile);
   }
   args.push(path.resolve(file));
-  const r = spawnSync(options.python, args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env },
-    maxBuffer: 64 * 1024 * 1024,
+  const child = spawn(options.python, args, { cwd: dir, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-64 * 1024);
   });
+  const tick = options.onTick ? setInterval(() => options.onTick!((Date.now() - start) / 1000), 1000 * (options.tickSeconds ?? 60)) : undefined;
+  const status = await new Promise<number | null>((resolve) => {
+    child.on('error', (err) => {
+      stderr += `\n${err.message}`;
+      resolve(null);
+    });
+    child.on('close', (code) => resolve(code));
+  });
+  if (tick) clearInterval(tick);
   const seconds = (Date.now() - start) / 1000;
-  if (!fs.existsSync(outFile) || r.status !== 0) {
-    const tail = (r.stderr || '').split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l)).slice(-15).join('\n');
-    return { notebook: file, ok: false, seconds, error: tail || `nbconvert exited with ${r.status}` };
+  if (!fs.existsSync(outFile) || status !== 0) {
+    const lines = stderr.split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l));
+    // a dead kernel's own message (e.g. Node's "Error: ...") comes before nbconvert's traceback
+    const cause = lines.find((l) => /^(\w*Error|FATAL ERROR)\b/.test(l) && !/^Traceback/.test(l));
+    const tail = [...(cause && !lines.slice(-15).includes(cause) ? [`kernel: ${cause}`, '...'] : []), ...lines.slice(-15)].join('\n');
+    return { notebook: file, ok: false, seconds, error: tail || `nbconvert exited with ${status}` };
   }
   const errors = notebookErrors(outFile);
   return { notebook: file, ok: errors.length === 0, seconds, error: errors[0] };
