@@ -114,29 +114,40 @@ test('a partly finished grid: the best point has the most folds, against the rea
   const all = s.summary.find((r) => r.method === 'none')!;
   assert.equal(all.foldIndices, folds.join(','));
   assert.notEqual(all.uar, matched.uar, 'the fixture makes the two baselines differ, so the test can tell them apart');
-  // Without the records a mismatched baseline is unknown, not the all-fold one.
+  // Without the units a mismatched baseline is unknown, not the all-fold one.
   assert.ok(Number.isNaN(bestSets(s.summary).find((b) => b.method === 'copy')!.baselineUar));
 });
 
 test('the compute a store recorded: classifier and augmenter seconds summed, each fit counted once', async () => {
   const run = await smallRun();
-  // give every unit known timings: 2 s per classifier, and a 100 s fit on the first unit of each copy/noise group
+  // known timings: 2 s per classifier, and a fit on the first unit of each group: 100 s for the
+  // copy groups (relabelled a GAN-type method), 1 s for the noise groups (training-free)
   const seen = new Set<string>();
   const records = run.records.map((r) => {
-    const group = `${r.config.fold.index}/${r.config.augment.method}`;
-    const first = r.config.augment.method !== 'none' && !seen.has(group);
+    const method = r.config.augment.method === 'copy' ? 'wadan' : r.config.augment.method;
+    const group = `${r.config.fold.index}/${method}`;
+    const first = method !== 'none' && !seen.has(group);
     seen.add(group);
-    return { ...r, outcome: { ...r.outcome, seconds: 2, augmenterSeconds: first ? 100 : 0 } };
+    return { ...r, config: { ...r.config, augment: { ...r.config.augment, method } }, outcome: { ...r.outcome, seconds: 2, augmenterSeconds: first ? (method === 'wadan' ? 100 : 1) : 0 } };
   });
-  const groups = new Set(records.filter((r) => r.config.augment.method !== 'none').map((r) => `${r.config.fold.index}/${r.config.augment.method}`)).size;
+  const groupsOf = (m: string) => new Set(records.filter((r) => r.config.augment.method === m).map((r) => r.config.fold.index)).size;
   const t = computeTime(records);
   assert.equal(t.units, records.length);
   assert.equal(t.classifierSeconds, 2 * records.length);
-  assert.equal(t.fits, groups);
-  assert.equal(t.augmenterSeconds, 100 * groups);
+  assert.equal(t.fits, groupsOf('wadan'), 'only GAN-type fits are counted as fits');
+  assert.equal(t.augmenterSeconds, 100 * groupsOf('wadan') + groupsOf('noise'));
   assert.ok(t.firstFinished <= t.lastFinished && t.firstFinished.length > 0);
-  assert.match(formatComputeTime(t), new RegExp(`${records.length} units, classifiers ${((2 * records.length) / 3600).toFixed(2)} h, ${groups} augmenter fit\\(s\\)`));
+  assert.match(formatComputeTime(t), new RegExp(`${records.length} units, classifiers ${((2 * records.length) / 3600).toFixed(2)} h, augmenters [0-9.]+ h \\(${groupsOf('wadan')} GAN-type fit\\(s\\)\\)`));
   assert.equal(formatComputeTime(computeTime([])), 'compute recorded: no units');
+});
+
+test('best sets of a partly finished line: only points on the most folds, and on the most common fold set, compete', () => {
+  const row = (sets: number, uar: number, foldIndices: string): SummaryRow =>
+    ({ dataset: 'd', method: 'wadan', augment: 'wadan', augmentOptions: '', sets, classifier: 'svm', classifierName: 'svm', classifierOptions: '', train: 'real+synthetic', repeats: 1, partialRepeats: 0, folds: foldIndices.split(',').length, foldIndices, n: 10, wa: uar, waStd: 0, uar, uarStd: 0, waFoldMean: uar, waFoldStd: 0, uarFoldMean: uar, uarFoldStd: 0, seconds: 0, augmenterSeconds: 0 }) as SummaryRow;
+  // 9 sets finished on one fold only, with the highest UAR: it must not win
+  assert.equal(bestSets([row(1, 0.70, '1,2'), row(2, 0.72, '1,2'), row(9, 0.95, '1')])[0].sets, 2);
+  // two points on other folds (3,4) than the rest (1,2): the most common set wins
+  assert.equal(bestSets([row(1, 0.70, '1,2'), row(2, 0.72, '1,2'), row(3, 0.71, '1,2'), row(4, 0.99, '3,4')])[0].sets, 2);
 });
 
 test('best sets: ties go to fewer sets; by WA when asked', () => {

@@ -101,7 +101,7 @@ test('fitCached resumes an interrupted fit from its checkpoint and says so, coun
     const done = written.filter((l) => l.startsWith('W: trained'));
     const total = aug.history.reduce((s, r) => s + r.seconds, 0);
     assert.equal(done.length, 1, written.join(''));
-    assert.match(done[0], new RegExp(`^W: trained 3 epochs in ${total.toFixed(1)} s \\(resumed from a checkpoint at epoch 2; [0-9.]+ s in this run\\)`));
+    assert.match(done[0], new RegExp(`^W: trained 3 epochs, ${total.toFixed(1)} s of training in all \\(resumed from a checkpoint at epoch 2; [0-9.]+ s in this run\\)`));
   } finally {
     process.stderr.write = write;
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  */
 import { meanStd, summarizeFolds } from '../eval/metrics';
 import { canonicalJson } from './hash';
+import { TRAINED_METHODS } from './paper';
 import { compactOptions } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 
@@ -123,8 +124,10 @@ export function summarize(input: string | ResultStore | { records: readonly Unit
     cell.rows.push(unitRow(r));
     cell.records.push(r);
   }
-  const summary = [...cells.values()].map((cell) => summarizeCell(cell.records)).sort(summaryOrder);
-  return { units, summary, best: bestSets(summary, by, records) };
+  const recordsOf = new Map<SummaryRow, UnitRecord[]>();
+  for (const cell of cells.values()) recordsOf.set(summarizeCell(cell.records), cell.records);
+  const summary = [...recordsOf.keys()].sort(summaryOrder);
+  return { units, summary, best: bestSets(summary, by, recordsOf) };
 }
 
 function unitRow(r: UnitRecord): UnitRow {
@@ -214,12 +217,13 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
  * The best point of every (method + options, classifier): among 1..10 sets for augmenters (the
  * real-only point is its own row, method `none`), highest `by`, ties to fewer sets. This picks
  * on the test folds, as the paper's tables did: an optimistic figure, not a tuned setting.
- * While a grid is partly done, only the points with the most folds compete (a point finished
- * on one lucky speaker does not win over points pooled on three), and the baseline is the
- * real-only point on the same folds: from `records` when given, else the real-only row when
- * its folds match.
+ * While a grid is partly done, only the points on the most common set of folds among those
+ * with the most folds compete (a point finished on one lucky speaker does not win over points
+ * pooled on three), and the baseline is the real-only point on the same folds: recomputed from
+ * the real-only cell's own units when `recordsOf` (each summary row's units, as `summarize`
+ * passes) is given, else the real-only row when its folds match.
  */
-export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar', records?: readonly UnitRecord[]): BestRow[] {
+export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar', recordsOf?: ReadonlyMap<SummaryRow, readonly UnitRecord[]>): BestRow[] {
   const lines = new Map<string, SummaryRow[]>();
   for (const r of summary) {
     const id = [r.dataset, r.augment, r.augmentOptions, r.method, r.classifier, r.classifierOptions, r.train].join('\u0000');
@@ -227,26 +231,30 @@ export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar
   }
   const out: BestRow[] = [];
   for (const rows of lines.values()) {
-    const most = Math.max(...rows.map((r) => r.folds));
-    const best = rows.filter((r) => r.folds === most).reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
-    const base = matchedBaseline(best, summary, records);
+    const best = comparable(rows).reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
+    const base = matchedBaseline(best, summary, recordsOf);
     out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN });
   }
   return out.sort(summaryOrder);
 }
 
+/** The rows of one line that share the most common fold set among those with the most folds. */
+function comparable(rows: readonly SummaryRow[]): SummaryRow[] {
+  const most = Math.max(...rows.map((r) => r.folds));
+  const bySet = new Map<string, SummaryRow[]>();
+  for (const r of rows.filter((x) => x.folds === most)) bySet.set(r.foldIndices, [...(bySet.get(r.foldIndices) ?? []), r]);
+  return [...bySet.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0][1];
+}
+
 /** The real-only point of `row`'s classifier on exactly `row`'s folds. */
-function matchedBaseline(row: SummaryRow, summary: readonly SummaryRow[], records?: readonly UnitRecord[]): { wa: number; uar: number } | undefined {
-  const sameClassifier = (r: SummaryRow): boolean => r.method === 'none' && r.dataset === row.dataset && r.classifier === row.classifier && r.classifierOptions === row.classifierOptions;
-  const base = summary.find(sameClassifier);
+function matchedBaseline(row: SummaryRow, summary: readonly SummaryRow[], recordsOf?: ReadonlyMap<SummaryRow, readonly UnitRecord[]>): { wa: number; uar: number } | undefined {
+  const base = summary.find((r) => r.method === 'none' && r.dataset === row.dataset && r.classifier === row.classifier && r.classifierOptions === row.classifierOptions);
   if (!base) return undefined;
   if (base.foldIndices === row.foldIndices) return base;
-  if (!records) return undefined;
+  const baseRecords = recordsOf?.get(base);
+  if (!baseRecords) return undefined;
   const folds = new Set(row.foldIndices.split(',').map(Number));
-  const mine = records.filter((r) => {
-    const u = unitRow(r);
-    return u.method === 'none' && u.dataset === row.dataset && u.classifier === row.classifier && u.classifierOptions === row.classifierOptions && folds.has(u.fold);
-  });
+  const mine = baseRecords.filter((r) => folds.has(r.config.fold.index));
   const covered = new Set(mine.map((r) => r.config.fold.index));
   return covered.size === folds.size ? summarizeCell(mine) : undefined;
 }
@@ -256,8 +264,9 @@ export interface ComputeTime {
   units: number;
   /** Classifier fit + predict seconds, summed. */
   classifierSeconds: number;
-  /** Augmenter fits recorded (a fit's seconds are stored with the first unit that used it). */
+  /** GAN-type augmenter fits recorded (a fit's seconds are stored with the first unit that used it). */
   fits: number;
+  /** Seconds of every augmenter fit (the training-free ones take a fraction of a second). */
   augmenterSeconds: number;
   /** ISO times of the first and last unit finished. */
   firstFinished: string;
@@ -274,7 +283,7 @@ export function computeTime(records: readonly UnitRecord[]): ComputeTime {
   return {
     units: records.length,
     classifierSeconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
-    fits: records.filter((r) => r.outcome.augmenterSeconds > 0).length,
+    fits: records.filter((r) => r.outcome.augmenterSeconds > 0 && TRAINED_METHODS.includes(r.config.augment.method)).length,
     augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
     firstFinished: times[0] ?? '',
     lastFinished: times[times.length - 1] ?? '',
@@ -285,7 +294,7 @@ export function computeTime(records: readonly UnitRecord[]): ComputeTime {
 export function formatComputeTime(t: ComputeTime): string {
   const h = (sec: number): string => `${(sec / 3600).toFixed(2)} h`;
   if (t.units === 0) return 'compute recorded: no units';
-  return `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, ${t.fits} augmenter fit(s) ${h(t.augmenterSeconds)}, ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
+  return `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
 }
 
 /**

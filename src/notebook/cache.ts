@@ -72,8 +72,13 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   });
   await aug.save(modelDir);
   fs.rmSync(path.join(folder, 'checkpoint'), { recursive: true, force: true });
-  const trained = (aug.history as readonly EpochRecord[]).reduce<number>((sum, r) => sum + r.seconds, 0);
+  const wall = ((Date.now() - start) / 1000).toFixed(1);
   const resumedAt = aug.history.length - epochsNow;
-  line?.done(`trained ${aug.history.length} epochs in ${trained.toFixed(1)} s${resumedAt > 0 ? ` (resumed from a checkpoint at epoch ${resumedAt}; ${((Date.now() - start) / 1000).toFixed(1)} s in this run)` : ''}`);
+  const trained = (aug.history as readonly EpochRecord[]).reduce<number>((sum, r) => sum + r.seconds, 0);
+  line?.done(
+    resumedAt > 0
+      ? `trained ${aug.history.length} epochs, ${trained.toFixed(1)} s of training in all (resumed from a checkpoint at epoch ${resumedAt}; ${wall} s in this run)`
+      : `trained ${aug.history.length} epochs in ${wall} s`,
+  );
   return aug;
 }

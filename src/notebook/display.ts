@@ -70,18 +70,19 @@ export function isBusySocketError(reason: unknown): boolean {
  */
 export function guardKernelSends(proc: NodeJS.Process = process): void {
   let warned = false;
-  for (const listener of proc.listeners('unhandledRejection')) {
-    if ((listener as unknown as Record<symbol, boolean>)[GUARDED]) continue;
-    const wrapped = (reason: unknown, promise: Promise<unknown>): void => {
+  for (const listener of proc.rawListeners('unhandledRejection')) {
+    // already guarded, or a once() listener (left as registered)
+    if ((listener as unknown as Record<symbol, boolean>)[GUARDED] || 'listener' in listener) continue;
+    const wrapped = function (this: unknown, reason: unknown, promise: Promise<unknown>): void {
       if (isBusySocketError(reason)) {
         if (!warned) console.error('adan-lab: a notebook display message was dropped (the kernel socket was busy)');
         warned = true;
         return;
       }
-      (listener as (r: unknown, p: Promise<unknown>) => void)(reason, promise);
+      (listener as (r: unknown, p: Promise<unknown>) => void).call(this, reason, promise);
     };
     (wrapped as unknown as Record<symbol, boolean>)[GUARDED] = true;
-    proc.removeListener('unhandledRejection', listener);
+    proc.removeListener('unhandledRejection', listener as (...args: unknown[]) => void);
     proc.on('unhandledRejection', wrapped);
   }
 }

@@ -133,21 +133,24 @@ export async function executeNotebook(
     stderr = (stderr + chunk).slice(-64 * 1024);
   });
   const tick = options.onTick ? setInterval(() => options.onTick!((Date.now() - start) / 1000), 1000 * (options.tickSeconds ?? 60)) : undefined;
-  const status = await new Promise<number | null>((resolve) => {
+  let cause: string | undefined;
+  child.stderr!.on('data', (chunk: string) => {
+    // a dead kernel's own message (e.g. Node's "Error: ...") comes long before nbconvert's traceback
+    cause ??= chunk.split('\n').find((l) => /^(\w*Error|FATAL ERROR)\b/.test(l));
+  });
+  const status = await new Promise<string>((resolve) => {
     child.on('error', (err) => {
       stderr += `\n${err.message}`;
-      resolve(null);
+      resolve('failed to start');
     });
-    child.on('close', (code) => resolve(code));
+    child.on('close', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with ${code}`));
   });
   if (tick) clearInterval(tick);
   const seconds = (Date.now() - start) / 1000;
-  if (!fs.existsSync(outFile) || status !== 0) {
-    const lines = stderr.split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l));
-    // a dead kernel's own message (e.g. Node's "Error: ...") comes before nbconvert's traceback
-    const cause = lines.find((l) => /^(\w*Error|FATAL ERROR)\b/.test(l) && !/^Traceback/.test(l));
-    const tail = [...(cause && !lines.slice(-15).includes(cause) ? [`kernel: ${cause}`, '...'] : []), ...lines.slice(-15)].join('\n');
-    return { notebook: file, ok: false, seconds, error: tail || `nbconvert exited with ${status}` };
+  if (!fs.existsSync(outFile) || status !== 'exited with 0') {
+    const lines = stderr.split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l)).slice(-15);
+    const tail = [...(cause && !lines.includes(cause) ? [`kernel: ${cause}`, '...'] : []), ...lines].join('\n');
+    return { notebook: file, ok: false, seconds, error: tail || `nbconvert ${status}` };
   }
   const errors = notebookErrors(outFile);
   return { notebook: file, ok: errors.length === 0, seconds, error: errors[0] };
