@@ -90,7 +90,16 @@ test('a repeat with missing folds is left out of the summary and counted', async
   for (const row of s.summary) {
     assert.equal(row.repeats, 2);
     assert.equal(row.partialRepeats, 1);
+    assert.equal(row.repeatsComplete, true);
   }
+  // no repeat complete (each misses another fold): all are pooled, and the table says so
+  const ragged = run.records.filter((r) => r.config.fold.index !== r.config.repeat);
+  const t = summarize(ragged);
+  for (const row of t.summary) {
+    assert.equal(row.repeatsComplete, false);
+    assert.equal(row.repeats, 3);
+  }
+  assert.match(formatTable(t), /×3 \(partial repeats\)/);
 });
 
 test('a partly finished grid: the best point has the most folds, against the real-only point on those folds', async () => {

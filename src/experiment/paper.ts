@@ -115,7 +115,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
       o ? pct(100 * o.uar, 100 * o.uarStd) : '',
       o ? String(o.sets) : '',
       delta && !delta.startsWith('-') ? `+${delta}` : delta,
-      o ? `${o.folds}×${o.repeats}${o.partialRepeats ? ` (+${o.partialRepeats} partial)` : ''}` : '',
+      o ? `${o.folds}×${o.repeats}${!o.repeatsComplete ? ' (partial repeats)' : o.partialRepeats ? ` (+${o.partialRepeats} partial)` : ''}` : '',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

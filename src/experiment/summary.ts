@@ -51,10 +51,12 @@ export interface SummaryRow {
   classifierName: string;
   classifierOptions: string;
   train: string;
-  /** Repeats summarised (those with every fold). */
+  /** Repeats summarised: those with every fold; when no repeat has every fold yet, all of them (see `repeatsComplete`). */
   repeats: number;
-  /** Repeats left out because some of their folds are not finished. */
+  /** Repeats some of whose folds are not finished (left out unless no repeat is complete). */
   partialRepeats: number;
+  /** False when no repeat has every fold yet and the summary pools partial repeats. */
+  repeatsComplete: boolean;
   /** Folds per repeat. */
   folds: number;
   /** Which folds, e.g. `1,2,3` (a partly finished grid has points on different folds). */
@@ -197,6 +199,7 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
     train: first.train,
     repeats: repeats.length,
     partialRepeats,
+    repeatsComplete: partialRepeats < byRepeat.size,
     folds: allFolds.size,
     foldIndices: [...allFolds].sort((a, b) => a - b).join(','),
     n: Math.round(repeats.reduce((s, [, rs]) => s + rs.reduce((t, r) => t + r.outcome.yTrue.length, 0), 0) / repeats.length),
