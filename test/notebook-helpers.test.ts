@@ -182,6 +182,16 @@ test('sampleFraction keeps a seeded share of every speaker and class', () => {
   assert.throws(() => sampleFraction(ds, 0), /fraction/);
 });
 
+test('svgOnLines breaks the path data of a long curve into lines, the same path, idempotent', () => {
+  const d = 'M0,0' + Array.from({ length: 3000 }, (_, i) => `L${i + 1},${(Math.sin(i) * 100).toFixed(3)}`).join('');
+  const svg = `<svg><g><path d="${d}" stroke="red"></path><text>a L b</text></g></svg>`;
+  const out = svgOnLines(svg);
+  assert.ok(d.length > 20_000);
+  assert.ok(Math.max(...out.split('\n').map((l) => l.length)) < 2_000, 'no long line left');
+  assert.equal(out.replace(/\n/g, ''), svg, 'only newlines were added');
+  assert.equal(svgOnLines(out), out, 'cleaning twice changes nothing');
+});
+
 test('svgOnLines puts one element per line, never splitting text', () => {
   const svg = '<svg x="1"><g class="a"><path d="M0,0"></path><text x="2">a><b</text></g></svg>';
   const lines = svgOnLines(svg);

@@ -51,7 +51,17 @@ export function toLines(text: string): string[] {
  * Already-split SVG is left as it is.
  */
 export function svgOnLines(svg: string): string {
-  return svg.replace(/>(?=<(?:g|\/g|path|rect|line|circle|text|defs|\/defs|clipPath|\/clipPath|\/svg)[\s>])/g, '>\n');
+  return svg
+    .replace(/>(?=<(?:g|\/g|path|rect|line|circle|text|defs|\/defs|clipPath|\/clipPath|\/svg)[\s>])/g, '>\n')
+    .replace(/ d="([^"]{2000,})"/g, (_, d: string) => ` d="${pathOnLines(d)}"`);
+}
+
+/** Long path data (a 1,500-epoch loss curve) on lines of 40 commands: newlines are whitespace in SVG paths. */
+function pathOnLines(d: string): string {
+  const commands = d.replace(/\n/g, '').split(/(?=[MLHVCSQTAZmlhvcsqtaz])/);
+  const lines: string[] = [];
+  for (let i = 0; i < commands.length; i += 40) lines.push(commands.slice(i, i + 40).join(''));
+  return lines.join('\n');
 }
 
 /** A cleaned copy of a notebook (the input is not changed). */
