@@ -279,7 +279,8 @@ export interface ComputeTime {
 /**
  * Sum the recorded seconds of stored units: about the wall-clock of computing them in one
  * process, however many runs, shards and resumptions it took (drawing the synthetic sets and
- * loading data are not counted).
+ * loading data are not counted). Each unit's seconds are wall-clock: a process that was paused
+ * (e.g. `kill -STOP`) counts its pause.
  */
 export function computeTime(records: readonly UnitRecord[]): ComputeTime {
   const times = records.map((r) => r.outcome.finishedAt).sort();
