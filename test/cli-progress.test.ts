@@ -30,3 +30,18 @@ test('off a terminal: a line per 10 %, and a heartbeat line when a minute passes
   bar.done();
   assert.match(lines.at(-1)!, /1000\/1000/);
 });
+
+test('a caller that knows the time left gives it; null means no estimate yet, not one from units that took no time', () => {
+  const { stream, lines } = capture();
+  let t = 0;
+  const bar = progressBar('grid', 100, stream, { now: () => t });
+  t = 1000;
+  bar.update(90, '90 found in the store', null); // a resumed run: 90 units took no time
+  assert.match(lines.at(-1)!, /90\/100 1\.0s  90 found/);
+  assert.doesNotMatch(lines.at(-1)!, /eta/);
+  t = 70_000;
+  bar.update(90, 'training epoch 700', 3600);
+  assert.match(lines.at(-1)!, /90\/100 1m10s eta 1h00m  training epoch 700/);
+  bar.update(100);
+  assert.match(lines.at(-1)!, /100\/100 1m10s$/);
+});

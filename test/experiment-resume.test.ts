@@ -53,16 +53,25 @@ if (CHILD) {
     );
     assert.equal(new ResultStore(storeDir).keys().length, 37);
     const progress: number[] = [];
-    let line = '';
+    const etas: (number | undefined)[] = [];
+    const lines: string[] = [];
     const resumed = await runExperiment(spec, {
       storeDir,
       classifiers: ncmFactory(),
       augmenters: countingAugmenters(),
       onProgress: (p) => {
         progress.push(p.done);
-        line = formatProgress(p);
+        etas.push(p.eta);
+        lines.push(formatProgress(p));
       },
     });
+    const line = lines.at(-1)!;
+    // the 37 units found in the store took no time: they must not make the rest look quick
+    assert.equal(etas[0], undefined, 'no estimate before this run has computed anything');
+    assert.doesNotMatch(lines[0], /eta/);
+    assert.ok(etas.slice(1).every((e) => typeof e === 'number' && Number.isFinite(e) && e >= 0), 'an estimate after every computed unit');
+    assert.match(lines[1], /, eta /);
+    assert.equal(etas.at(-1), 0);
     assert.match(line, /^160\/160 units \(37 from the store\) .*\| fold \d+ \w+ \d sets r\d ncm: UAR \d+\.\d %$/);
     assert.equal(resumed.reused, 37);
     assert.equal(resumed.computed, 160 - 37);
@@ -140,8 +149,19 @@ if (CHILD) {
       (err: unknown) => err === crash,
     );
     const epochs: number[] = [];
-    const resumed = await runExperiment(wadan, { storeDir, classifiers: ncmFactory(), checkpointEvery: 2, onEpoch: (e) => epochs.push(e.record.epoch) });
+    const etas: (number | undefined)[] = [];
+    const resumed = await runExperiment(wadan, {
+      storeDir,
+      classifiers: ncmFactory(),
+      checkpointEvery: 2,
+      onEpoch: (e) => {
+        epochs.push(e.record.epoch);
+        etas.push(e.eta);
+        assert.ok(e.seconds >= 0);
+      },
+    });
     assert.deepEqual(epochs, [3, 4], 'continued after the checkpoint of epoch 2');
+    assert.ok(etas.every((e) => typeof e === 'number' && e > 0), `an estimate at every epoch run, with the unit still to do: ${etas}`);
     assert.deepEqual(fs.readdirSync(path.join(storeDir, 'cache')), [], 'checkpoint and sets removed once the unit is stored');
     const fresh = await runExperiment(wadan, { storeDir: tempDir('ckpt-fresh'), classifiers: ncmFactory(), checkpointEvery: 0 });
     assert.deepEqual(resumed.records[0].outcome.yPred, fresh.records[0].outcome.yPred);

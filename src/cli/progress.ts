@@ -5,8 +5,12 @@
  * day-long grid would otherwise leave the log silent for hours).
  */
 export interface ProgressBar {
-  /** Set progress to `done` of the total, with an optional note (e.g. the current unit). */
-  update(done: number, note?: string): void;
+  /**
+   * Set progress to `done` of the total, with an optional note (e.g. the current unit). The eta
+   * is elapsed / done x left unless the caller knows better: `eta` in seconds, or null for none
+   * yet (a resumed run's units found in the store took no time, so they say nothing of the pace).
+   */
+  update(done: number, note?: string, eta?: number | null): void;
   /** Finish the line. */
   done(note?: string): void;
 }
@@ -19,18 +23,19 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
   let lastPercent = -1;
   let lastWrite = start;
   const width = 28;
-  const line = (done: number, note?: string): string => {
+  const line = (done: number, note?: string, given?: number | null): string => {
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(frac * width);
     const elapsed = (now() - start) / 1000;
-    const eta = done > 0 && done < total ? ` eta ${formatSeconds((elapsed / done) * (total - done))}` : '';
+    const left = given === undefined ? (done > 0 ? (elapsed / done) * (total - done) : null) : given;
+    const eta = left !== null && done < total ? ` eta ${formatSeconds(left)}` : '';
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     return `${label} [${bar}] ${done}/${total} ${formatSeconds(elapsed)}${eta}${note ? '  ' + note : ''}`;
   };
   return {
-    update(done, note) {
+    update(done, note, eta) {
       if (tty) {
-        const text = line(done, note);
+        const text = line(done, note, eta);
         const cols = stream.columns || 120;
         stream.write('\r' + text.slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length)) + '\x1b[K');
       } else {
@@ -38,7 +43,7 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
         if (percent !== lastPercent || now() - lastWrite >= heartbeatMs) {
           lastPercent = percent;
           lastWrite = now();
-          stream.write(line(done, note) + '\n');
+          stream.write(line(done, note, eta) + '\n');
         }
       }
     },

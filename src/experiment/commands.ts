@@ -138,13 +138,13 @@ export function progressReporter(label: string): { onProgress: (p: Progress) => 
   let done = 0;
   return {
     onEpoch(e) {
-      if (e.record.epoch % 10 === 0) bar?.update(done, `fold ${e.fold} ${e.method}${e.repeat ? ` r${e.repeat}` : ''}: training epoch ${e.record.epoch}`);
+      if (e.record.epoch % 10 === 0) bar?.update(done, `fold ${e.fold} ${e.method}${e.repeat ? ` r${e.repeat}` : ''}: training epoch ${e.record.epoch}`, e.eta ?? null);
     },
     onProgress(p) {
       bar ??= progressBar(label, p.total);
       done = p.done;
       const u = p.unit;
-      bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined);
+      bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined, p.eta ?? null);
     },
     finish() {
       bar?.done();

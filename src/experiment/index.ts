@@ -7,7 +7,7 @@
  *   console.log(formatTable(s, PAPER_TABLE_I));
  *   writeResults(s, 'results/emodb-quick/results', run.records);
  */
-export { runExperiment, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type PreparedExperiment } from './runner';
+export { runExperiment, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type PreparedExperiment } from './runner';
 export { resolveSpec, resolveNormalize, PRENORMALIZED_DATASETS, EXPERIMENT_DEFAULTS, MAX_SETS, compactOptions, type ExperimentSpec, type AugmentSpec, type ClassifierSpec, type ResolvedSpec } from './spec';
 export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type PlannedUnit, type UnitGroup, type Shard } from './plan';
 export { ResultStore, mergeStores, verifyRecord, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport } from './store';

@@ -149,8 +149,18 @@ export function shardGroups(groups: readonly UnitGroup[], shard: Shard | undefin
  * ratios matter: it balances shards, it does not predict run time.
  */
 export function groupCost(g: UnitGroup): number {
+  return fitCost(g).total + g.units.reduce((s, u) => s + unitCost(u), 0);
+}
+
+/** The part of {@link groupCost} that fits the group's augmenter: 0.3 per training epoch (0 for training-free methods). */
+export function fitCost(g: UnitGroup): { epochs: number; perEpoch: number; total: number } {
   const a = g.augmenter;
-  const epochs = a && TRAINED_METHODS.includes(a.method) ? Number(a.options.epochs ?? 1500) : 0;
-  const fit = 0.3 * (Number.isFinite(epochs) ? epochs : 1500);
-  return fit + g.units.reduce((s, u) => s + (u.config.sets + 1) * (u.config.classifier.name === 'dnn' ? 2 : 0.3), 0);
+  const raw = a && TRAINED_METHODS.includes(a.method) ? Number(a.options.epochs ?? 1500) : 0;
+  const epochs = Number.isFinite(raw) ? raw : 1500;
+  return { epochs, perEpoch: 0.3, total: 0.3 * epochs };
+}
+
+/** The part of {@link groupCost} that trains and tests one unit's classifier: grows with its sets. */
+export function unitCost(u: PlannedUnit): number {
+  return (u.config.sets + 1) * (u.config.classifier.name === 'dnn' ? 2 : 0.3);
 }

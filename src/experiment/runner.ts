@@ -25,7 +25,8 @@ import { Random } from '../util/random';
 import { writeFileAtomic } from './atomic';
 import { canonicalJson, datasetFingerprint, seedFromKey, sha256, stableKey } from './hash';
 import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFactory, type ClassifierFactory, type DataLoader } from './factories';
-import { parseShard, planUnits, shardGroups, type PlannedUnit, type Shard, type UnitGroup } from './plan';
+import { fitCost, parseShard, planUnits, shardGroups, unitCost, type PlannedUnit, type Shard, type UnitGroup } from './plan';
+import { WorkMeter } from './eta';
 import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 import type { Augmenter, EpochRecord, FitControl } from '../augment/augmenter';
@@ -43,6 +44,25 @@ export interface Progress {
   unit: { key: string; fold: number; method: string; sets: number; repeat: number; classifier: string; wa: number; uar: number; seconds: number } | null;
   /** Seconds since the run started. */
   seconds: number;
+  /**
+   * Estimated seconds left: this run's pace over the estimated cost of what it computed (a fit's
+   * epochs, each unit's classifier), applied to what is left. Undefined until it has computed
+   * something; units found in the store take no time and do not count.
+   */
+  eta: number | undefined;
+}
+
+/** What `onEpoch` receives after every training epoch of an augmenter. */
+export interface EpochProgress {
+  fold: number;
+  method: string;
+  /** The repeat the augmenter belongs to, or null when all repeats share it. */
+  repeat: number | null;
+  record: EpochRecord;
+  /** Seconds since the run started. */
+  seconds: number;
+  /** As {@link Progress.eta}. */
+  eta: number | undefined;
 }
 
 /**
@@ -50,8 +70,7 @@ export interface Progress {
  * `37/160 units (12 from the store) 41.2 s, eta 2m10s | fold 3 copy 2 sets r1 svm: UAR 74.1 %`.
  */
 export function formatProgress(p: Progress): string {
-  const rate = p.computed > 0 ? p.seconds / p.computed : 0;
-  const eta = p.computed > 0 && p.done < p.total ? `, eta ${formatDuration(rate * (p.total - p.done))}` : '';
+  const eta = p.eta !== undefined && p.done < p.total ? `, eta ${formatDuration(p.eta)}` : '';
   const found = p.done - p.computed > 0 ? ` (${p.done - p.computed} from the store)` : '';
   const u = p.unit;
   const last = u ? ` | fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)} %` : '';
@@ -91,7 +110,7 @@ export interface RunOptions {
    */
   checkpointEvery?: number;
   /** Called after every training epoch of an augmenter (for a progress display during long fits). */
-  onEpoch?: (e: { fold: number; method: string; repeat: number | null; record: EpochRecord }) => void;
+  onEpoch?: (e: EpochProgress) => void;
   /**
    * Also save every fitted augmenter (true) or those of the listed methods under `<store>/augmenters/<group>/`, and
    * load it from there instead of fitting it when a later run needs its group again (e.g. the
@@ -210,7 +229,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const doneKeys = new Set(units.filter(isDone).map((u) => u.key));
   const reused = doneKeys.size;
   let computed = 0;
-  options.onProgress?.({ done: reused, total, computed, unit: null, seconds: elapsed() });
+  const meter = new WorkMeter(
+    mine.reduce((sum, g) => {
+      const pending = g.units.filter((u) => !doneKeys.has(u.key));
+      return pending.length === 0 ? sum : sum + fitCost(g).total + pending.reduce((t, u) => t + unitCost(u), 0);
+    }, 0),
+  );
+  options.onProgress?.({ done: reused, total, computed, unit: null, seconds: elapsed(), eta: meter.eta(elapsed()) });
 
   const checkAbort = (): void => {
     if (options.signal?.aborted) throw new ExperimentAborted(doneKeys.size, total);
@@ -234,9 +259,19 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
     checkAbort();
     const { train, test } = foldData(group.fold);
+    const fit = fitCost(group);
+    let fitAccounted = 0; // epochs of this group's fit accounted for: run here, or before a resume
     const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
       checkpointEvery,
-      onEpoch: options.onEpoch,
+      onEpoch: (e) => {
+        const epoch = e.record.epoch;
+        if (epoch > fitAccounted + 1) meter.waive((epoch - 1 - fitAccounted) * fit.perEpoch); // run before the checkpoint resumed here
+        if (epoch > fitAccounted && epoch <= fit.epochs) {
+          meter.credit(fit.perEpoch);
+          fitAccounted = epoch;
+        }
+        options.onEpoch?.({ ...e, seconds: elapsed(), eta: meter.eta(elapsed()) });
+      },
       warn,
     });
     try {
@@ -270,17 +305,21 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         });
         doneKeys.add(unit.key);
         computed++;
+        meter.credit(unitCost(unit));
         options.onProgress?.({
           done: doneKeys.size,
           total,
           computed,
           unit: { key: unit.key, fold: c.fold.index, method: c.augment.method, sets: c.sets, repeat: c.repeat, classifier: c.classifier.name, wa: record.outcome.wa, uar: record.outcome.uar, seconds },
           seconds: elapsed(),
+          eta: meter.eta(elapsed()),
         });
       }
     } finally {
       source.dispose();
     }
+    // epochs never run here (sets found in the cache, a fit stopped early) took no time
+    meter.waive(Math.max(0, fit.epochs - fitAccounted) * fit.perEpoch);
     if (cacheSets && group.augmenter) fs.rmSync(store.cacheDir(group.key), { recursive: true, force: true });
   }
 
@@ -325,7 +364,7 @@ class SyntheticSets {
     private readonly cacheDir: string | undefined,
     /** Where this group's fitted augmenter is kept: loaded from there when present, saved there when `save`. */
     private readonly kept: { dir: string; save: boolean },
-    private readonly training: { checkpointEvery: number; onEpoch: RunOptions['onEpoch']; warn: (m: string) => void },
+    private readonly training: { checkpointEvery: number; onEpoch: (e: Omit<EpochProgress, 'seconds' | 'eta'>) => void; warn: (m: string) => void },
   ) {
     for (const u of pending) this.needed.set(u.config.repeat, Math.max(this.needed.get(u.config.repeat) ?? 0, u.config.sets));
   }

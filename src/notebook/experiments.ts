@@ -40,6 +40,7 @@ export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebook
       render();
     },
     onEpoch: (e) => {
+      if (last) last = { ...last, seconds: e.seconds, eta: e.eta };
       training = ` | training ${e.method} (fold ${e.fold}${e.repeat !== null ? `, repeat ${e.repeat}` : ''}): epoch ${e.record.epoch}`;
       render();
     },
