@@ -271,6 +271,11 @@ export interface ComputeTime {
   fits: number;
   /** Seconds of every augmenter fit (the training-free ones take a fraction of a second). */
   augmenterSeconds: number;
+  /**
+   * GAN-type fits per method with their median seconds: what one fit takes here, robust to the
+   * odd fit whose process was paused or shared its cores with other work.
+   */
+  fitsByMethod: { method: string; fits: number; medianSeconds: number }[];
   /** ISO times of the first and last unit finished. */
   firstFinished: string;
   lastFinished: string;
@@ -284,21 +289,33 @@ export interface ComputeTime {
  */
 export function computeTime(records: readonly UnitRecord[]): ComputeTime {
   const times = records.map((r) => r.outcome.finishedAt).sort();
+  const fits = records.filter((r) => r.outcome.augmenterSeconds > 0 && TRAINED_METHODS.includes(r.config.augment.method));
+  const byMethod = new Map<string, number[]>();
+  for (const r of fits) byMethod.set(r.config.augment.method, [...(byMethod.get(r.config.augment.method) ?? []), r.outcome.augmenterSeconds]);
   return {
     units: records.length,
     classifierSeconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
-    fits: records.filter((r) => r.outcome.augmenterSeconds > 0 && TRAINED_METHODS.includes(r.config.augment.method)).length,
+    fits: fits.length,
     augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
+    fitsByMethod: TRAINED_METHODS.filter((m) => byMethod.has(m)).map((method) => ({ method, fits: byMethod.get(method)!.length, medianSeconds: median(byMethod.get(method)!) })),
     firstFinished: times[0] ?? '',
     lastFinished: times[times.length - 1] ?? '',
   };
 }
 
-/** One line for the CLI: units, classifier and augmenter hours, and the span of finish times. */
+/** For the CLI: units, classifier and augmenter hours, the span of finish times; then the median fit per method. */
 export function formatComputeTime(t: ComputeTime): string {
   const h = (sec: number): string => `${(sec / 3600).toFixed(2)} h`;
   if (t.units === 0) return 'compute recorded: no units';
-  return `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
+  const line = `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
+  if (t.fitsByMethod.length === 0) return line;
+  return `${line}\nGAN-type fits: ${t.fitsByMethod.map((f) => `${f.method} ${f.fits} x median ${Math.round(f.medianSeconds)} s`).join(', ')}`;
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 /**
