@@ -41,3 +41,31 @@ test('an unknown dataset or flag fails with a message naming it', () => {
   assert.equal(cmd.status, 2);
   assert.match(cmd.stderr, /unknown command 'frobnicate'/);
 });
+
+test('the first word of a two-word command lists its subcommands; --help on it succeeds', () => {
+  const asked = spawnSync(process.execPath, [bin, 'notebooks', '--help'], { encoding: 'utf8' });
+  assert.equal(asked.status, 0);
+  assert.match(asked.stdout, /adan-lab notebooks run \[--quick\]/);
+  const bare = spawnSync(process.execPath, [bin, 'data'], { encoding: 'utf8' });
+  assert.equal(bare.status, 2);
+  assert.match(bare.stderr, /adan-lab data info/);
+  const wrong = spawnSync(process.execPath, [bin, 'notebooks', 'execute'], { encoding: 'utf8' });
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /unknown command 'notebooks execute'; notebooks has:\n {2}adan-lab notebooks run/);
+});
+
+test('the top-level help names every augmenter that eval and reproduce accept', () => {
+  const help = run('--help');
+  const methods = ['none', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'];
+  assert.match(help, new RegExp(`adan-lab eval .*--augment ${methods.join('\\|')}`));
+  assert.match(help, new RegExp(`adan-lab reproduce .*--methods ${methods.join(',')}`));
+});
+
+test('results show on a folder that is not a result store fails and says so', () => {
+  const missing = spawnSync(process.execPath, [bin, 'results', 'show', path.join(projectRoot, 'no-such-store')], { encoding: 'utf8' });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /no-such-store is not a result store \(no such folder\)/);
+  const other = spawnSync(process.execPath, [bin, 'results', 'show', path.join(projectRoot, 'notebooks')], { encoding: 'utf8' });
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /notebooks is not a result store \(no store\.json or units\/ in it\)/);
+});

@@ -120,6 +120,7 @@ test('a partly finished grid: the best point has the most folds, against the rea
   const matched = summarize(partial.filter((r) => r.config.augment.method === 'none' && [keep1, keep2].includes(r.config.fold.index))).summary[0];
   assert.equal(copy.baselineUar, matched.uar);
   assert.equal(copy.baselineWa, matched.wa);
+  assert.match(formatTable(s), new RegExp(`note: rows pool different numbers of folds \\(${folds.length}, 2; the folds×rep column\\): a row on fewer folds is partial`));
   const all = s.summary.find((r) => r.method === 'none')!;
   assert.equal(all.foldIndices, folds.join(','));
   assert.notEqual(all.uar, matched.uar, 'the fixture makes the two baselines differ, so the test can tell them apart');

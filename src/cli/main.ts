@@ -2,6 +2,7 @@
  * `adan-lab <command> ...`: the command-line entry. Each command lives in its own module and is
  * loaded on demand, so `adan-lab data info` does not pay for loading tfjs.
  */
+import { BENCH_USAGE, DATA_INFO_USAGE, EVAL_USAGE, EXTRACT_USAGE, NOTEBOOK_USAGE, NOTEBOOKS_RUN_USAGE, REPRODUCE_USAGE, RESULTS_USAGE } from './usage';
 
 interface Command {
   summary: string;
@@ -12,42 +13,42 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   'data info': {
     summary: 'rows, dims, classes and groups of a dataset (name or path)',
-    usage: 'adan-lab data info [emodb-is11|iemocap-is10|emodb-wav|synthetic|PATH] [--json] [--data-dir DIR]',
+    usage: DATA_INFO_USAGE,
     run: async (argv) => (await import('./data-info.js')).dataInfo(argv),
   },
   eval: {
     summary: 'cross-validate one classifier with one augmenter; pooled WA/UAR and per-fold spread',
-    usage: 'adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]',
+    usage: EVAL_USAGE,
     run: async (argv) => (await import('../experiment/commands.js')).evalCommand(argv),
   },
   reproduce: {
     summary: "run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's",
-    usage: 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--classifiers svm,dnn] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--data-dir DIR] [--seed S] [--json]',
+    usage: REPRODUCE_USAGE,
     run: async (argv) => (await import('../experiment/commands.js')).reproduceCommand(argv),
   },
   results: {
     summary: 'merge result stores of sharded runs, or show a store',
-    usage: 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]',
+    usage: RESULTS_USAGE,
     run: async (argv) => (await import('../experiment/commands.js')).resultsCommand(argv),
   },
   bench: {
     summary: 'time WADAN training on this machine (Table III) and the BLAS it reaches',
-    usage: 'adan-lab bench [--json] [--backend native|wasm|cpu|tensorflow] [--threads N] [--epochs N] [--seed S] [--no-profile]',
+    usage: BENCH_USAGE,
     run: async (argv) => (await import('./bench.js')).benchCommand(argv),
   },
   extract: {
     summary: 'audio to openSMILE IS11 features (own extractor, or SMILExtract with --engine opensmile)',
-    usage: 'adan-lab extract --set is11 WAV_OR_FOLDER... --out features.csv [--engine ts|opensmile] [--config CONF]',
+    usage: EXTRACT_USAGE,
     run: async (argv) => (await import('./extract.js')).extractCommand(argv),
   },
   notebook: {
     summary: 'register the tslab kernel and start Jupyter on notebooks/',
-    usage: 'adan-lab notebook',
+    usage: NOTEBOOK_USAGE,
     run: async (argv) => (await import('./notebook.js')).startNotebook(argv),
   },
   'notebooks run': {
     summary: 'execute the notebooks headless (CI: --quick), failing on any error output',
-    usage: 'adan-lab notebooks run [--quick] [--in-place] [--out DIR] [FILES...]',
+    usage: NOTEBOOKS_RUN_USAGE,
     run: async (argv) => (await import('./notebook.js')).runNotebooks(argv),
   },
 };
@@ -80,6 +81,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       return COMMANDS[name].run(rest);
     }
+  }
+  // the first word of a two-word command ("notebooks", "data") on its own: its subcommands
+  const family = names.filter((name) => name.includes(' ') && name.split(' ')[0] === argv[0]);
+  if (family.length > 0) {
+    const usages = family.map((name) => `  ${COMMANDS[name].usage}`).join('\n');
+    const asked = argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h');
+    if (asked || argv.length === 1) {
+      (asked ? console.log : console.error)(`usage:\n${usages}`);
+      return asked ? 0 : 2;
+    }
+    console.error(`adan-lab: unknown command '${argv.join(' ')}'; ${argv[0]} has:\n${usages}`);
+    return 2;
   }
   console.error(`adan-lab: unknown command '${argv.join(' ')}'\n\n${help()}`);
   return 2;

@@ -31,11 +31,9 @@ import type { Dataset } from '../data/dataset';
 import { computeTime, formatComputeTime, summarize } from './summary';
 import { writeResults } from './output';
 import { mergeStores, ResultStore } from './store';
+import { EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE } from '../cli/usage';
 
-export const EVAL_USAGE =
-  'adan-lab eval --data NAME --classifier svm|dnn [--augment none|copy|noise|smote|gan|cgan|aae|adan|wadan] [--sets N] [--epochs E] [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]';
-export const REPRODUCE_USAGE = 'adan-lab reproduce emodb|iemocap [--quick] [--methods m1,m2,...] [--classifiers svm,dnn] [--store DIR] [--shard i/N] [--epochs E] [--data NAME] [--seed S] [--data-dir DIR] [--json]';
-export const RESULTS_USAGE = 'adan-lab results merge --out DIR STORE... | adan-lab results show STORE [--json]';
+export { EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE };
 
 /** Arguments of `adan-lab eval`, already parsed. */
 export interface EvalArgs {
@@ -241,7 +239,11 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     progress.finish();
     const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
     if (values.shard && values.shard !== '1/1') {
-      console.error(`shard ${values.shard}: ${run.total} units in ${storeDir} (${run.computed} computed now). When all shards are done: adan-lab results merge --out DIR STORE...`);
+      console.error(
+        `shard ${values.shard}: ${run.total} units in ${storeDir} (${run.computed} computed now). When all shards are done: ` +
+          `if they shared this store, \`adan-lab results show ${storeDir}\` (or one unsharded run of the same command, which computes only what is missing); ` +
+          `if each wrote its own store, \`adan-lab results merge --out DIR STORE...\`.`,
+      );
     }
     const files = writeResults(summary, path.join(storeDir, 'results'), run.records);
     if (values.json) console.log(JSON.stringify({ best: summary.best, summary: summary.summary, seconds: run.seconds, computed: run.computed, reused: run.reused }));
@@ -273,7 +275,11 @@ export async function resultsCommand(argv: string[]): Promise<number> {
     }
     if (verb === 'show') {
       if (positionals.length !== 1) throw new OptionError('results show', positionals, `one store folder (usage: ${RESULTS_USAGE})`);
-      const records = new ResultStore(positionals[0]).all();
+      const dir = positionals[0];
+      if (!fs.existsSync(path.join(dir, 'store.json')) && !fs.existsSync(path.join(dir, 'units'))) {
+        throw new Error(`${dir} is not a result store (${fs.existsSync(dir) ? 'no store.json or units/ in it' : 'no such folder'}); \`adan-lab reproduce\` and \`eval --store DIR\` create one`);
+      }
+      const records = new ResultStore(dir).all();
       const summary = summarize(records);
       if (values.json) console.log(JSON.stringify(summary.best));
       else {

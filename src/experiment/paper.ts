@@ -138,8 +138,12 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
       `warning: ${which} trained for fewer than the paper's ${PAPER_EPOCHS} epochs. Short runs make GAN-type augmentation look harmful: in a faithful reference run, WADAN's synthetic rows carried their label for 18 % of rows after 100 epochs and 100 % only after 1500, and a 400-epoch WADAN lowered linear-SVM UAR from 79.4 % to 52.7 % (SPEC.md, "What a faithful reference run showed"). Do not judge the method on this table.`,
     );
   }
-  const foldCounts = new Set(summary.best.map((b) => b.folds));
-  if (summary.best.length > 0) notes.push(`note: ${[...foldCounts].join('/')} fold(s) per point${paper?.dataset === 'emodb-is11' && !foldCounts.has(10) ? ' (the paper used all 10 speakers: fewer folds pool fewer test rows and are not comparable)' : ''}.`);
+  const foldCounts = [...new Set(summary.best.map((b) => b.folds))].sort((a, b) => b - a);
+  if (foldCounts.length > 1) {
+    notes.push(`note: rows pool different numbers of folds (${foldCounts.join(', ')}; the folds×rep column): a row on fewer folds is partial and its ΔUAR is against the real-only point on its own folds.`);
+  } else if (foldCounts.length === 1) {
+    notes.push(`note: ${foldCounts[0]} fold(s) per point${paper?.dataset === 'emodb-is11' && foldCounts[0] !== 10 ? ' (the paper used all 10 speakers: fewer folds pool fewer test rows and are not comparable)' : ''}.`);
+  }
   if (paper?.note) notes.push(`note: ${paper.note}.`);
   if (summary.best.some((b) => b.dataset === 'synthetic')) notes.push(SYNTHETIC_NOTICE);
   return notes;
