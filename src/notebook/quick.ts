@@ -86,5 +86,5 @@ export function describeMode(p: NotebookMode): string {
   return p.quick
     ? 'QUICK mode (ADAN_QUICK=1): few epochs, folds and sets, so the notebook runs in minutes. GAN-type augmenters trained this briefly ' +
         'produce rows that do not yet carry their label, so augmentation looks harmful here: these numbers show the machinery, never the method.'
-    : 'FULL mode: the paper\'s settings (1500 epochs, every fold, 0-10 sets). Long: results are stored in ' + path.relative(projectRoot, p.storeDir) + ' and reused.';
+    : 'FULL mode: the settings of the parameter cell above (the paper\'s where it gives them: 1500 epochs, every fold, 0-10 sets). Long runs are stored in ' + path.relative(projectRoot, p.storeDir) + ' and reused.';
 }
