@@ -14,7 +14,7 @@
  *
  * Usage:
  *   (cd /tmp/scratch-svm && npm init -y && npm install ml-svm libsvm-js)
- *   npx tsc -p . && node dist/bench/svm-compare.js --modules /tmp/scratch-svm/node_modules
+ *   npm run build && node dist/bench/svm-compare.js --modules /tmp/scratch-svm/node_modules
  * Options: --sizes 1,6,11 (training-set multiples for the timing), --budget 60 (seconds: a
  * candidate slower than this at one size is not run at larger ones), --only name,name.
  * Reference (scikit-learn SVC(kernel='linear'), C = 1): WA 80.93 %, UAR 79.44 %.

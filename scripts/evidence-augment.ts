@@ -13,7 +13,7 @@
  *                                           real class centroid, and a linear SVM fitted on the
  *                                           real training rows), norm of synthetic vs real rows
  *
- *   npx tsc -p . && node dist/scripts/evidence-augment.js [--epochs 1500] [--runs gan-minimax,gan,cgan,aae,adan,wadan]
+ *   npm run build && node dist/scripts/evidence-augment.js [--epochs 1500] [--runs gan-minimax,gan,cgan,aae,adan,wadan]
  *       [--out results/evidence-augment] [--seed 0] [--backend auto] [--checkpoint-every 100] [--data-dir DIR]
  *
  * Runs shorter than the paper's 1500 epochs are marked SHORT everywhere: the SPEC's reference

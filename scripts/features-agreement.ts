@@ -2,7 +2,7 @@
  * Agreement of adan-lab's IS11 extractor with openSMILE 3.0.2 on the 535 EmoDB files:
  * per-feature Pearson correlation over files, distribution by descriptor group and by functional.
  *
- *   npx tsc -p . && node dist/scripts/features-agreement.js [--data DIR] [--limit N] [--svm] [--markdown docs/features-agreement.md]
+ *   npm run build && node dist/scripts/features-agreement.js [--data DIR] [--limit N] [--svm] [--markdown docs/features-agreement.md]
  *
  * DIR defaults to the `emodb-wav` data folder (../shared/data/emodb-wav). With --svm it also runs
  * the leave-one-speaker-out linear SVM (C = 0.01, z-normalised on the training speakers) on both
