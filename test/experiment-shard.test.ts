@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { projectRoot } from '../src/data/locate';
 import { runExperiment, prepareExperiment } from '../src/experiment/runner';
 import { parseShard, shardGroups, planUnits, groupCost } from '../src/experiment/plan';
 import { reproduceGrid } from '../src/experiment/grid';
@@ -105,4 +108,27 @@ test('merging stores that disagree on a unit fails, naming the unit, and copies 
   assert.deepEqual(new ResultStore(out).keys(), []);
   assert.throws(() => mergeStores([tempDir('empty-not-a-store') + '/missing'], out), /not a result store/);
   assert.ok(fs.existsSync(a));
+});
+
+test('CLI: two shards sharing one store each write tables of the whole grid found there; results show --out writes them too', () => {
+  const bin = path.join(projectRoot, 'bin', 'adan-lab.js');
+  const store = tempDir('cli-shared');
+  const csvRows = (file: string): number => fs.readFileSync(file, 'utf8').trim().split('\n').length - 1;
+  const shard = (i: number) => {
+    const r = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--shard', `${i}/2`, '--store', store], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r;
+  };
+  const first = shard(1);
+  const afterFirst = csvRows(path.join(store, 'results', 'units.csv'));
+  assert.match(first.stderr, /if they shared this store, `adan-lab results show/);
+  shard(2);
+  const stored = new ResultStore(store).keys().length;
+  assert.ok(afterFirst < stored, `shard 1 alone had ${afterFirst} of the ${stored} units`);
+  assert.equal(csvRows(path.join(store, 'results', 'units.csv')), stored, "shard 2's tables hold shard 1's units too");
+  const out = tempDir('cli-show-out');
+  const show = spawnSync(process.execPath, [bin, 'results', 'show', store, '--out', out], { encoding: 'utf8' });
+  assert.equal(show.status, 0, show.stderr);
+  assert.equal(csvRows(path.join(out, 'units.csv')), stored);
+  assert.deepEqual(fs.readFileSync(path.join(out, 'best.csv'), 'utf8'), fs.readFileSync(path.join(store, 'results', 'best.csv'), 'utf8'));
 });

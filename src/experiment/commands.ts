@@ -9,7 +9,7 @@
  * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
  * same command again continues where a killed run stopped.
  *   adan-lab results merge --out DIR STORE...
- *   adan-lab results show STORE [--json]
+ *   adan-lab results show STORE [--out DIR] [--json]
  *
  * Each returns the process exit code; results go to stdout, progress and notes to stderr.
  */
@@ -24,7 +24,7 @@ import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
 import { TRAINED_METHODS } from './paper';
 import { formatTable } from './paper';
-import { runExperiment, type Progress, type RunOptions } from './runner';
+import { prepareExperiment, runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
 import type { Dataset } from '../data/dataset';
@@ -235,22 +235,32 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
     // others loads them instead of fitting them again (the training-free ones refit in no time)
     const keepAugmenters = classifiers !== undefined ? TRAINED_METHODS : false;
-    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
+    const loadData = loaderFor(values['data-dir'] as string | undefined);
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData });
     progress.finish();
-    const summary = summarize(storeDir, { keys: new Set(run.records.map((r) => r.key)) });
-    if (values.shard && values.shard !== '1/1') {
+    const sharded = values.shard !== undefined && values.shard !== '1/1';
+    // A shard's tables cover every unit of the grid found in its store: its own, and those of
+    // other shards that share the store (a shard on a store of its own finds only its own).
+    let records = run.records;
+    if (sharded) {
+      const keys = (await prepareExperiment(spec, { loadData })).groups.flatMap((g) => g.units.map((u) => u.key));
+      const store = new ResultStore(storeDir);
+      records = keys.map((k) => store.get(k)).filter((r): r is NonNullable<typeof r> => r !== undefined);
+    }
+    const summary = summarize(records);
+    if (sharded) {
       console.error(
         `shard ${values.shard}: ${run.total} units in ${storeDir} (${run.computed} computed now). When all shards are done: ` +
           `if they shared this store, \`adan-lab results show ${storeDir}\` (or one unsharded run of the same command, which computes only what is missing); ` +
           `if each wrote its own store, \`adan-lab results merge --out DIR STORE...\`.`,
       );
     }
-    const files = writeResults(summary, path.join(storeDir, 'results'), run.records);
+    const files = writeResults(summary, path.join(storeDir, 'results'), records);
     if (values.json) console.log(JSON.stringify({ best: summary.best, summary: summary.summary, seconds: run.seconds, computed: run.computed, reused: run.reused }));
     else {
       console.log(formatTable(summary, paperTable(which)));
       console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}; tables in ${path.dirname(files[0])}`);
-      console.log(formatComputeTime(computeTime(run.records)));
+      console.log(formatComputeTime(computeTime(records)));
     }
     return 0;
   });
@@ -261,6 +271,7 @@ export async function resultsCommand(argv: string[]): Promise<number> {
   return guarded(async () => {
     const [verb, ...rest] = argv;
     const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const out = values.out as string | undefined;
     if (verb === 'merge') {
       if (!values.out || positionals.length === 0) throw new OptionError('results merge', argv.join(' '), `--out DIR and at least one store (usage: ${RESULTS_USAGE})`);
       const report = mergeStores(positionals, values.out as string);
@@ -281,6 +292,7 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       }
       const records = new ResultStore(dir).all();
       const summary = summarize(records);
+      if (out) console.error(`tables of all ${records.length} units in ${dir}: ${path.dirname(writeResults(summary, out, records)[0])}`);
       if (values.json) console.log(JSON.stringify(summary.best));
       else {
         const ds = summary.best[0]?.dataset ?? '';
