@@ -10,7 +10,7 @@ import { runExperiment } from '../src/experiment/runner';
 import { summarize, bestSets, curves, computeTime, formatComputeTime, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
-import { formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
+import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
 import { planUnits } from '../src/experiment/plan';
 import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
@@ -314,4 +314,21 @@ test("train: 'synthetic' fits the classifier on the augmented sets alone (Fig. 8
     [1, 0, trainRows],
     [2, 0, 2 * trainRows],
   ]);
+});
+
+test('formatCurves: one line per method and classifier, UAR at every number of sets beside the real-only point', async () => {
+  const run = await smallRun();
+  const s = summarize(run.records);
+  const text = formatCurves(s);
+  const lines = text.split('\n');
+  assert.match(lines[1], /^method\s+classifier\s+folds\s+real only\s+1\s+3$/);
+  const base = s.summary.find((r) => r.method === 'none')!;
+  for (const method of ['copy', 'noise']) {
+    const line = lines.find((l) => l.startsWith(`${method} `));
+    assert.ok(line, `a line for ${method}`);
+    const cells = line!.trim().split(/\s+/);
+    const at = (k: number) => s.summary.find((r) => r.method === method && r.sets === k)!;
+    assert.deepEqual(cells.slice(-3), [(100 * base.uar).toFixed(2), (100 * at(1).uar).toFixed(2), (100 * at(3).uar).toFixed(2)]);
+  }
+  assert.equal(lines.filter((l) => l.startsWith('none')).length, 0, 'the real-only point is a column, not a line');
 });

@@ -9,7 +9,7 @@
  * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
  * same command again continues where a killed run stopped.
  *   adan-lab results merge --out DIR STORE...
- *   adan-lab results show STORE [--out DIR] [--json]
+ *   adan-lab results show STORE [--curves] [--out DIR] [--json]
  *
  * Each returns the process exit code; results go to stdout, progress and notes to stderr.
  */
@@ -23,7 +23,7 @@ import { SYNTHETIC_NOTICE } from '../data/synthetic';
 import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
 import { TRAINED_METHODS } from './paper';
-import { formatTable } from './paper';
+import { formatCurves, formatTable } from './paper';
 import { prepareExperiment, runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
@@ -270,7 +270,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
 export async function resultsCommand(argv: string[]): Promise<number> {
   return guarded(async () => {
     const [verb, ...rest] = argv;
-    const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false }, curves: { type: 'boolean', default: false } });
     const out = values.out as string | undefined;
     if (verb === 'merge') {
       if (!values.out || positionals.length === 0) throw new OptionError('results merge', argv.join(' '), `--out DIR and at least one store (usage: ${RESULTS_USAGE})`);
@@ -297,6 +297,7 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       else {
         const ds = summary.best[0]?.dataset ?? '';
         console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
+        if (values.curves) console.log(`\n${formatCurves(summary)}`);
         console.log(`\n${formatComputeTime(computeTime(records))}`);
       }
       return 0;

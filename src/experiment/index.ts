@@ -14,7 +14,7 @@ export { ResultStore, mergeStores, verifyRecord, STORE_FORMAT, UNIT_FORMAT, type
 export { summarize, bestSets, curves, computeTime, formatComputeTime, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
-export { formatTable, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II, PAPER_TABLES, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from './paper';
+export { formatTable, formatCurves, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II, PAPER_TABLES, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from './paper';
 export { defaultClassifiers, defaultAugmenters, defaultLoader, type ClassifierFactory, type AugmenterFactory, type DataLoader } from './factories';
 export { canonicalJson, stableKey, datasetFingerprint } from './hash';
 export { writeFileAtomic } from './atomic';

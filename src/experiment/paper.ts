@@ -128,6 +128,36 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   return out.join('\n');
 }
 
+/**
+ * The curves of Fig. 6 / 7 as text: UAR % against the number of augmented sets, one line per
+ * method and classifier, each on the folds most of its points have, beside the real-only point
+ * of the same classifier on those folds.
+ */
+export function formatCurves(summary: Summary): string {
+  const rank = (m: string): number => (METHOD_ORDER.includes(m) ? METHOD_ORDER.indexOf(m) : METHOD_ORDER.length);
+  const sets = [...new Set(summary.summary.filter((r) => r.method !== 'none').map((r) => r.sets))].sort((a, b) => a - b);
+  const header = ['method', 'classifier', 'folds', 'real only', ...sets.map(String)];
+  const rows = summary.best
+    .filter((b) => b.method !== 'none')
+    .sort((a, b) => rank(a.method) - rank(b.method) || a.augment.localeCompare(b.augment) || a.classifier.localeCompare(b.classifier))
+    .map((b) => {
+      const line = summary.summary.filter((r) => r.augment === b.augment && r.augmentOptions === b.augmentOptions && r.classifier === b.classifier && r.train === b.train && r.foldIndices === b.foldIndices);
+      const at = (k: number): string => {
+        const r = line.find((x) => x.sets === k);
+        return r ? (100 * r.uar).toFixed(2) : '';
+      };
+      return [b.augment, b.classifier, b.folds === 10 ? 'all 10' : b.foldIndices, Number.isNaN(b.baselineUar) ? '–' : (100 * b.baselineUar).toFixed(2), ...sets.map(at)];
+    });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    'UAR % against the number of augmented sets (Fig. 6 / 7): pooled over the folds given, mean over repeats; a blank is a point not computed on those folds',
+    fmt(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(fmt),
+  ].join('\n');
+}
+
 /** The notes formatTable prints: how the best point was chosen, and what makes a run not comparable. */
 export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   const notes = ['note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only point of the same classifier on the same folds.'];
