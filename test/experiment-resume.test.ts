@@ -150,21 +150,50 @@ if (CHILD) {
     );
     const epochs: number[] = [];
     const etas: (number | undefined)[] = [];
+    let t = 0; // a clock that moves one second per epoch run, so the eta is exact
     const resumed = await runExperiment(wadan, {
       storeDir,
       classifiers: ncmFactory(),
       checkpointEvery: 2,
+      clock: () => t,
       onEpoch: (e) => {
         epochs.push(e.record.epoch);
         etas.push(e.eta);
-        assert.ok(e.seconds >= 0);
+        t += 1000;
       },
     });
     assert.deepEqual(epochs, [3, 4], 'continued after the checkpoint of epoch 2');
-    assert.ok(etas.every((e) => typeof e === 'number' && e > 0), `an estimate at every epoch run, with the unit still to do: ${etas}`);
+    // work: 4 epochs x 0.3 + the unit (1 set: 2 x 0.3); epochs 1-2 ran before the resume and are
+    // waived, not credited. After epoch 4: 0.6 done in 1 s, 0.6 (the unit) left -> 1 s.
+    assert.ok(Math.abs(etas[1]! - 1) < 1e-9, `eta after epoch 4: ${etas[1]} s (2 s if the epochs run before the resume were still ahead)`);
     assert.deepEqual(fs.readdirSync(path.join(storeDir, 'cache')), [], 'checkpoint and sets removed once the unit is stored');
     const fresh = await runExperiment(wadan, { storeDir: tempDir('ckpt-fresh'), classifiers: ncmFactory(), checkpointEvery: 0 });
     assert.deepEqual(resumed.records[0].outcome.yPred, fresh.records[0].outcome.yPred);
+  });
+
+  test('a run that loads a kept augmenter does not count its fit as work ahead', async () => {
+    const storeDir = tempDir('kept-eta');
+    const spec = (shrink: number) => ({ data, augment: [{ method: 'wadan', options: { epochs: 3, batchSize: 256 } }], sets: [1, 2], folds: [1], classifiers: [{ name: 'ncm', options: { shrink } }], seed: 5 });
+    await runExperiment(spec(0), { storeDir, classifiers: ncmFactory(), keepAugmenters: ['wadan'] });
+    let t = 0; // one second per finished unit
+    const etas: (number | undefined)[] = [];
+    let epochsRun = 0;
+    await runExperiment(spec(0.5), {
+      storeDir,
+      classifiers: ncmFactory(),
+      keepAugmenters: ['wadan'],
+      clock: () => t,
+      onEpoch: () => epochsRun++,
+      onProgress: (p) => {
+        etas.push(p.eta);
+        t += 1000;
+      },
+    });
+    assert.equal(epochsRun, 0, 'the kept augmenter was loaded, not fitted');
+    // work: the two units only (1 set: 0.6, 2 sets: 0.9). After the first: 0.6 done in 1 s, 0.9 left.
+    assert.equal(etas[0], undefined);
+    assert.ok(Math.abs(etas[1]! - 1.5) < 1e-9, `eta after the first unit: ${etas[1]} s (3.5 s with the 3-epoch fit counted)`);
+    assert.equal(etas[2], 0);
   });
 
   test("a resumed fit's seconds add the recorded time of the epochs it did not run itself", () => {

@@ -332,3 +332,34 @@ test('formatCurves: one line per method and classifier, UAR at every number of s
   }
   assert.equal(lines.filter((l) => l.startsWith('none')).length, 0, 'the real-only point is a column, not a line');
 });
+
+test('the median fit is taken per kind of fit: the same method with other options is a line of its own', async () => {
+  const run = await smallRun();
+  const seen = new Set<string>();
+  const records = run.records.map((r) => {
+    if (r.config.augment.method === 'none') return r;
+    // copy -> a 1,500-epoch WADAN fit of 100 s; noise -> a 400-epoch one of 30 s (first unit of each group)
+    const long = r.config.augment.method === 'copy';
+    const group = `${r.config.fold.index}/${long}`;
+    const first = !seen.has(group);
+    seen.add(group);
+    return { ...r, config: { ...r.config, augment: { ...r.config.augment, method: 'wadan', options: { epochs: long ? 1500 : 400 } } }, outcome: { ...r.outcome, augmenterSeconds: first ? (long ? 100 : 30) : 0 } };
+  });
+  const t = computeTime(records);
+  assert.deepEqual(
+    t.fitsByMethod.map((f) => [f.method, f.medianSeconds]),
+    [['wadan (epochs=1500, ' + data.name + ')', 100], ['wadan (epochs=400, ' + data.name + ')', 30]],
+  );
+});
+
+test('formatCurves keeps datasets apart: two stores merged show a dataset column and no crossed points', async () => {
+  const run = await smallRun();
+  const other = run.records.map((r) => ({ ...r, key: r.key + 'x', config: { ...r.config, data: { ...r.config.data, name: 'other-set' } }, outcome: r.config.augment.method === 'none' ? r.outcome : { ...r.outcome, yPred: r.outcome.yPred.map(() => 0) } }));
+  const text = formatCurves(summarize([...run.records, ...other]));
+  const lines = text.split('\n');
+  assert.match(lines[1], /^dataset\s+method/);
+  const mine = lines.filter((l) => l.startsWith(data.name));
+  // the other set's augmented points predict one class only: UAR 1/7 = 14.29 %
+  assert.ok(mine.length >= 2 && mine.every((l) => !/\b14\.29\b/.test(l)), `no point of the other dataset on this one's lines:\n${text}`);
+  assert.ok(lines.some((l) => l.startsWith('other-set') && /\b14\.29\b/.test(l)), text);
+});

@@ -25,9 +25,14 @@ export class WorkMeter {
     this.left = Math.max(0, this.left - cost);
   }
 
+  /** Work that turned out to be needed after all (a fit restarted from scratch). */
+  add(cost: number): void {
+    this.left += Math.max(0, cost);
+  }
+
   /** Estimated seconds left, given the seconds this run has computed for; undefined before any work is credited. */
   eta(seconds: number): number | undefined {
-    if (this.left === 0) return 0;
+    if (this.left < 1e-9) return 0; // sums of 0.3s do not cancel exactly
     return this.done > 0 ? (seconds / this.done) * this.left : undefined;
   }
 }

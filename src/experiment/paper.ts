@@ -136,20 +136,24 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
 export function formatCurves(summary: Summary): string {
   const rank = (m: string): number => (METHOD_ORDER.includes(m) ? METHOD_ORDER.indexOf(m) : METHOD_ORDER.length);
   const sets = [...new Set(summary.summary.filter((r) => r.method !== 'none').map((r) => r.sets))].sort((a, b) => a - b);
-  const header = ['method', 'classifier', 'folds', 'real only', ...sets.map(String)];
+  const datasets = new Set(summary.best.map((b) => b.dataset));
+  const header = [...(datasets.size > 1 ? ['dataset'] : []), 'method', 'classifier', 'folds', 'real only', ...sets.map(String)];
   const rows = summary.best
     .filter((b) => b.method !== 'none')
-    .sort((a, b) => rank(a.method) - rank(b.method) || a.augment.localeCompare(b.augment) || a.classifier.localeCompare(b.classifier))
+    .sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.method) - rank(b.method) || a.augment.localeCompare(b.augment) || a.classifier.localeCompare(b.classifier))
     .map((b) => {
-      const line = summary.summary.filter((r) => r.augment === b.augment && r.augmentOptions === b.augmentOptions && r.classifier === b.classifier && r.train === b.train && r.foldIndices === b.foldIndices);
+      const line = summary.summary.filter(
+        (r) => r.dataset === b.dataset && r.method === b.method && r.augment === b.augment && r.augmentOptions === b.augmentOptions && r.classifier === b.classifier && r.classifierOptions === b.classifierOptions && r.train === b.train && r.foldIndices === b.foldIndices,
+      );
       const at = (k: number): string => {
         const r = line.find((x) => x.sets === k);
         return r ? (100 * r.uar).toFixed(2) : '';
       };
-      return [b.augment, b.classifier, b.folds === 10 ? 'all 10' : b.foldIndices, Number.isNaN(b.baselineUar) ? '–' : (100 * b.baselineUar).toFixed(2), ...sets.map(at)];
+      return [...(datasets.size > 1 ? [b.dataset] : []), b.augment, b.classifier, b.folds === 10 ? 'all 10' : b.foldIndices, Number.isNaN(b.baselineUar) ? '–' : (100 * b.baselineUar).toFixed(2), ...sets.map(at)];
     });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const left = header.indexOf('folds');
+  const fmt = (r: string[]): string => r.map((c, i) => (i <= left ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     'UAR % against the number of augmented sets (Fig. 6 / 7): pooled over the folds given, mean over repeats; a blank is a point not computed on those folds',
     fmt(header),
@@ -170,7 +174,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   }
   const foldCounts = [...new Set(summary.best.map((b) => b.folds))].sort((a, b) => b - a);
   if (foldCounts.length > 1) {
-    notes.push(`note: rows pool different numbers of folds (${foldCounts.join(', ')}; the folds×rep column): a row on fewer folds is partial and its ΔUAR is against the real-only point on its own folds.`);
+    notes.push(`note: rows pool different numbers of folds (${foldCounts.join(', ')}; the folds×rep column): a row on fewer folds is partial and its ΔUAR is against the real-only point on its own folds${paper?.dataset === 'emodb-is11' && !foldCounts.includes(10) ? ' (the paper used all 10 speakers: no row here is comparable with it)' : ''}.`);
   } else if (foldCounts.length === 1) {
     notes.push(`note: ${foldCounts[0]} fold(s) per point${paper?.dataset === 'emodb-is11' && foldCounts[0] !== 10 ? ' (the paper used all 10 speakers: fewer folds pool fewer test rows and are not comparable)' : ''}.`);
   }

@@ -125,6 +125,8 @@ export interface RunOptions {
   initBackend?: boolean;
   /** Notes that need attention but do not stop the run (e.g. a damaged unit file that is recomputed). Default: console.warn. */
   onWarning?: (message: string) => void;
+  /** Milliseconds, for the reported seconds and the eta. Default `performance.now` (tests pass a fake clock). */
+  clock?: () => number;
 }
 
 export interface RunResult {
@@ -200,8 +202,9 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
   if (!options || typeof options.storeDir !== 'string' || options.storeDir === '') throw new Error('runExperiment: options.storeDir (the folder of the result store) is required');
-  const start = performance.now();
-  const elapsed = (): number => (performance.now() - start) / 1000;
+  const clock = options.clock ?? (() => performance.now());
+  const start = clock();
+  const elapsed = (): number => (clock() - start) / 1000;
   const classifiers = options.classifiers ?? defaultClassifiers;
   const augmenters = options.augmenters ?? defaultAugmenters;
   const warn = options.onWarning ?? ((m: string) => console.warn(`adan-lab: ${m}`));
@@ -229,13 +232,23 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const doneKeys = new Set(units.filter(isDone).map((u) => u.key));
   const reused = doneKeys.size;
   let computed = 0;
+  // A fit counts only where one is still to run: not when a kept augmenter or the cached sets
+  // of an interrupted run will be loaded instead (file names only: an estimate, not a check).
+  const fitAhead = (g: UnitGroup, pending: readonly PlannedUnit[]): boolean =>
+    fitCost(g).total > 0 &&
+    pending.some((u) => u.config.sets > 0) &&
+    !fs.existsSync(path.join(store.augmenterDir(g.key), 'experiment-group.json')) &&
+    !(cacheSets && pending.every((u) => Array.from({ length: u.config.sets }, (_, j) => `r${u.config.repeat}-s${j + 1}.json`).every((f) => fs.existsSync(path.join(store.cacheDir(g.key), f)))));
   const meter = new WorkMeter(
     mine.reduce((sum, g) => {
       const pending = g.units.filter((u) => !doneKeys.has(u.key));
-      return pending.length === 0 ? sum : sum + fitCost(g).total + pending.reduce((t, u) => t + unitCost(u), 0);
+      return pending.length === 0 ? sum : sum + (fitAhead(g, pending) ? fitCost(g).total : 0) + pending.reduce((t, u) => t + unitCost(u), 0);
     }, 0),
   );
-  options.onProgress?.({ done: reused, total, computed, unit: null, seconds: elapsed(), eta: meter.eta(elapsed()) });
+  // the pace counts from here: loading data and scanning the store are not work to extrapolate
+  const meterStart = elapsed();
+  const eta = (): number | undefined => meter.eta(elapsed() - meterStart);
+  options.onProgress?.({ done: reused, total, computed, unit: null, seconds: elapsed(), eta: eta() });
 
   const checkAbort = (): void => {
     if (options.signal?.aborted) throw new ExperimentAborted(doneKeys.size, total);
@@ -260,7 +273,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     checkAbort();
     const { train, test } = foldData(group.fold);
     const fit = fitCost(group);
-    let fitAccounted = 0; // epochs of this group's fit accounted for: run here, or before a resume
+    const fitCounted = fitAhead(group, pending); // in the meter's total
+    let fitAccounted = fitCounted ? 0 : fit.epochs; // epochs of this group's fit accounted for: run here, or before a resume
     const source = new SyntheticSets(group, pending, train, augmenters, cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
       checkpointEvery,
       onEpoch: (e) => {
@@ -270,7 +284,17 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
           meter.credit(fit.perEpoch);
           fitAccounted = epoch;
         }
-        options.onEpoch?.({ ...e, seconds: elapsed(), eta: meter.eta(elapsed()) });
+        options.onEpoch?.({ ...e, seconds: elapsed(), eta: eta() });
+      },
+      onFitRestart: () => {
+        // a checkpoint that could not be resumed: every epoch is run again
+        if (fitCounted) meter.add(fitAccounted * fit.perEpoch);
+        fitAccounted = 0;
+      },
+      onFitDone: () => {
+        // fitted, loaded, or stopped early: no more epochs of this group ahead
+        if (fitAccounted < fit.epochs) meter.waive((fit.epochs - fitAccounted) * fit.perEpoch);
+        fitAccounted = fit.epochs;
       },
       warn,
     });
@@ -312,13 +336,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
           computed,
           unit: { key: unit.key, fold: c.fold.index, method: c.augment.method, sets: c.sets, repeat: c.repeat, classifier: c.classifier.name, wa: record.outcome.wa, uar: record.outcome.uar, seconds },
           seconds: elapsed(),
-          eta: meter.eta(elapsed()),
+          eta: eta(),
         });
       }
     } finally {
       source.dispose();
     }
-    // epochs never run here (sets found in the cache, a fit stopped early) took no time
+    // a fit counted but never reached (its sets all came from the cache) took no time
     meter.waive(Math.max(0, fit.epochs - fitAccounted) * fit.perEpoch);
     if (cacheSets && group.augmenter) fs.rmSync(store.cacheDir(group.key), { recursive: true, force: true });
   }
@@ -364,7 +388,15 @@ class SyntheticSets {
     private readonly cacheDir: string | undefined,
     /** Where this group's fitted augmenter is kept: loaded from there when present, saved there when `save`. */
     private readonly kept: { dir: string; save: boolean },
-    private readonly training: { checkpointEvery: number; onEpoch: (e: Omit<EpochProgress, 'seconds' | 'eta'>) => void; warn: (m: string) => void },
+    private readonly training: {
+      checkpointEvery: number;
+      onEpoch: (e: Omit<EpochProgress, 'seconds' | 'eta'>) => void;
+      /** The fit starts again from epoch 1 (its checkpoint could not be resumed). */
+      onFitRestart: () => void;
+      /** The augmenter is ready (fitted or loaded): no more training epochs for this group. */
+      onFitDone: () => void;
+      warn: (m: string) => void;
+    },
   ) {
     for (const u of pending) this.needed.set(u.config.repeat, Math.max(this.needed.get(u.config.repeat) ?? 0, u.config.sets));
   }
@@ -431,6 +463,7 @@ class SyntheticSets {
       // sets; its fit time stays with the run that fitted it (not counted again here)
       try {
         this.augmenter = await this.factory.load(this.kept.dir);
+        this.training.onFitDone();
         this.drawNeeded(this.augmenter);
         return this.augmenter;
       } catch (err) {
@@ -450,9 +483,11 @@ class SyntheticSets {
       fs.rmSync(checkpointDir, { recursive: true, force: true });
       aug = make();
       epochsNow = 0;
+      this.training.onFitRestart();
       await aug.fit(this.train, control);
     }
     this.fitSeconds = (performance.now() - t0) / 1000 + secondsBeforeResume(aug, epochsNow);
+    this.training.onFitDone();
     if (this.kept.save) {
       await aug.save(this.kept.dir);
       writeFileAtomic(keptInfo, JSON.stringify({ group: this.group.key, fold: this.group.fold, augmenter: a, fitSeconds: this.fitSeconds }, null, 1) + '\n');

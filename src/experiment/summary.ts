@@ -272,8 +272,9 @@ export interface ComputeTime {
   /** Seconds of every augmenter fit (the training-free ones take a fraction of a second). */
   augmenterSeconds: number;
   /**
-   * GAN-type fits per method with their median seconds: what one fit takes here, robust to the
-   * odd fit whose process was paused or shared its cores with other work.
+   * GAN-type fits per method (with its options and dataset when a store holds several) and their
+   * median seconds: what one fit takes here, robust to the odd fit whose process was paused or
+   * shared its cores with other work.
    */
   fitsByMethod: { method: string; fits: number; medianSeconds: number }[];
   /** ISO times of the first and last unit finished. */
@@ -290,14 +291,29 @@ export interface ComputeTime {
 export function computeTime(records: readonly UnitRecord[]): ComputeTime {
   const times = records.map((r) => r.outcome.finishedAt).sort();
   const fits = records.filter((r) => r.outcome.augmenterSeconds > 0 && TRAINED_METHODS.includes(r.config.augment.method));
-  const byMethod = new Map<string, number[]>();
-  for (const r of fits) byMethod.set(r.config.augment.method, [...(byMethod.get(r.config.augment.method) ?? []), r.outcome.augmenterSeconds]);
+  // one median per kind of fit: a 400-epoch and a 1,500-epoch WADAN are not the same work
+  const kind = (r: UnitRecord): string => canonicalJson({ m: r.config.augment.method, o: r.config.augment.options, d: r.config.data.name });
+  const kinds = new Map<string, { record: UnitRecord; seconds: number[] }>();
+  for (const r of fits) {
+    const k = kinds.get(kind(r)) ?? { record: r, seconds: [] };
+    k.seconds.push(r.outcome.augmenterSeconds);
+    kinds.set(kind(r), k);
+  }
+  const methodsSeen = new Map<string, number>();
+  for (const k of kinds.values()) methodsSeen.set(k.record.config.augment.method, (methodsSeen.get(k.record.config.augment.method) ?? 0) + 1);
+  const label = (r: UnitRecord): string => {
+    if (methodsSeen.get(r.config.augment.method) === 1) return r.config.augment.method;
+    const o = compactOptions(r.config.augment.options);
+    return `${r.config.augment.method} (${[o, r.config.data.name].filter((x) => x).join(', ')})`;
+  };
   return {
     units: records.length,
     classifierSeconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
     fits: fits.length,
     augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
-    fitsByMethod: TRAINED_METHODS.filter((m) => byMethod.has(m)).map((method) => ({ method, fits: byMethod.get(method)!.length, medianSeconds: median(byMethod.get(method)!) })),
+    fitsByMethod: [...kinds.values()]
+      .sort((a, b) => TRAINED_METHODS.indexOf(a.record.config.augment.method) - TRAINED_METHODS.indexOf(b.record.config.augment.method) || kind(a.record).localeCompare(kind(b.record)))
+      .map((k) => ({ method: label(k.record), fits: k.seconds.length, medianSeconds: median(k.seconds) })),
     firstFinished: times[0] ?? '',
     lastFinished: times[times.length - 1] ?? '',
   };
