@@ -131,4 +131,14 @@ test('CLI: two shards sharing one store each write tables of the whole grid foun
   assert.equal(show.status, 0, show.stderr);
   assert.equal(csvRows(path.join(out, 'units.csv')), stored);
   assert.deepEqual(fs.readFileSync(path.join(out, 'best.csv'), 'utf8'), fs.readFileSync(path.join(store, 'results', 'best.csv'), 'utf8'));
+  // --folds: the units of those folds only
+  const outFold = tempDir('cli-show-fold');
+  const fold1 = spawnSync(process.execPath, [bin, 'results', 'show', store, '--folds', '1', '--out', outFold], { encoding: 'utf8' });
+  assert.equal(fold1.status, 0, fold1.stderr);
+  const onFold1 = new ResultStore(store).all().filter((r) => r.config.fold.index === 1).length;
+  assert.ok(onFold1 > 0 && onFold1 < stored);
+  assert.equal(csvRows(path.join(outFold, 'units.csv')), onFold1);
+  const none = spawnSync(process.execPath, [bin, 'results', 'show', store, '--folds', '9'], { encoding: 'utf8' });
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /has no unit on fold\(s\) 9/);
 });

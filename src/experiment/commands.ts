@@ -9,7 +9,7 @@
  * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
  * same command again continues where a killed run stopped.
  *   adan-lab results merge --out DIR STORE...
- *   adan-lab results show STORE [--curves] [--out DIR] [--json]
+ *   adan-lab results show STORE [--folds 1,2,...] [--curves] [--out DIR] [--json]
  *
  * Each returns the process exit code; results go to stdout, progress and notes to stderr.
  */
@@ -270,7 +270,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
 export async function resultsCommand(argv: string[]): Promise<number> {
   return guarded(async () => {
     const [verb, ...rest] = argv;
-    const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false }, curves: { type: 'boolean', default: false } });
+    const { values, positionals } = parse(rest, { out: { type: 'string' }, json: { type: 'boolean', default: false }, curves: { type: 'boolean', default: false }, folds: { type: 'string' } });
     const out = values.out as string | undefined;
     if (verb === 'merge') {
       if (!values.out || positionals.length === 0) throw new OptionError('results merge', argv.join(' '), `--out DIR and at least one store (usage: ${RESULTS_USAGE})`);
@@ -290,7 +290,10 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       if (!fs.existsSync(path.join(dir, 'store.json')) && !fs.existsSync(path.join(dir, 'units'))) {
         throw new Error(`${dir} is not a result store (${fs.existsSync(dir) ? 'no store.json or units/ in it' : 'no such folder'}); \`adan-lab reproduce\` and \`eval --store DIR\` create one`);
       }
-      const records = new ResultStore(dir).all();
+      // --folds: the units of those folds only, e.g. to compare methods on the speakers all of them have
+      const folds = foldList(values.folds as string | undefined);
+      const records = new ResultStore(dir).all().filter((r) => !folds || folds.includes(r.config.fold.index));
+      if (folds && records.length === 0) throw new Error(`${dir} has no unit on fold(s) ${folds.join(',')}`);
       const summary = summarize(records);
       if (out) console.error(`tables of all ${records.length} units in ${dir}: ${path.dirname(writeResults(summary, out, records)[0])}`);
       if (values.json) console.log(JSON.stringify(summary.best));
