@@ -287,8 +287,10 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         options.onEpoch?.({ ...e, seconds: elapsed(), eta: eta() });
       },
       onFitRestart: () => {
-        // a checkpoint that could not be resumed: every epoch is run again
-        if (fitCounted) meter.add(fitAccounted * fit.perEpoch);
+        // a checkpoint that could not be resumed: every epoch is run again (a fit left out of
+        // the estimate stays out)
+        if (!fitCounted) return;
+        meter.add(fitAccounted * fit.perEpoch);
         fitAccounted = 0;
       },
       onFitDone: () => {
