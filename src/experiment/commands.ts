@@ -295,7 +295,7 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       const records = new ResultStore(dir).all().filter((r) => !folds || folds.includes(r.config.fold.index));
       if (folds && records.length === 0) throw new Error(`${dir} has no unit on fold(s) ${folds.join(',')}`);
       const summary = summarize(records);
-      if (out) console.error(`tables of all ${records.length} units in ${dir}: ${path.dirname(writeResults(summary, out, records)[0])}`);
+      if (out) console.error(`tables of ${records.length} units of ${dir}${folds ? ` (folds ${folds.join(',')})` : ''}: ${path.dirname(writeResults(summary, out, records)[0])}`);
       if (values.json) console.log(JSON.stringify(summary.best));
       else {
         const ds = summary.best[0]?.dataset ?? '';
