@@ -67,6 +67,14 @@ export interface CvSummary {
   folds: { fold: string; n: number; wa: number; uar: number }[];
 }
 
+/** Median (mean of the middle two for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** Mean and population standard deviation (ddof 0, numpy's default). */
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
   if (values.length === 0) return { mean: NaN, std: NaN };

@@ -4,7 +4,7 @@
  * std over repeats) and the best number of sets per method (how Tables I and II were made).
  * All metrics are fractions in [0, 1]; tables print percent.
  */
-import { meanStd, summarizeFolds } from '../eval/metrics';
+import { meanStd, median, summarizeFolds } from '../eval/metrics';
 import { canonicalJson } from './hash';
 import { TRAINED_METHODS } from './paper';
 import { compactOptions } from './spec';
@@ -326,12 +326,6 @@ export function formatComputeTime(t: ComputeTime): string {
   const line = `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
   if (t.fitsByMethod.length === 0) return line;
   return `${line}\nGAN-type fits: ${t.fitsByMethod.map((f) => `${f.method} ${f.fits} x median ${Math.round(f.medianSeconds)} s`).join(', ')}`;
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 /**

@@ -3,6 +3,7 @@
  * per-feature Pearson correlation over the rows, summarised by descriptor group.
  */
 import { descriptorGroup } from './is11';
+import { median } from '../eval/metrics';
 
 /** Pearson correlation of two columns; NaN when either is constant or holds NaN. */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -40,13 +41,6 @@ export interface GroupAgreement {
   /** Share of defined features with r >= 0.95 / 0.99. */
   atLeast95: number;
   atLeast99: number;
-}
-
-function median(v: number[]): number {
-  if (v.length === 0) return NaN;
-  const s = [...v].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Summary of correlations `r` (one per feature name) overall and by descriptor group. */
