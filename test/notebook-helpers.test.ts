@@ -102,6 +102,12 @@ test('fitCached resumes an interrupted fit from its checkpoint and says so, coun
     const total = aug.history.reduce((s, r) => s + r.seconds, 0);
     assert.equal(done.length, 1, written.join(''));
     assert.match(done[0], new RegExp(`^W: trained 3 epochs, ${total.toFixed(1)} s of training in all \\(resumed from a checkpoint at epoch 2; [0-9.]+ s in this run\\)`));
+    written.length = 0;
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    const again = await fitCached('wadan', options, fold.train, { dir, checkpointEvery: 1, label: 'W' });
+    process.stderr.write = write;
+    assert.deepEqual(again.history, aug.history, 'the second call loads the saved model');
+    assert.deepEqual(written, [`W: trained 3 epochs, ${total.toFixed(1)} s of training (loaded from the cache)\n`], 'a cached model still says what it cost');
   } finally {
     process.stderr.write = write;
     fs.rmSync(dir, { recursive: true, force: true });

@@ -49,7 +49,10 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   const folder = cacheFolder(opts.dir, method, options, train);
   const modelDir = path.join(folder, 'model');
   if (fs.existsSync(path.join(modelDir, MANIFEST_FILE))) {
-    return (await loadAugmenter(modelDir)) as AugmenterMap[M];
+    const loaded = (await loadAugmenter(modelDir)) as AugmenterMap[M];
+    // Say what the cached model cost, so a re-run notebook keeps that line in its output.
+    if (opts.progress !== false) progressLine(opts.label ?? method).done(`${describeTraining(loaded.history)} (loaded from the cache)`);
+    return loaded;
   }
   const aug = makeAugmenter(method, options);
   const epochs = (options as { epochs?: number }).epochs;
@@ -81,4 +84,10 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
       : `trained ${aug.history.length} epochs in ${wall} s`,
   );
   return aug;
+}
+
+/** `trained N epochs, S s of training`: the sum of the epochs' own times, wherever they ran. */
+function describeTraining(history: readonly EpochRecord[]): string {
+  const seconds = history.reduce<number>((sum, r) => sum + r.seconds, 0);
+  return `trained ${history.length} epochs, ${seconds.toFixed(1)} s of training`;
 }
