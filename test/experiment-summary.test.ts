@@ -150,13 +150,15 @@ test('the compute a store recorded: classifier and augmenter seconds summed, eac
   assert.match(formatComputeTime(t), new RegExp(`${records.length} units, classifiers ${((2 * records.length) / 3600).toFixed(2)} h, augmenters [0-9.]+ h \\(${groupsOf('wadan')} GAN-type fit\\(s\\)\\)`));
   assert.equal(formatComputeTime(computeTime([])), 'compute recorded: no units');
   assert.deepEqual(t.fitsByMethod, [{ method: 'wadan', fits: groupsOf('wadan'), medianSeconds: 100 }]);
-  assert.match(formatComputeTime(t), new RegExp(`\nGAN-type fits: wadan ${groupsOf('wadan')} x median 100 s$`));
+  assert.equal(t.secondsAtMedianFits, t.classifierSeconds + t.augmenterSeconds, 'every fit already at the median');
+  assert.match(formatComputeTime(t), new RegExp(`\nGAN-type fits: wadan ${groupsOf('wadan')} x median 100 s; ${((t.classifierSeconds + t.augmenterSeconds) / 3600).toFixed(2)} h in all with each fit at its median$`));
   // one fit whose process was paused for an hour moves the sum, not the median
   let paused = false;
   const withPause = records.map((r) => (!paused && r.outcome.augmenterSeconds === 100 && (paused = true) ? { ...r, outcome: { ...r.outcome, augmenterSeconds: 3700 } } : r));
   const tp = computeTime(withPause);
   assert.equal(tp.augmenterSeconds, t.augmenterSeconds + 3600);
   assert.equal(tp.fitsByMethod[0].medianSeconds, 100);
+  assert.equal(tp.secondsAtMedianFits, t.secondsAtMedianFits, 'counted at the median, the paused fit costs what the others do');
 });
 
 test('best sets of a partly finished line: only points on the most folds, and on the most common fold set, compete', () => {

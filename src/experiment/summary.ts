@@ -277,6 +277,11 @@ export interface ComputeTime {
    * shared its cores with other work.
    */
   fitsByMethod: { method: string; fits: number; medianSeconds: number }[];
+  /**
+   * Classifier and augmenter seconds with every GAN-type fit counted at its kind's median: the
+   * total without the odd paused or crowded fit, what one more run of these units would take.
+   */
+  secondsAtMedianFits: number;
   /** ISO times of the first and last unit finished. */
   firstFinished: string;
   lastFinished: string;
@@ -306,26 +311,31 @@ export function computeTime(records: readonly UnitRecord[]): ComputeTime {
     const o = compactOptions(r.config.augment.options);
     return `${r.config.augment.method} (${[o, r.config.data.name].filter((x) => x).join(', ')})`;
   };
+  const classifierSeconds = records.reduce((s, r) => s + r.outcome.seconds, 0);
+  const augmenterSeconds = records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0);
+  const fitSeconds = fits.reduce((s, r) => s + r.outcome.augmenterSeconds, 0);
+  const fitsAtMedian = [...kinds.values()].reduce((s, k) => s + k.seconds.length * median(k.seconds), 0);
   return {
     units: records.length,
-    classifierSeconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
+    classifierSeconds,
     fits: fits.length,
-    augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
+    augmenterSeconds,
     fitsByMethod: [...kinds.values()]
       .sort((a, b) => TRAINED_METHODS.indexOf(a.record.config.augment.method) - TRAINED_METHODS.indexOf(b.record.config.augment.method) || kind(a.record).localeCompare(kind(b.record)))
       .map((k) => ({ method: label(k.record), fits: k.seconds.length, medianSeconds: median(k.seconds) })),
+    secondsAtMedianFits: classifierSeconds + augmenterSeconds - fitSeconds + fitsAtMedian,
     firstFinished: times[0] ?? '',
     lastFinished: times[times.length - 1] ?? '',
   };
 }
 
-/** For the CLI: units, classifier and augmenter hours, the span of finish times; then the median fit per method. */
+/** For the CLI: units, classifier and augmenter hours, the span of finish times; then the median fit per method and the total at those medians. */
 export function formatComputeTime(t: ComputeTime): string {
   const h = (sec: number): string => `${(sec / 3600).toFixed(2)} h`;
   if (t.units === 0) return 'compute recorded: no units';
   const line = `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
   if (t.fitsByMethod.length === 0) return line;
-  return `${line}\nGAN-type fits: ${t.fitsByMethod.map((f) => `${f.method} ${f.fits} x median ${Math.round(f.medianSeconds)} s`).join(', ')}`;
+  return `${line}\nGAN-type fits: ${t.fitsByMethod.map((f) => `${f.method} ${f.fits} x median ${Math.round(f.medianSeconds)} s`).join(', ')}; ${h(t.secondsAtMedianFits)} in all with each fit at its median`;
 }
 
 /**
