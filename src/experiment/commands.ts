@@ -123,6 +123,19 @@ function intFlag(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** A JSON object flag such as `--classifier-options '{"epochs":550}'` (the classifier checks the keys). */
+export function optionsFlag(name: string, v: string | undefined): Record<string, unknown> | undefined {
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (err) {
+    throw new OptionError(name, v, `a JSON object, e.g. '{"epochs":550}' (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new OptionError(name, v, `a JSON object, e.g. '{"epochs":550}'`);
+  return parsed as Record<string, unknown>;
+}
+
 function foldList(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   const folds = v.split(',').map((s) => Number(s.trim()));
@@ -180,6 +193,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       folds: { type: 'string' },
       seed: { type: 'string' },
       repeats: { type: 'string' },
+      'classifier-options': { type: 'string' },
       store: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -194,6 +208,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       folds: foldList(values.folds as string | undefined),
       seed: intFlag('--seed', values.seed as string | undefined),
       repeats: intFlag('--repeats', values.repeats as string | undefined),
+      classifierOptions: optionsFlag('--classifier-options', values['classifier-options'] as string | undefined),
     };
     const progress = values.json ? undefined : progressReporter('eval');
     const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
