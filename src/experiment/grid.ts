@@ -49,7 +49,7 @@ export const QUICK_EPOCHS = 20;
  *
  * Full: methods none, copy, noise, smote, gan, cgan, aae, adan, wadan x 0..10 sets x 3 repeats
  * x linear SVM and the paper's DNN, GAN-type augmenters trained for the paper's 1500 epochs,
- * every fold (10 speakers / 5 sessions). EmoDB: ~22 h of one-thread compute on a 2-core machine (BENCHMARKS.md):
+ * every fold (10 speakers / 5 sessions). EmoDB: ~23 h of one-thread compute on a 2-core machine (BENCHMARKS.md):
  * run it sharded (docs/slurm-example.sbatch).
  *
  * Quick: folds 1-3 and 0-2 sets (EmoDB) or fold 1 and 0-1 sets (IEMOCAP), none, copy, noise,
