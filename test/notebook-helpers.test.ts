@@ -47,6 +47,8 @@ test('markdownTable prints percent columns, integers and missing values', () => 
   const md = markdownTable([{ method: 'wadan', sets: 2, uar: 0.7523, wa: NaN }, { method: 'a|b', sets: 0, uar: 0.5, wa: 0.6 }], { percent: ['uar', 'wa'], digits: 1 });
   assert.equal(md, ['| method | sets | uar (%) | wa (%) |', '|---|---|---|---|', '| wadan | 2 | 75.2 | – |', '| a\\|b | 0 | 50.0 | 60.0 |'].join('\n'));
   assert.equal(markdownTable([]), '(no rows)');
+  // a whole number in a column of fractions keeps the column's decimals; a column of counts stays integer
+  assert.equal(markdownTable([{ rows: 480, s: 0.2 }, { rows: 2000, s: 1 }], { digits: 3 }), '| rows | s |\n|---|---|\n| 480 | 0.200 |\n| 2000 | 1.000 |');
 });
 
 test('cleanNotebook drops timing metadata and transient ids and folds carriage returns', () => {

@@ -151,11 +151,13 @@ export function markdownTable(rows: readonly Record<string, unknown>[], options:
   const columns = options.columns ?? Object.keys(rows[0]);
   const percent = new Set(options.percent ?? []);
   const digits = options.digits ?? 2;
+  // a column of counts prints as integers; one with any fraction prints every number with `digits` (1.000, not 1)
+  const fractional = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === 'number' && Number.isFinite(r[c]) && !Number.isInteger(r[c]))));
   const cell = (col: string, v: unknown): string => {
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return '–';
       if (percent.has(col)) return (100 * v).toFixed(digits);
-      return Number.isInteger(v) ? String(v) : v.toFixed(digits);
+      return Number.isInteger(v) && !fractional.has(col) ? String(v) : v.toFixed(digits);
     }
     if (v === undefined || v === null) return '';
     return String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
