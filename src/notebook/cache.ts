@@ -77,7 +77,7 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   fs.rmSync(path.join(folder, 'checkpoint'), { recursive: true, force: true });
   const wall = ((Date.now() - start) / 1000).toFixed(1);
   const resumedAt = aug.history.length - epochsNow;
-  const trained = (aug.history as readonly EpochRecord[]).reduce<number>((sum, r) => sum + r.seconds, 0);
+  const trained = trainingSeconds(aug.history);
   line?.done(
     resumedAt > 0
       ? `trained ${aug.history.length} epochs, ${trained.toFixed(1)} s of training in all (resumed from a checkpoint at epoch ${resumedAt}; ${wall} s in this run)`
@@ -86,8 +86,12 @@ export async function fitCached<M extends AugmentMethod>(method: M, options: Par
   return aug;
 }
 
-/** `trained N epochs, S s of training`: the sum of the epochs' own times, wherever they ran. */
+/** The sum of the epochs' own times, wherever (and in however many runs) they ran. */
+function trainingSeconds(history: readonly EpochRecord[]): number {
+  return history.reduce<number>((sum, r) => sum + r.seconds, 0);
+}
+
+/** `trained N epochs, S s of training`. */
 function describeTraining(history: readonly EpochRecord[]): string {
-  const seconds = history.reduce<number>((sum, r) => sum + r.seconds, 0);
-  return `trained ${history.length} epochs, ${seconds.toFixed(1)} s of training`;
+  return `trained ${history.length} epochs, ${trainingSeconds(history).toFixed(1)} s of training`;
 }
