@@ -9,6 +9,7 @@ import { canonicalJson } from './hash';
 import { TRAINED_METHODS } from './paper';
 import { compactOptions } from './spec';
 import { ResultStore, type UnitRecord } from './store';
+import { formatRanges } from './format-ranges';
 
 /** One unit: one fold's test predictions. */
 export interface UnitRow {
@@ -352,6 +353,69 @@ export function curves(summary: readonly SummaryRow[]): SummaryRow[] {
     out.push(...summary.filter((r) => r.dataset === m.dataset && r.augment === m.augment && r.augmentOptions === m.augmentOptions && r.classifier === m.classifier && r.classifierOptions === m.classifierOptions && r.train === m.train));
   }
   return out.sort(summaryOrder);
+}
+
+/**
+ * The curves of Fig. 6 / 7 from a grid that may be partly finished: every augmenter ×
+ * classifier curve on the (fold, repeat) pairs that hold all of its numbers of sets and the
+ * real-only unit, its 0-sets point being those same pairs' real-only units. A point pooled on
+ * other speakers than its neighbours would move for that reason alone. On a complete grid this
+ * equals `curves(summarize(records).summary)`; a curve with no complete pair is left out.
+ */
+export function matchedCurves(records: readonly UnitRecord[]): SummaryRow[] {
+  const curveId = (r: UnitRecord): string => {
+    const c = r.config;
+    return canonicalJson({ data: c.data, normalize: c.normalize, train: c.train, augment: c.augment, classifier: c.classifier, seed: c.seed, v: c.v });
+  };
+  const baseId = (r: UnitRecord): string => {
+    const c = r.config;
+    return canonicalJson({ data: c.data, normalize: c.normalize, classifier: c.classifier, seed: c.seed, v: c.v });
+  };
+  const pair = (r: UnitRecord): string => `${r.config.fold.index}/${r.config.repeat}`;
+  const bases = new Map<string, UnitRecord[]>();
+  const lines = new Map<string, UnitRecord[]>();
+  for (const r of records) {
+    const [map, id] = r.config.augment.method === 'none' ? [bases, baseId(r)] : [lines, curveId(r)];
+    const list = map.get(id) ?? [];
+    list.push(r);
+    map.set(id, list);
+  }
+  const out: SummaryRow[] = [];
+  for (const line of lines.values()) {
+    const sets = new Set(line.map((r) => r.config.sets));
+    const base = bases.get(baseId(line[0])) ?? [];
+    const basePairs = new Set(base.map(pair));
+    const setsOf = new Map<string, Set<number>>();
+    for (const r of line) {
+      const p = pair(r);
+      setsOf.set(p, (setsOf.get(p) ?? new Set<number>()).add(r.config.sets));
+    }
+    const complete = new Set([...setsOf].filter(([p, s]) => s.size === sets.size && (base.length === 0 || basePairs.has(p))).map(([p]) => p));
+    if (complete.size === 0) continue;
+    const inPairs = (rs: readonly UnitRecord[]): UnitRecord[] => rs.filter((r) => complete.has(pair(r)));
+    const rows = summarize([...inPairs(line), ...inPairs(base)]).summary;
+    const m = rows.find((r) => r.method !== 'none')!;
+    for (const r of rows) out.push(r.method === 'none' ? { ...r, method: m.method, augment: m.augment, augmentOptions: m.augmentOptions } : r);
+  }
+  return out.sort(summaryOrder);
+}
+
+/**
+ * The curves that pool fewer folds or repeats than the fullest ones, one line each, e.g.
+ * `aae × svm: folds 1–3, 5, 1 repeat` (for a figure's caption while a grid is partly done).
+ */
+export function partialCurves(rows: readonly SummaryRow[]): string[] {
+  const maxFolds = Math.max(0, ...rows.map((r) => r.folds));
+  const maxRepeats = Math.max(0, ...rows.map((r) => r.repeats));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of rows) {
+    const label = `${r.augment} × ${r.classifier}`;
+    if (seen.has(label) || (r.folds === maxFolds && r.repeats === maxRepeats)) continue;
+    seen.add(label);
+    out.push(`${label}: fold${r.folds === 1 ? '' : 's'} ${formatRanges(r.foldIndices.split(',').map(Number))}, ${r.repeats} repeat${r.repeats === 1 ? '' : 's'}`);
+  }
+  return out;
 }
 
 const METHOD_ORDER = ['none', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'];

@@ -7,8 +7,10 @@
  *   const { summary } = await runInNotebook(spec, { storeDir: p.storeDir, label: 'Fig. 6' });
  *   showTable(summary.best, { columns: ['augment', 'classifier', 'sets', 'wa', 'uar'], percent: ['wa', 'uar'] });
  */
+import * as path from 'node:path';
 import { runExperiment, formatProgress, type Progress, type RunResult } from '../experiment/runner';
 import { summarize, type Summary } from '../experiment/summary';
+import { readStored, describeMissing, type StoredPart } from '../experiment/stored';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { AugmentMethod, EpochRecord } from '../augment/augmenter';
 import { NON_LOSS_FIELDS } from '../analysis/curves';
@@ -22,10 +24,28 @@ export interface RunInNotebookOptions {
   label?: string;
   /** Show the progress line. Default true. */
   progress?: boolean;
+  /**
+   * Compute the units the store lacks (true), or only read what it holds and list what is
+   * missing (false: for a grid whose shards run elsewhere). Default true.
+   */
+  computeMissing?: boolean;
+  /** The command that fills this store, named when units are missing (e.g. `node bin/adan-lab.js reproduce emodb`). */
+  fillCommand?: string;
 }
 
 /** `runExperiment` + `summarize` with a progress line; the summary covers this spec's units only. */
-export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebookOptions): Promise<{ run: RunResult; summary: Summary }> {
+export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebookOptions): Promise<{ run: RunResult | StoredPart; summary: Summary }> {
+  if (options.computeMissing === false) {
+    const part = await readStored(spec, { storeDir: options.storeDir, onWarning: (m) => console.warn(m) });
+    const rel = path.relative(process.cwd(), part.storeDir) || '.';
+    if (part.records.length === 0) throw new Error(`${options.label ?? 'experiment'}: none of the ${part.total} units is in ${rel}, and computeMissing is false: fill the store first (${options.fillCommand ? `\`${options.fillCommand}\`, sharded on a cluster for long grids` : 'with the command that runs this grid'}), or set computeMissing to true to compute them here`);
+    console.log(`${options.label ?? 'experiment'}: ${part.records.length} of ${part.total} units found in ${rel}; nothing computed (computeMissing: false)`);
+    if (part.missing.length > 0) {
+      console.log(`missing (${part.missing.length} units; the tables below use the stored ones only${options.fillCommand ? `; \`${options.fillCommand}\` computes them` : ''}):`);
+      for (const line of describeMissing(part.missing)) console.log(`  ${line}`);
+    }
+    return { run: part, summary: summarize(part.records) };
+  }
   const line = options.progress === false ? undefined : progressLine(options.label ?? 'experiment');
   let last: Progress | undefined;
   let training = '';
