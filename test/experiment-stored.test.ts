@@ -100,9 +100,10 @@ test('matchedCurves: a complete grid gives curves(); a missing unit drops its (f
   const rows = matchedCurves(partial);
   const copy = rows.filter((r) => r.augment === 'copy' && r.classifier === 'ncm defaults');
   assert.deepEqual([...new Set(copy.map((r) => r.sets))], [0, 1, 2, 3]);
-  // Repeat 1 now lacks fold 2 on this curve, so only repeat 2 (every fold) is pooled, at every point alike.
-  for (const r of copy) assert.deepEqual([r.foldIndices, r.repeats, r.partialRepeats], ['1,2,3,4', 1, 1], `copy at ${r.sets} sets`);
-  const expected = summarize(partial.filter((r) => r.config.repeat === 2 && r.outcome.classifierLabel === 'ncm defaults' && (r.config.augment.method === 'copy' || r.config.augment.method === 'none'))).summary;
+  // Repeat 1 now lacks fold 2 on this curve: the block is folds 1, 3, 4 x both repeats (6 pairs, more
+  // than fold 1-4 x repeat 2), at every point of the curve alike, its 0-sets point included.
+  for (const r of copy) assert.deepEqual([r.foldIndices, r.repeats, r.partialRepeats], ['1,3,4', 2, 0], `copy at ${r.sets} sets`);
+  const expected = summarize(partial.filter((r) => r.config.fold.index !== 2 && r.outcome.classifierLabel === 'ncm defaults' && (r.config.augment.method === 'copy' || r.config.augment.method === 'none'))).summary;
   assert.deepEqual(copy.map((r) => r.uar), expected.map((r) => r.uar));
   // Other curves keep both repeats.
   for (const r of rows.filter((q) => !(q.augment === 'copy' && q.classifier === 'ncm defaults'))) assert.equal(r.repeats, 2, `${r.augment} ${r.classifier} ${r.sets}`);
@@ -116,9 +117,30 @@ test('matchedCurves: a complete grid gives curves(); a missing unit drops its (f
   assert.ok(matchedCurves(holes).some((r) => r.augment === 'copy' && r.classifier === 'ncm shrink=0.3'));
 });
 
+test('matchedCurves keeps the largest block of folds x repeats: three finished repeats on folds 1-3 beat fold 4 of one repeat', async () => {
+  const run = await runExperiment({ ...spec, repeats: 3, augment: ['none', 'copy'] }, { storeDir: tempDir('block'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  // fold 4 finished for repeat 1 only (a shard half-way through it)
+  const partial = run.records.filter((r) => !(r.config.augment.method === 'copy' && r.config.fold.index === 4 && r.config.repeat > 1 && r.config.sets === 3));
+  const rows = matchedCurves(partial);
+  for (const r of rows) assert.deepEqual([r.foldIndices, r.repeats], ['1,2,3', 3], `${r.augment} ${r.classifier} ${r.sets}`);
+  assert.deepEqual(partialCurves(rows, partial), ['copy × ncm defaults: folds 1–3, 3 repeats', 'copy × ncm shrink=0.3: folds 1–3, 3 repeats']);
+});
+
+test('matchedCurves without real-only units: the curves without a 0-sets point', async () => {
+  const run = await runExperiment(spec, { storeDir: tempDir('nobase'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const rows = matchedCurves(run.records.filter((r) => r.config.augment.method !== 'none'));
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => r.sets > 0 && r.folds === 4 && r.repeats === 2));
+  assert.equal(matchedCurves(run.records.filter((r) => r.config.augment.method === 'none')).length, 0, 'baselines alone make no curve');
+});
+
 test('partialCurves names the curves on fewer folds or repeats than the fullest', async () => {
   const run = await runExperiment(spec, { storeDir: tempDir('partial-curves'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
   assert.deepEqual(partialCurves(matchedCurves(run.records)), []);
   const partial = run.records.filter((r) => !(r.config.augment.method === 'smote' && r.config.fold.index === 3));
   assert.deepEqual(partialCurves(matchedCurves(partial)), ['smote × ncm defaults: folds 1–2, 4, 2 repeats', 'smote × ncm shrink=0.3: folds 1–2, 4, 2 repeats']);
+  // A grid partial everywhere: against the curves alone nothing looks partial; against the records, all do.
+  const half = run.records.filter((r) => r.config.augment.method === 'none' || r.config.fold.index <= 2);
+  assert.deepEqual(partialCurves(matchedCurves(half)), []);
+  assert.equal(partialCurves(matchedCurves(half), half).length, 6);
 });

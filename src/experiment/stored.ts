@@ -24,6 +24,10 @@ export interface StoredPart {
   missing: PlannedUnit[];
   /** Units of the spec. */
   total: number;
+  /** Always 0: nothing is computed (named as in a run's result, so code reading either compiles). */
+  computed: 0;
+  /** Units found in the store (= `records.length`). */
+  reused: number;
   storeDir: string;
 }
 
@@ -41,7 +45,7 @@ export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions,
     if (r) records.push(r);
     else missing.push(u);
   }
-  return { records, missing, total: records.length + missing.length, storeDir: options.storeDir };
+  return { records, missing, total: records.length + missing.length, computed: 0, reused: records.length, storeDir: options.storeDir };
 }
 
 /**

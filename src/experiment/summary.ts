@@ -357,10 +357,12 @@ export function curves(summary: readonly SummaryRow[]): SummaryRow[] {
 
 /**
  * The curves of Fig. 6 / 7 from a grid that may be partly finished: every augmenter ×
- * classifier curve on the (fold, repeat) pairs that hold all of its numbers of sets and the
- * real-only unit, its 0-sets point being those same pairs' real-only units. A point pooled on
- * other speakers than its neighbours would move for that reason alone. On a complete grid this
- * equals `curves(summarize(records).summary)`; a curve with no complete pair is left out.
+ * classifier curve on one block of folds × repeats whose (fold, repeat) pairs all hold every
+ * number of sets and the real-only unit, its 0-sets point being those same pairs' real-only
+ * units. A point pooled on other speakers than its neighbours would move for that reason alone.
+ * The block is the largest (folds × repeats, ties to more folds) among: the k repeats with the
+ * most complete folds and the folds complete in all k. On a complete grid this equals
+ * `curves(summarize(records).summary)`; a curve with no complete pair is left out.
  */
 export function matchedCurves(records: readonly UnitRecord[]): SummaryRow[] {
   const curveId = (r: UnitRecord): string => {
@@ -390,10 +392,24 @@ export function matchedCurves(records: readonly UnitRecord[]): SummaryRow[] {
       const p = pair(r);
       setsOf.set(p, (setsOf.get(p) ?? new Set<number>()).add(r.config.sets));
     }
-    const complete = new Set([...setsOf].filter(([p, s]) => s.size === sets.size && (base.length === 0 || basePairs.has(p))).map(([p]) => p));
-    if (complete.size === 0) continue;
-    const inPairs = (rs: readonly UnitRecord[]): UnitRecord[] => rs.filter((r) => complete.has(pair(r)));
-    const rows = summarize([...inPairs(line), ...inPairs(base)]).summary;
+    // complete folds per repeat
+    const foldsOf = new Map<number, Set<number>>();
+    for (const r of line) {
+      const p = pair(r);
+      if (setsOf.get(p)!.size === sets.size && (base.length === 0 || basePairs.has(p))) foldsOf.set(r.config.repeat, (foldsOf.get(r.config.repeat) ?? new Set<number>()).add(r.config.fold.index));
+    }
+    const ranked = [...foldsOf].sort((a, b) => b[1].size - a[1].size || a[0] - b[0]);
+    let block: { repeats: number[]; folds: number[] } = { repeats: [], folds: [] };
+    for (let k = 1; k <= ranked.length; k++) {
+      const repeats = ranked.slice(0, k).map(([r]) => r);
+      const folds = [...ranked[0][1]].filter((f) => ranked.slice(1, k).every(([, fs]) => fs.has(f)));
+      const area = repeats.length * folds.length;
+      const best = block.repeats.length * block.folds.length;
+      if (area > best || (area === best && folds.length > block.folds.length)) block = { repeats, folds };
+    }
+    if (block.folds.length === 0) continue;
+    const inBlock = (rs: readonly UnitRecord[]): UnitRecord[] => rs.filter((r) => block.repeats.includes(r.config.repeat) && block.folds.includes(r.config.fold.index));
+    const rows = summarize([...inBlock(line), ...inBlock(base)]).summary;
     const m = rows.find((r) => r.method !== 'none')!;
     for (const r of rows) out.push(r.method === 'none' ? { ...r, method: m.method, augment: m.augment, augmentOptions: m.augmentOptions } : r);
   }
@@ -401,17 +417,18 @@ export function matchedCurves(records: readonly UnitRecord[]): SummaryRow[] {
 }
 
 /**
- * The curves that pool fewer folds or repeats than the fullest ones, one line each, e.g.
- * `aae × svm: folds 1–3, 5, 1 repeat` (for a figure's caption while a grid is partly done).
+ * The curves that pool fewer folds or repeats than `records` hold (or, without records, than
+ * the fullest curve), one line each, e.g. `aae × svm: folds 1–3, 5, 1 repeat`: a figure's
+ * caption while a grid is partly done.
  */
-export function partialCurves(rows: readonly SummaryRow[]): string[] {
-  const maxFolds = Math.max(0, ...rows.map((r) => r.folds));
-  const maxRepeats = Math.max(0, ...rows.map((r) => r.repeats));
+export function partialCurves(rows: readonly SummaryRow[], records?: readonly UnitRecord[]): string[] {
+  const maxFolds = records ? new Set(records.map((r) => r.config.fold.index)).size : Math.max(0, ...rows.map((r) => r.folds));
+  const maxRepeats = records ? new Set(records.map((r) => r.config.repeat)).size : Math.max(0, ...rows.map((r) => r.repeats));
   const seen = new Set<string>();
   const out: string[] = [];
   for (const r of rows) {
     const label = `${r.augment} × ${r.classifier}`;
-    if (seen.has(label) || (r.folds === maxFolds && r.repeats === maxRepeats)) continue;
+    if (seen.has(label) || (r.folds >= maxFolds && r.repeats >= maxRepeats)) continue;
     seen.add(label);
     out.push(`${label}: fold${r.folds === 1 ? '' : 's'} ${formatRanges(r.foldIndices.split(',').map(Number))}, ${r.repeats} repeat${r.repeats === 1 ? '' : 's'}`);
   }
