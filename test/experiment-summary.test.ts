@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runExperiment } from '../src/experiment/runner';
-import { summarize, bestSets, curves, computeTime, formatComputeTime, type SummaryRow } from '../src/experiment/summary';
+import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeTime, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
 import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
@@ -189,6 +189,9 @@ test('results as CSV and JSON files, plain rows, and a danfojs DataFrame', async
   assert.equal(csv.length, s.summary.length + 1);
   assert.equal(csv[0].split(',')[0], 'dataset');
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'units.json'), 'utf8')), toRows(s, 'units'));
+  // curves from the records: matched curves (on a complete grid, the same rows as curves())
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'curves.json'), 'utf8')), JSON.parse(JSON.stringify(matchedCurves(run.records))));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'curves.json'), 'utf8')).length, toRows(s, 'curves').length);
   const predictions = fs.readFileSync(path.join(dir, 'predictions.csv'), 'utf8').trim().split('\n');
   assert.equal(predictions.length, 1 + run.records.reduce((a, r) => a + r.outcome.ids.length, 0));
   assert.equal(toCsv([{ a: 'x,y', b: 'say "hi"', c: 1.5 }]), 'a,b,c\n"x,y","say ""hi""",1.5\n');

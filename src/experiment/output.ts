@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
-import { curves, type Summary } from './summary';
+import { curves, matchedCurves, type Summary } from './summary';
 import type { UnitRecord } from './store';
 
 /** The tables a Summary holds. */
@@ -31,12 +31,13 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
 /**
  * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),
  * plus every test prediction (predictions.csv: one line per test row and unit) when records are given.
- * Returns the files written.
+ * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
+ * repeats, which matters while a grid is partly done). Returns the files written.
  */
 export function writeResults(summary: Summary, dir: string, records?: readonly UnitRecord[]): string[] {
   const files: string[] = [];
   for (const table of ['units', 'summary', 'best', 'curves'] as const) {
-    const rows = toRows(summary, table);
+    const rows = table === 'curves' && records ? matchedCurves(records).map((r) => ({ ...r }) as unknown as Record<string, string | number>) : toRows(summary, table);
     const csv = path.join(dir, `${table}.csv`);
     const json = path.join(dir, `${table}.json`);
     writeFileAtomic(csv, toCsv(rows));
