@@ -119,10 +119,22 @@ test('CLI: two shards sharing one store each write tables of the whole grid foun
     assert.equal(r.status, 0, r.stderr);
     return r;
   };
+  const dryRun = () => {
+    const r = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--store', store, '--dry-run', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { stored: number; total: number; missing: string[] };
+  };
   const first = shard(1);
   const afterFirst = csvRows(path.join(store, 'results', 'units.csv'));
   assert.match(first.stderr, /if they shared this store, `adan-lab results show/);
+  // --dry-run: what the store holds and what is missing, computing and writing nothing
+  const half = dryRun();
+  assert.equal(half.stored, afterFirst);
+  assert.equal(new ResultStore(store).keys().length, afterFirst, 'nothing written');
+  assert.ok(half.missing.length > 0);
+  assert.equal(half.missing.reduce((n, l) => n + Number(/: (\d+) units?,/.exec(l)![1]), 0), half.total - half.stored);
   shard(2);
+  assert.deepEqual(dryRun().missing, []);
   const stored = new ResultStore(store).keys().length;
   assert.ok(afterFirst < stored, `shard 1 alone had ${afterFirst} of the ${stored} units`);
   assert.equal(csvRows(path.join(store, 'results', 'units.csv')), stored, "shard 2's tables hold shard 1's units too");

@@ -4,7 +4,7 @@
  *   adan-lab eval --data NAME --classifier svm|dnn [--augment METHOD] [--sets N] [--epochs E]
  *                 [--folds 1,2,...] [--seed S] [--repeats R] [--store DIR] [--data-dir DIR] [--json]
  *   adan-lab reproduce emodb|iemocap [--quick] [--methods m1,...] [--classifiers c1,...] [--store DIR] [--shard i/N] [--epochs E]
- *                 [--data NAME] [--seed S] [--data-dir DIR] [--json]
+ *                 [--data NAME] [--seed S] [--data-dir DIR] [--dry-run] [--json]
  *
  * `reproduce` writes its store to results/<dataset>[-quick] unless --store is given; running the
  * same command again continues where a killed run stopped.
@@ -24,12 +24,13 @@ import { progressBar, type ProgressBar } from '../cli/progress';
 import { reproduceGrid, paperTable, type PaperDataset } from './grid';
 import { TRAINED_METHODS } from './paper';
 import { formatCurves, formatTable } from './paper';
-import { prepareExperiment, runExperiment, type Progress, type RunOptions } from './runner';
+import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
 import type { Dataset } from '../data/dataset';
 import { computeTime, formatComputeTime, summarize } from './summary';
 import { writeResults } from './output';
+import { readStored, describeMissing } from './stored';
 import { mergeStores, ResultStore } from './store';
 import { EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE } from '../cli/usage';
 
@@ -237,6 +238,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       methods: { type: 'string' },
       classifiers: { type: 'string' },
       'data-dir': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const which = positionals[0] as PaperDataset;
@@ -246,22 +248,29 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     if (which !== 'emodb' && which !== 'iemocap') throw new OptionError('dataset', positionals[0], `emodb or iemocap (usage: ${REPRODUCE_USAGE})`);
     const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers });
     const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
+    const loadData = loaderFor(values['data-dir'] as string | undefined);
+    if (values['dry-run']) {
+      // what the store holds of the grid and what a run would compute; nothing is computed or written
+      const part = await readStored(spec, { storeDir, loadData });
+      const missing = describeMissing(part.missing);
+      if (values.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing }));
+      else {
+        console.log(`${part.records.length} of ${part.total} units of the grid are in ${storeDir}; nothing computed (--dry-run)`);
+        if (missing.length > 0) console.log(`missing:\n${missing.map((l) => `  ${l}`).join('\n')}`);
+      }
+      return 0;
+    }
     const progress = progressReporter(`reproduce ${which}${values.quick ? ' --quick' : ''}`);
     // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
     // others loads them instead of fitting them again (the training-free ones refit in no time)
     const keepAugmenters = classifiers !== undefined ? TRAINED_METHODS : false;
-    const loadData = loaderFor(values['data-dir'] as string | undefined);
     const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData });
     progress.finish();
     const sharded = values.shard !== undefined && values.shard !== '1/1';
     // A shard's tables cover every unit of the grid found in its store: its own, and those of
     // other shards that share the store (a shard on a store of its own finds only its own).
     let records = run.records;
-    if (sharded) {
-      const keys = (await prepareExperiment(spec, { loadData })).groups.flatMap((g) => g.units.map((u) => u.key));
-      const store = new ResultStore(storeDir);
-      records = keys.map((k) => store.get(k)).filter((r): r is NonNullable<typeof r> => r !== undefined);
-    }
+    if (sharded) records = (await readStored(spec, { storeDir, loadData })).records;
     const summary = summarize(records);
     if (sharded) {
       console.error(
