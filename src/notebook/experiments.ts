@@ -33,7 +33,10 @@ export interface RunInNotebookOptions {
   fillCommand?: string;
 }
 
-/** `runExperiment` + `summarize` with a progress line; the summary covers this spec's units only. */
+/**
+ * `runExperiment` + `summarize` with a progress line; the summary covers this spec's units only.
+ * With `computeMissing: false`, `readStored` + `summarize` instead: nothing is computed.
+ */
 export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebookOptions): Promise<{ run: RunResult | StoredPart; summary: Summary }> {
   if (options.computeMissing === false) {
     const part = await readStored(spec, { storeDir: options.storeDir, onWarning: (m) => console.warn(m) });
