@@ -11,6 +11,7 @@ import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeT
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
 import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
+import { formatRanges } from '../src/experiment/format-ranges';
 import { planUnits } from '../src/experiment/plan';
 import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
@@ -324,9 +325,9 @@ test("train: 'synthetic' fits the classifier on the augmented sets alone (Fig. 8
 test('formatCurves: one line per method and classifier, UAR at every number of sets beside the real-only point', async () => {
   const run = await smallRun();
   const s = summarize(run.records);
-  const text = formatCurves(s);
+  const text = formatCurves(curves(s.summary));
   const lines = text.split('\n');
-  assert.match(lines[1], /^method\s+classifier\s+folds\s+real only\s+1\s+3$/);
+  assert.match(lines[1], /^method\s+classifier\s+folds\s+rep\s+real only\s+1\s+3$/);
   const base = s.summary.find((r) => r.method === 'none')!;
   for (const method of ['copy', 'noise']) {
     const line = lines.find((l) => l.startsWith(`${method} `));
@@ -336,6 +337,24 @@ test('formatCurves: one line per method and classifier, UAR at every number of s
     assert.deepEqual(cells.slice(-3), [(100 * base.uar).toFixed(2), (100 * at(1).uar).toFixed(2), (100 * at(3).uar).toFixed(2)]);
   }
   assert.equal(lines.filter((l) => l.startsWith('none')).length, 0, 'the real-only point is a column, not a line');
+});
+
+test('formatCurves on matched rows: a partial line names its folds and its real-only point is the baseline on those folds', async () => {
+  const run = await smallRun();
+  const folds = [...new Set(run.records.map((r) => r.config.fold.index))].sort((a, b) => a - b);
+  assert.ok(folds.length >= 3, 'needs three folds or more');
+  // copy at 3 sets is missing on the first fold (every repeat): its line pools the other folds
+  const partial = run.records.filter((r) => !(r.config.augment.method === 'copy' && r.config.sets === 3 && r.config.fold.index === folds[0]));
+  const lines = formatCurves(matchedCurves(partial)).split('\n');
+  const cells = (m: string): string[] => lines.find((l) => l.startsWith(`${m} `))!.trim().split(/\s+/);
+  const rest = folds.slice(1);
+  const onRest = summarize(partial.filter((r) => r.config.augment.method === 'none' && rest.includes(r.config.fold.index))).summary[0];
+  const copy = cells('copy');
+  assert.equal(copy[2], formatRanges(rest));
+  assert.equal(copy[4], (100 * onRest.uar).toFixed(2), 'real-only point on the folds of the line');
+  const onAll = summarize(partial.filter((r) => r.config.augment.method === 'none')).summary[0];
+  assert.deepEqual(cells('noise').slice(2, 6), ['all', String(folds.length), '3', (100 * onAll.uar).toFixed(2)]);
+  assert.match(lines[0], /partial line is pooled on the folds × repeats that hold all its points/);
 });
 
 test('the median fit is taken per kind of fit: the same method with other options is a line of its own', async () => {
@@ -360,7 +379,7 @@ test('the median fit is taken per kind of fit: the same method with other option
 test('formatCurves keeps datasets apart: two stores merged show a dataset column and no crossed points', async () => {
   const run = await smallRun();
   const other = run.records.map((r) => ({ ...r, key: r.key + 'x', config: { ...r.config, data: { ...r.config.data, name: 'other-set' } }, outcome: r.config.augment.method === 'none' ? r.outcome : { ...r.outcome, yPred: r.outcome.yPred.map(() => 0) } }));
-  const text = formatCurves(summarize([...run.records, ...other]));
+  const text = formatCurves(matchedCurves([...run.records, ...other]));
   const lines = text.split('\n');
   assert.match(lines[1], /^dataset\s+method/);
   const mine = lines.filter((l) => l.startsWith(data.name));

@@ -28,7 +28,7 @@ import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
 import type { Dataset } from '../data/dataset';
-import { computeTime, formatComputeTime, summarize } from './summary';
+import { computeTime, formatComputeTime, matchedCurves, summarize } from './summary';
 import { writeResults } from './output';
 import { readStored, describeMissing } from './stored';
 import { mergeStores, ResultStore } from './store';
@@ -324,7 +324,7 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       else {
         const ds = summary.best[0]?.dataset ?? '';
         console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
-        if (values.curves) console.log(`\n${formatCurves(summary)}`);
+        if (values.curves) console.log(`\n${formatCurves(matchedCurves(records))}`);
         console.log(`\n${formatComputeTime(computeTime(records))}`);
       }
       return 0;

@@ -2,7 +2,8 @@
  * The paper's Tables I and II as data, and a text table that prints our best points next to
  * them. Numbers are percent, as printed in the paper (SPEC.md, "Figures and tables").
  */
-import type { BestRow, Summary } from './summary';
+import type { BestRow, Summary, SummaryRow } from './summary';
+import { formatRanges } from './format-ranges';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';
 
 export interface PaperEntry {
@@ -130,35 +131,43 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
 
 /**
  * The curves of Fig. 6 / 7 as text: UAR % against the number of augmented sets, one line per
- * method and classifier, each on the folds most of its points have, beside the real-only point
- * of the same classifier on those folds.
+ * method and classifier, from curve rows (`matchedCurves(records)`, or `curves(summary)` on a
+ * complete grid). Each line is printed on the folds and repeats its rows pool, its real-only
+ * point being the row of 0 sets on those same folds.
  */
-export function formatCurves(summary: Summary): string {
+export function formatCurves(rows: readonly SummaryRow[]): string {
   const rank = (m: string): number => (METHOD_ORDER.includes(m) ? METHOD_ORDER.indexOf(m) : METHOD_ORDER.length);
-  const sets = [...new Set(summary.summary.filter((r) => r.method !== 'none').map((r) => r.sets))].sort((a, b) => a - b);
-  const datasets = new Set(summary.best.map((b) => b.dataset));
-  const header = [...(datasets.size > 1 ? ['dataset'] : []), 'method', 'classifier', 'folds', 'real only', ...sets.map(String)];
-  const rows = summary.best
-    .filter((b) => b.method !== 'none')
-    .sort((a, b) => a.dataset.localeCompare(b.dataset) || rank(a.method) - rank(b.method) || a.augment.localeCompare(b.augment) || a.classifier.localeCompare(b.classifier))
-    .map((b) => {
-      const line = summary.summary.filter(
-        (r) => r.dataset === b.dataset && r.method === b.method && r.augment === b.augment && r.augmentOptions === b.augmentOptions && r.classifier === b.classifier && r.classifierOptions === b.classifierOptions && r.train === b.train && r.foldIndices === b.foldIndices,
-      );
+  const points = rows.filter((r) => r.sets > 0);
+  const sets = [...new Set(points.map((r) => r.sets))].sort((a, b) => a - b);
+  const datasets = new Set(rows.map((r) => r.dataset));
+  const maxFolds = Math.max(0, ...rows.map((r) => r.folds));
+  const maxRepeats = Math.max(0, ...rows.map((r) => r.repeats));
+  const lineOf = (r: SummaryRow): string => [r.dataset, r.augment, r.augmentOptions, r.classifier, r.classifierOptions, r.train].join('\u0000');
+  const lines = new Map<string, SummaryRow[]>();
+  for (const r of points) lines.set(lineOf(r), [...(lines.get(lineOf(r)) ?? []), r]);
+  const header = [...(datasets.size > 1 ? ['dataset'] : []), 'method', 'classifier', 'folds', 'rep', 'real only', ...sets.map(String)];
+  const table = [...lines.values()]
+    .sort((a, b) => a[0].dataset.localeCompare(b[0].dataset) || rank(a[0].method) - rank(b[0].method) || a[0].augment.localeCompare(b[0].augment) || a[0].classifier.localeCompare(b[0].classifier) || a[0].train.localeCompare(b[0].train))
+    .map((line) => {
+      const first = line[0];
+      // the 0-sets row of this line: same method and classifier on the same folds and repeats
+      const base = rows.find((r) => r.sets === 0 && r.dataset === first.dataset && r.augment === first.augment && r.augmentOptions === first.augmentOptions && r.classifier === first.classifier && r.classifierOptions === first.classifierOptions && r.foldIndices === first.foldIndices && r.repeats === first.repeats);
       const at = (k: number): string => {
         const r = line.find((x) => x.sets === k);
         return r ? (100 * r.uar).toFixed(2) : '';
       };
-      return [...(datasets.size > 1 ? [b.dataset] : []), b.augment, b.classifier, b.folds === 10 ? 'all 10' : b.foldIndices, Number.isNaN(b.baselineUar) ? '–' : (100 * b.baselineUar).toFixed(2), ...sets.map(at)];
+      const folds = first.folds === maxFolds ? `all ${maxFolds}` : formatRanges(first.foldIndices.split(',').map(Number));
+      return [...(datasets.size > 1 ? [first.dataset] : []), first.augment, first.classifier, folds, String(first.repeats), base ? (100 * base.uar).toFixed(2) : '–', ...sets.map(at)];
     });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const left = header.indexOf('folds');
   const fmt = (r: string[]): string => r.map((c, i) => (i <= left ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const partial = table.length > 0 && [...lines.values()].some((l) => l[0].folds < maxFolds || l[0].repeats < maxRepeats);
   return [
-    'UAR % against the number of augmented sets (Fig. 6 / 7): pooled over the folds given, mean over repeats; a blank is a point not computed on those folds',
+    `UAR % against the number of augmented sets (Fig. 6 / 7): pooled over the folds given, mean over repeats${partial ? '; a partial line is pooled on the folds × repeats that hold all its points, its real-only point on the same ones' : ''}; a blank is a point not computed`,
     fmt(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(fmt),
+    ...table.map(fmt),
   ].join('\n');
 }
 
