@@ -252,3 +252,25 @@ function maxAbsOf(ds: { x: Float32Array; n: number; d: number }, j: number): num
   for (let i = 0; i < ds.n; i++) m = Math.max(m, Math.abs(ds.x[i * ds.d + j]));
   return m;
 }
+
+test("WADAN generatorLoss 'code' (-L_D + alpha CE) trains G exactly as Eq. 18 with the LeakyReLU critic; only the recorded G loss differs", async () => {
+  const weightsOf = (aug: unknown): Float32Array[] => {
+    const nets = (aug as { nets: Record<string, { trainable(): tf.Variable[] }> }).nets;
+    return Object.keys(nets).sort().flatMap((k) => nets[k].trainable().map((v) => v.dataSync() as Float32Array));
+  };
+  const eq18 = makeAugmenter('wadan', tiny('wadan', { epochs: 3, mu: 'fixed', gpPower: 10, alpha: 0.1 }) as never);
+  const code = makeAugmenter('wadan', tiny('wadan', { epochs: 3, mu: 'fixed', gpPower: 10, alpha: 0.1, generatorLoss: 'code' }) as never);
+  await eq18.fit(train);
+  await code.fit(train);
+  const a = weightsOf(eq18);
+  const b = weightsOf(code);
+  assert.equal(a.length, b.length);
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(a[i][j] - b[i][j]));
+  assert.ok(maxDiff < 1e-5, `weights differ by ${maxDiff}`);
+  // the code's G loss adds -mean D(E(x)) - lambda * penalty: a different number in the history
+  assert.ok(eq18.history.some((r, i) => Math.abs(r.G - code.history[i].G) > 1e-4), 'recorded G losses differ');
+  assert.throws(() => makeAugmenter('wadan', { generatorLoss: 'minimax' } as never), /wadan\.generatorLoss/);
+  (eq18 as { dispose(): void }).dispose();
+  (code as { dispose(): void }).dispose();
+});

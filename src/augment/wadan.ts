@@ -12,8 +12,13 @@
  * - the penalty power p follows the paper's ||grad||^p with p = 5; the code's
  *   (sum of squares)^5 is `gpPower: 10`.
  * - alpha defaults to the paper's 1 (EmoDB, improvised IEMOCAP); the code hard-codes 0.1.
- * - G minimises Eq. 18; the code's G loss is -L_D + 0.1 CE, whose gradient also contains
- *   -lambda * d(penalty)/dG through the interpolates. That term is not reproduced.
+ * - G minimises Eq. 18 (`generatorLoss: 'eq18'`); the code's G loss is -L_D + alpha CE
+ *   (`generatorLoss: 'code'`), which adds -mean D(E(x)) and -lambda * penalty. Neither changes
+ *   G's gradient for the MLP critic with LeakyReLU hidden layers (the paper's and the code's D):
+ *   D(E(x)) does not depend on G, and D's input gradient is piecewise constant, so the penalty's
+ *   gradient through the interpolates is zero almost everywhere (TensorFlow's double backward
+ *   through the code's `tf.maximum` finds the same). The option changes the recorded G loss, and
+ *   for other critics (BatchNorm, smooth activations) it differentiates the penalty through G.
  */
 import { tf } from '../backend/tf';
 import type { Random } from '../util/random';
@@ -31,6 +36,13 @@ export interface WadanOptions extends LatentOptions {
   gpPower: number;
   /** Interpolation weights mu ~ U[0, 1]: 'per-iteration' (default, Algorithm 1: fresh per row each iteration) or 'fixed' (the authors' code: one vector drawn before training). */
   mu: 'per-iteration' | 'fixed';
+  /**
+   * G's loss: 'eq18' (default, the paper's Eq. 18: mean D(G(z, y)) + alpha CE) or 'code' (the
+   * authors' `G_loss = -D_loss + 0.1 * Cg_loss`, adan.py line 355: Eq. 18 minus mean D(E(x)) and
+   * minus lambda times the gradient penalty at the interpolates). See the file comment for why
+   * the two give G the same gradient with the default critic.
+   */
+  generatorLoss: 'eq18' | 'code';
 }
 
 export const WADAN_DEFAULTS: Readonly<WadanOptions> = {
@@ -38,6 +50,7 @@ export const WADAN_DEFAULTS: Readonly<WadanOptions> = {
   lambda: 10,
   gpPower: 5,
   mu: 'per-iteration',
+  generatorLoss: 'eq18',
 };
 
 export interface WadanStepSettings {
@@ -50,6 +63,8 @@ export interface WadanStepSettings {
   lambda: number;
   /** p of Eq. 17. */
   gpPower: number;
+  /** G's loss: Eq. 18, or the code's -L_D + alpha CE. Default 'eq18'. */
+  generatorLoss?: 'eq18' | 'code';
 }
 
 /** WADAN's batch: ADAN's plus the interpolation weights mu [m, 1]. */
@@ -138,7 +153,16 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
         return tf.add(reconstructionLoss(x, nets.R.apply(h2, true)), weightedCrossEntropy(nets.C.apply(h2, true), y, w)) as tf.Scalar; // Eq. 13, with the updated R
       }, true, eVars)!;
     }
-    const G = opt.G.minimize(() => wadanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay()), true, nets.G.trainable())!;
+    const G = opt.G.minimize(() => {
+      if ((s.generatorLoss ?? 'eq18') === 'eq18') return wadanGeneratorLoss(nets, batch, s.alpha, () => gKept.replay());
+      // the code's -L_D + alpha CE. E(x) is the one from the start of the iteration (the code
+      // re-encodes after E's update; recomputing it only for a term without a G gradient would
+      // cost a fifth of the iteration), so the recorded value differs by E's one step.
+      const g2 = gKept.replay();
+      const eq18 = wadanGeneratorLoss(nets, batch, s.alpha, () => g2);
+      const { penalty } = wadanDiscriminatorLoss(nets.D, h, g2, interpolate(h, g2, batch.mu), s.lambda, s.gpPower);
+      return tf.sub(tf.sub(eq18, tf.mean(nets.D.apply(h, true))), tf.mul(s.lambda, penalty)) as tf.Scalar;
+    }, true, nets.G.trainable())!;
     const gp = GP!.clone();
     GP!.dispose();
     return { D, GP: gp, C, R, E, G };
@@ -161,6 +185,7 @@ export class Wadan extends LatentAugmenter<WadanOptions> {
     checkNumber('wadan.lambda', o.lambda, 0, Infinity, true);
     checkNumber('wadan.gpPower', o.gpPower, 1, Infinity, true);
     checkOneOf('wadan.mu', o.mu, ['per-iteration', 'fixed'] as const);
+    checkOneOf('wadan.generatorLoss', o.generatorLoss, ['eq18', 'code'] as const);
   }
 
   protected override beginFit(data: FitData, root: Random): void {
