@@ -33,6 +33,7 @@ import { writeResults } from './output';
 import { readStored, describeMissing } from './stored';
 import { mergeStores, ResultStore } from './store';
 import { EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE } from '../cli/usage';
+import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions as augmentOptionsOf, classifierOptions as classifierOptionsOf, corpusOf, protocol as protocolNamed } from '../protocol/protocols';
 
 export { EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE };
 
@@ -51,6 +52,8 @@ export interface EvalArgs {
   repeats?: number;
   augmentOptions?: Record<string, unknown>;
   classifierOptions?: Record<string, unknown>;
+  /** Classifier and augmenter settings (`paper`, the default, or `code`); the option flags override them. */
+  protocol?: string;
 }
 
 /** What `adan-lab eval --json` prints (metrics are fractions: pooled, and mean/std over folds). */
@@ -65,23 +68,34 @@ export interface EvalReport extends Omit<CvSummary, 'folds'> {
   repeats: number;
   /** Test rows pooled per repeat. */
   n: number;
+  /** The protocol whose settings were used. */
+  protocol: string;
 }
 
-/** The one-point experiment of `adan-lab eval`. */
+/**
+ * The one-point experiment of `adan-lab eval`. Under `--protocol code` the classifier and the
+ * augmenter get the protocol's options (the DNN of the dataset's corpus: IEMOCAP's for a name
+ * containing "iemocap", EmoDB's otherwise); under `paper` (the default) their own defaults, as
+ * before protocols existed, so stores written by earlier versions keep their keys.
+ */
 export function evalSpec(args: EvalArgs): ExperimentSpec {
   const method = args.augment ?? 'none';
   const sets = args.sets ?? (method === 'none' ? 0 : 1);
   if (method === 'none' && sets > 0) throw new OptionError('--sets', sets, "0 without --augment (give an augmentation method to add sets)");
   if (method !== 'none' && sets === 0) throw new OptionError('--sets', sets, `>= 1 with --augment ${method} (0 sets is --augment none)`);
-  const augmentOptions = { ...(args.augmentOptions ?? {}), ...(args.epochs !== undefined ? { epochs: args.epochs } : {}) };
+  const p = protocolNamed(args.protocol ?? DEFAULT_PROTOCOL, '--protocol');
+  const base = p.name === 'paper' ? {} : augmentOptionsOf(p, method, undefined);
+  const augmentOptions = { ...base, ...(args.augmentOptions ?? {}), ...(args.epochs !== undefined ? { epochs: args.epochs } : {}) };
+  const classifierBase = p.name === 'paper' ? {} : classifierOptionsOf(p, args.classifier, corpusOf(args.data));
   return {
     data: args.data,
     folds: args.folds,
     augment: [method === 'none' ? 'none' : { method, options: augmentOptions }],
     sets: [sets],
     repeats: args.repeats ?? 1,
-    classifiers: [{ name: args.classifier, options: args.classifierOptions ?? {} }],
+    classifiers: [{ name: args.classifier, options: { ...classifierBase, ...(args.classifierOptions ?? {}) } }],
     seed: args.seed ?? 0,
+    protocol: p.name,
   };
 }
 
@@ -111,6 +125,7 @@ export async function runEval(args: EvalArgs, options: Partial<RunOptions> = {})
       folds: row.folds,
       repeats: row.repeats,
       n: row.n,
+      protocol: args.protocol ?? DEFAULT_PROTOCOL,
     };
   } finally {
     if (temp) fs.rmSync(temp, { recursive: true, force: true });
@@ -195,6 +210,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       repeats: { type: 'string' },
       'classifier-options': { type: 'string' },
+      'augment-options': { type: 'string' },
+      protocol: { type: 'string', default: DEFAULT_PROTOCOL },
       store: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -210,6 +227,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
       seed: intFlag('--seed', values.seed as string | undefined),
       repeats: intFlag('--repeats', values.repeats as string | undefined),
       classifierOptions: optionsFlag('--classifier-options', values['classifier-options'] as string | undefined),
+      augmentOptions: optionsFlag('--augment-options', values['augment-options'] as string | undefined),
+      protocol: values.protocol as string,
     };
     const progress = values.json ? undefined : progressReporter('eval');
     const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
@@ -225,6 +244,17 @@ export async function evalCommand(argv: string[]): Promise<number> {
   });
 }
 
+/**
+ * Where `reproduce` keeps a grid when no --store is given: `results/<corpus>`, then `-code` for
+ * the code protocol, `-<data>` for a dataset other than the corpus' default (e.g.
+ * `results/emodb-synthetic-quick`), `-quick` for quick runs. Each store holds one dataset and
+ * one protocol (the store refuses others), so two of them never share a folder by default.
+ */
+export function defaultStore(which: PaperDataset, o: { protocol: string; data?: string; quick?: boolean }): string {
+  const data = o.data && o.data !== paperTable(which).dataset ? `-${path.basename(o.data).replace(/\.[a-z0-9]+$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_')}` : '';
+  return path.join('results', `${which}${o.protocol === 'paper' ? '' : `-${o.protocol}`}${data}${o.quick ? '-quick' : ''}`);
+}
+
 /** `adan-lab reproduce emodb|iemocap ...` */
 export async function reproduceCommand(argv: string[]): Promise<number> {
   return guarded(async () => {
@@ -237,6 +267,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       methods: { type: 'string' },
       classifiers: { type: 'string' },
+      protocol: { type: 'string', default: DEFAULT_PROTOCOL },
       'data-dir': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -246,8 +277,9 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const methods = list(values.methods);
     const classifiers = list(values.classifiers);
     if (which !== 'emodb' && which !== 'iemocap') throw new OptionError('dataset', positionals[0], `emodb or iemocap (usage: ${REPRODUCE_USAGE})`);
-    const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers });
-    const storeDir = (values.store as string | undefined) ?? path.join('results', `${which}${values.quick ? '-quick' : ''}`);
+    const protocol = protocolNamed(values.protocol as string, '--protocol').name;
+    const spec = reproduceGrid(which, { quick: values.quick as boolean, data: values.data as string | undefined, epochs: intFlag('--epochs', values.epochs as string | undefined), seed: intFlag('--seed', values.seed as string | undefined) ?? 0, methods, classifiers, protocol });
+    const storeDir = (values.store as string | undefined) ?? defaultStore(which, { protocol, data: values.data as string | undefined, quick: values.quick as boolean });
     const loadData = loaderFor(values['data-dir'] as string | undefined);
     if (values['dry-run']) {
       // what the store holds of the grid and what a run would compute; nothing is computed or written
@@ -282,12 +314,20 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     const files = writeResults(summary, path.join(storeDir, 'results'), records);
     if (values.json) console.log(JSON.stringify({ best: summary.best, summary: summary.summary, seconds: run.seconds, computed: run.computed, reused: run.reused }));
     else {
+      console.log(describeStore(storeDir, { protocol }));
       console.log(formatTable(summary, paperTable(which)));
       console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}; tables in ${path.dirname(files[0])}`);
       console.log(formatComputeTime(computeTime(records)));
     }
     return 0;
   });
+}
+
+/** One line naming a store's protocol (and what it means) and dataset. */
+function describeStore(dir: string, identity: { protocol?: string; dataset?: { name: string } }): string {
+  const p = identity.protocol ? PROTOCOLS[identity.protocol as keyof typeof PROTOCOLS] : undefined;
+  const what = identity.protocol ? `protocol ${identity.protocol}${p ? ` (${p.summary})` : ''}` : 'protocol not recorded (a store made before protocols, or by a custom spec)';
+  return `${dir}: ${what}${identity.dataset ? `; dataset ${identity.dataset.name}` : ''}`;
 }
 
 /** `adan-lab results merge --out DIR STORE...` and `adan-lab results show STORE`. */
@@ -320,8 +360,10 @@ export async function resultsCommand(argv: string[]): Promise<number> {
       if (folds && records.length === 0) throw new Error(`${dir} has no unit on fold(s) ${folds.join(',')}`);
       const summary = summarize(records);
       if (out) console.error(`tables of ${records.length} units of ${dir}${folds ? ` (folds ${folds.join(',')})` : ''}: ${path.dirname(writeResults(summary, out, records)[0])}`);
+      const identity = new ResultStore(dir).identity();
       if (values.json) console.log(JSON.stringify(summary.best));
       else {
+        console.log(describeStore(dir, identity));
         const ds = summary.best[0]?.dataset ?? '';
         console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
         if (values.curves) console.log(`\n${formatCurves(matchedCurves(records))}`);

@@ -2,10 +2,11 @@
  * The grids of the paper's Tables I and II (and Fig. 6, 7) as experiment specs, full or quick.
  */
 import { OptionError, checkOptionKeys } from '../util/errors';
-import { PAPER_EPOCHS, PAPER_TABLES, TRAINED_METHODS, type PaperTable } from './paper';
+import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable, type PaperDataset } from '../protocol/paper';
+import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
 import type { AugmentSpec, ClassifierSpec, ExperimentSpec } from './spec';
 
-export type PaperDataset = 'emodb' | 'iemocap';
+export { paperTable, type PaperDataset };
 
 export interface ReproduceOptions {
   /** A small grid that finishes in minutes (see `reproduceGrid`). Default false. */
@@ -28,18 +29,14 @@ export interface ReproduceOptions {
    * the run for the other classifier loads them instead of fitting them again.)
    */
   classifiers: string[] | undefined;
+  /** Classifiers and augmenter settings: `paper` (default) or `code` (src/protocol/protocols.ts). */
+  protocol: ProtocolName;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL };
 
-/**
- * The DNN classifier of each dataset (Section V-B, V-C): src/classify's `DNN_PRESETS`, written
- * out here so that building a grid does not load tfjs (a test checks they agree).
- */
-export const PAPER_DNN: Record<PaperDataset, Record<string, unknown>> = {
-  emodb: { hiddenLayers: [100, 100], classWeight: 'none' },
-  iemocap: { hiddenLayers: [512, 512, 512, 512], classWeight: 'max-ratio' },
-};
+/** The paper protocol's DNN of each dataset (Section V-B, V-C), from src/protocol. */
+export const PAPER_DNN: Readonly<Record<PaperDataset, Readonly<Record<string, unknown>>>> = PROTOCOLS.paper.dnn;
 
 /** Epochs of the GAN-type augmenters in a quick run (far too few to be useful: the table says so). */
 export const QUICK_EPOCHS = 20;
@@ -66,11 +63,14 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   checkOptionKeys('reproduceGrid', options, REPRODUCE_DEFAULTS);
   const o: ReproduceOptions = { ...REPRODUCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError('epochs', o.epochs, 'a whole number >= 1');
+  const p = protocolNamed(o.protocol);
   const data = o.data ?? PAPER_TABLES[dataset].dataset;
   const normalize = 'auto'; // none for the authors' (already z-normalised) EmoDB features, zscore per training fold otherwise
-  const svm: ClassifierSpec = { name: 'svm' };
-  const dnn: ClassifierSpec = { name: 'dnn', options: PAPER_DNN[dataset] };
-  const trained = (method: string, epochs: number): AugmentSpec => ({ method, options: { epochs } });
+  const svmOptions = classifierOptions(p, 'svm', dataset);
+  // the paper protocol's SVM is written without options, as its stored units always were
+  const svm: ClassifierSpec = Object.keys(svmOptions).length === 0 ? { name: 'svm' } : { name: 'svm', options: svmOptions };
+  const dnn: ClassifierSpec = { name: 'dnn', options: classifierOptions(p, 'dnn', dataset) };
+  const trained = (method: string, epochs: number): AugmentSpec => ({ method, options: augmentOptions(p, method, epochs) });
   if (o.quick) {
     const epochs = o.epochs ?? QUICK_EPOCHS;
     return {
@@ -82,6 +82,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
       classifiers: only('classifiers', [svm], (c) => c.name, o.classifiers),
       seed: o.seed,
       normalize,
+      protocol: p.name,
     };
   }
   const epochs = o.epochs ?? PAPER_EPOCHS;
@@ -89,10 +90,11 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
     data,
     augment: onlyMethods(['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS.map((m) => trained(m, epochs))], o.methods),
     sets: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-    repeats: 3,
+    repeats: PAPER_REPEATS,
     classifiers: only('classifiers', [svm, dnn], (c) => c.name, o.classifiers),
     seed: o.seed,
     normalize,
+    protocol: p.name,
   };
 }
 
@@ -108,9 +110,4 @@ function only<T>(option: string, all: T[], name: (item: T) => string, names: str
   const unknown = names.filter((m) => !known.includes(m));
   if (unknown.length > 0 || names.length === 0) throw new OptionError(option, names.join(','), `some of ${known.join(', ')}`);
   return all.filter((a) => names.includes(name(a)));
-}
-
-/** The paper's table for a dataset. */
-export function paperTable(dataset: PaperDataset): PaperTable {
-  return PAPER_TABLES[dataset];
 }

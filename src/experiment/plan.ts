@@ -6,7 +6,7 @@
  */
 import { OptionError } from '../util/errors';
 import { stableKey, sha256 } from './hash';
-import { TRAINED_METHODS } from './paper';
+import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import type { ResolvedSpec } from './spec';
 
 /** Bumped when the meaning of a stored unit changes (old results then no longer match). */
@@ -155,8 +155,8 @@ export function groupCost(g: UnitGroup): number {
 /** The part of {@link groupCost} that fits the group's augmenter: 0.3 per training epoch (0 for training-free methods). */
 export function fitCost(g: UnitGroup): { epochs: number; perEpoch: number; total: number } {
   const a = g.augmenter;
-  const raw = a && TRAINED_METHODS.includes(a.method) ? Number(a.options.epochs ?? 1500) : 0;
-  const epochs = Number.isFinite(raw) ? raw : 1500;
+  const raw = a && TRAINED_METHODS.includes(a.method) ? Number(a.options.epochs ?? PAPER_EPOCHS) : 0;
+  const epochs = Number.isFinite(raw) ? raw : PAPER_EPOCHS;
   return { epochs, perEpoch: 0.3, total: 0.3 * epochs };
 }
 

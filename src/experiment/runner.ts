@@ -30,7 +30,7 @@ import { WorkMeter } from './eta';
 import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 import type { Augmenter, EpochRecord, FitControl } from '../augment/augmenter';
-import { TRAINED_METHODS } from './paper';
+import { TRAINED_METHODS } from '../protocol/paper';
 
 /** What `onProgress` receives after every finished unit (and once at the start, with `unit: null`). */
 export interface Progress {
@@ -223,7 +223,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const { initBackend } = require('../backend/init') as typeof import('../backend/init');
     backend = (await initBackend()).summary;
   }
-  const store = new ResultStore(options.storeDir).init();
+  const store = new ResultStore(options.storeDir).init({ dataset: { name: prep.data.name, fingerprint: prep.fingerprint }, protocol: prep.spec.protocol });
   const specHash = store.putSpec(prep.storedSpec);
   const mine = shardGroups(prep.groups, shard);
   const units = mine.flatMap((g) => g.units);

@@ -5,6 +5,8 @@
  */
 import type { Dataset } from '../data/dataset';
 import { OptionError, checkOptionKeys, describe } from '../util/errors';
+import { MAX_SETS } from '../protocol/paper';
+import { PROTOCOL_NAMES } from '../protocol/protocols';
 
 /** `none` = real rows only (0 augmented sets). */
 export type MethodName = string;
@@ -66,6 +68,13 @@ export interface ExperimentSpec {
    * `synthetic` (the augmented sets only, Fig. 8; needs sets >= 1).
    */
   train?: 'real+synthetic' | 'synthetic';
+  /**
+   * The protocol whose settings the spec's options follow (`paper` or `code`,
+   * src/protocol/protocols.ts), recorded in the store so that runs of another protocol cannot
+   * write into it. It does not change any setting by itself (`reproduceGrid` fills the options
+   * in). Default: none named (a custom spec; the store's protocol is then not checked).
+   */
+  protocol?: string;
 }
 
 /** The spec's defaults, in one place. */
@@ -79,6 +88,7 @@ export const EXPERIMENT_DEFAULTS = {
   normalize: 'auto' as 'auto' | 'zscore' | 'none',
   augmenterPerRepeat: false,
   train: 'real+synthetic' as 'real+synthetic' | 'synthetic',
+  protocol: undefined as string | undefined,
 };
 
 /** Datasets whose features come normalised already (`normalize: 'auto'` leaves them as they are). */
@@ -90,8 +100,7 @@ export function resolveNormalize(how: 'auto' | 'zscore' | 'none', datasetName: s
   return PRENORMALIZED_DATASETS.includes(datasetName) ? 'none' : 'zscore';
 }
 
-/** The largest number of augmented sets (the paper: ten). */
-export const MAX_SETS = 10;
+export { MAX_SETS };
 
 /** A spec with every default filled in and every entry in object form. */
 export interface ResolvedSpec {
@@ -105,6 +114,7 @@ export interface ResolvedSpec {
   normalize: 'auto' | 'zscore' | 'none';
   augmenterPerRepeat: boolean;
   train: 'real+synthetic' | 'synthetic';
+  protocol: string | undefined;
 }
 
 /**
@@ -136,6 +146,7 @@ export function resolveSpec(spec: ExperimentSpec, methods: readonly string[], cl
   if (s.normalize !== 'auto' && s.normalize !== 'zscore' && s.normalize !== 'none') throw new OptionError('spec.normalize', s.normalize, "'auto', 'zscore' or 'none'");
   if (typeof s.augmenterPerRepeat !== 'boolean') throw new OptionError('spec.augmenterPerRepeat', s.augmenterPerRepeat, 'true or false');
   if (s.train !== 'real+synthetic' && s.train !== 'synthetic') throw new OptionError('spec.train', s.train, "'real+synthetic' or 'synthetic'");
+  if (s.protocol !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(s.protocol)) throw new OptionError('spec.protocol', s.protocol, `one of ${PROTOCOL_NAMES.join(', ')}, or none for a custom spec`);
   if (s.train === 'synthetic' && s.sets.includes(0)) throw new OptionError('spec.sets', s.sets, "sets >= 1 when spec.train is 'synthetic' (0 sets would train on nothing)");
 
   if (!Array.isArray(s.augment) || s.augment.length === 0) throw new OptionError('spec.augment', s.augment, 'a non-empty list of methods');

@@ -5,7 +5,7 @@
  * can share one store on a shared filesystem, or write their own and be merged.
  *
  * Layout of a store folder:
- *   store.json                    format marker
+ *   store.json                    format marker; the dataset (name, fingerprint) and protocol it holds
  *   specs/<hash>.json             every spec run into this store
  *   units/<key[0..1]>/<key>.json  one finished unit (config, predictions, metrics, timing)
  *   cache/<group>/...             synthetic sets of an augmenter whose units are not all done
@@ -56,15 +56,55 @@ export interface UnitRecord {
   checksum: string;
 }
 
+/**
+ * What a store holds: one dataset (by name and content fingerprint) and, where the runs named
+ * one, one protocol. Recorded by the first run that says it; later runs must agree.
+ */
+export interface StoreIdentity {
+  dataset?: { name: string; fingerprint: string };
+  protocol?: string;
+}
+
+/** A run (or merge) that would put units of another dataset or protocol into a store. */
+export class StoreMismatchError extends Error {
+  constructor(readonly dir: string, what: string) {
+    super(`${dir} ${what}; give this run a store of its own (--store DIR)`);
+    this.name = 'StoreMismatchError';
+  }
+}
+
 export class ResultStore {
   constructor(readonly dir: string) {}
 
-  /** Create the folder and its marker (idempotent). */
-  init(): this {
+  /**
+   * Create the folder and its marker (idempotent). With `identity`, check that the store holds
+   * that dataset and protocol (a StoreMismatchError otherwise) and record what it did not say yet.
+   */
+  init(identity: StoreIdentity = {}): this {
     fs.mkdirSync(path.join(this.dir, 'units'), { recursive: true });
     const marker = path.join(this.dir, 'store.json');
-    if (!fs.existsSync(marker)) writeFileAtomic(marker, JSON.stringify({ format: STORE_FORMAT }, null, 1) + '\n');
+    const held = fs.existsSync(marker) ? this.identity() : {};
+    const conflict = identityConflict(held, identity);
+    if (conflict) throw new StoreMismatchError(this.dir, conflict);
+    const merged: StoreIdentity = { dataset: held.dataset ?? identity.dataset, protocol: held.protocol ?? identity.protocol };
+    if (!fs.existsSync(marker) || merged.dataset !== held.dataset || merged.protocol !== held.protocol) {
+      writeFileAtomic(marker, JSON.stringify({ format: STORE_FORMAT, ...merged }, null, 1) + '\n');
+    }
     return this;
+  }
+
+  /** The dataset and protocol recorded in store.json (empty for stores made before they were recorded). */
+  identity(): StoreIdentity {
+    const marker = path.join(this.dir, 'store.json');
+    let m: { format?: string; dataset?: { name: string; fingerprint: string }; protocol?: string };
+    try {
+      m = JSON.parse(fs.readFileSync(marker, 'utf8'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new Error(`${marker}: not a readable store marker (${(err as Error).message})`);
+    }
+    if (m.format !== STORE_FORMAT) throw new Error(`${marker}: not an adan-lab store (format ${JSON.stringify(m.format)}, expected ${STORE_FORMAT})`);
+    return { ...(m.dataset ? { dataset: m.dataset } : {}), ...(m.protocol ? { protocol: m.protocol } : {}) };
   }
 
   unitPath(key: string): string {
@@ -172,6 +212,16 @@ export function verifyRecord(text: string, key: string): UnitRecord | string {
   return r;
 }
 
+/** Why a store holding `held` cannot take units of `incoming`, or undefined when it can. */
+export function identityConflict(held: StoreIdentity, incoming: StoreIdentity): string | undefined {
+  if (held.dataset && incoming.dataset && (held.dataset.name !== incoming.dataset.name || held.dataset.fingerprint !== incoming.dataset.fingerprint)) {
+    const same = held.dataset.name === incoming.dataset.name;
+    return `holds units of dataset ${held.dataset.name}${same ? ` (fingerprint ${held.dataset.fingerprint.slice(0, 12)})` : ''}, not ${incoming.dataset.name}${same ? ` (fingerprint ${incoming.dataset.fingerprint.slice(0, 12)}: the files changed)` : ''}`;
+  }
+  if (held.protocol && incoming.protocol && held.protocol !== incoming.protocol) return `holds units of protocol ${held.protocol}, not ${incoming.protocol}`;
+  return undefined;
+}
+
 /** The part of a record that must agree when two stores hold the same key (timing may differ). */
 function resultIdentity(r: UnitRecord): string {
   const o = r.outcome;
@@ -194,6 +244,14 @@ export interface MergeReport {
  */
 export function mergeStores(dirs: readonly string[], out: string): MergeReport {
   if (dirs.length === 0) throw new Error('mergeStores: no stores given');
+  // every store must hold the same dataset and protocol (those that recorded them)
+  let identity: StoreIdentity = fs.existsSync(path.join(out, 'store.json')) ? new ResultStore(out).identity() : {};
+  for (const dir of dirs) {
+    const other = fs.existsSync(path.join(dir, 'store.json')) ? new ResultStore(dir).identity() : {};
+    const conflict = identityConflict(identity, other);
+    if (conflict) throw new Error(`mergeStores: ${dir} cannot be merged into ${out}: the merged store ${conflict.replace(/, not /, '; ' + dir + ' holds ')}`);
+    identity = { dataset: identity.dataset ?? other.dataset, protocol: identity.protocol ?? other.protocol };
+  }
   const chosen = new Map<string, { record: UnitRecord; from: string }>();
   const damaged: { file: string; problem: string }[] = [];
   const all = [out, ...dirs.filter((d) => path.resolve(d) !== path.resolve(out))];
@@ -211,7 +269,7 @@ export function mergeStores(dirs: readonly string[], out: string): MergeReport {
       }
     }
   }
-  const target = new ResultStore(out).init();
+  const target = new ResultStore(out).init(identity);
   let copied = 0;
   let same = 0;
   for (const { record, from } of chosen.values()) {

@@ -6,7 +6,7 @@
  */
 import { meanStd, median, summarizeFolds } from '../eval/metrics';
 import { canonicalJson } from './hash';
-import { TRAINED_METHODS } from './paper';
+import { TRAINED_METHODS } from '../protocol/paper';
 import { compactOptions } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 import { formatRanges } from './format-ranges';
