@@ -19,3 +19,4 @@ export * from './plot';
 export * from './experiment';
 export * from './features';
 export { SYNTHETIC_NOTICE } from './data/synthetic';
+export * from './protocol';

@@ -152,6 +152,15 @@ export function optionsFlag(name: string, v: string | undefined): Record<string,
   return parsed as Record<string, unknown>;
 }
 
+/** `--jobs N`: worker processes (default 1); `auto` = one per core. */
+function jobsFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'auto') return os.availableParallelism?.() ?? os.cpus().length;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError('--jobs', v, "a whole number >= 1 (worker processes), or 'auto' for one per core");
+  return n;
+}
+
 function foldList(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   const folds = v.split(',').map((s) => Number(s.trim()));
@@ -212,6 +221,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       'classifier-options': { type: 'string' },
       'augment-options': { type: 'string' },
       protocol: { type: 'string', default: DEFAULT_PROTOCOL },
+      jobs: { type: 'string' },
       store: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -231,7 +241,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       protocol: values.protocol as string,
     };
     const progress = values.json ? undefined : progressReporter('eval');
-    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined) });
+    const report = await runEval(args, { storeDir: values.store as string | undefined, onProgress: progress?.onProgress, onEpoch: progress?.onEpoch, loadData: loaderFor(values['data-dir'] as string | undefined), jobs: jobsFlag(values.jobs as string | undefined) });
     progress?.finish();
     if (report.data === 'synthetic') console.error(SYNTHETIC_NOTICE);
     if (values.json) console.log(JSON.stringify(report));
@@ -268,6 +278,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       methods: { type: 'string' },
       classifiers: { type: 'string' },
       protocol: { type: 'string', default: DEFAULT_PROTOCOL },
+      jobs: { type: 'string' },
       'data-dir': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -296,7 +307,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
     // others loads them instead of fitting them again (the training-free ones refit in no time)
     const keepAugmenters = classifiers !== undefined ? TRAINED_METHODS : false;
-    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData });
+    const jobs = jobsFlag(values.jobs as string | undefined);
+    const run = await runExperiment(spec, { storeDir, shard: values.shard as string | undefined, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData, jobs });
     progress.finish();
     const sharded = values.shard !== undefined && values.shard !== '1/1';
     // A shard's tables cover every unit of the grid found in its store: its own, and those of

@@ -7,15 +7,18 @@
  *   console.log(formatTable(s, PAPER_TABLE_I));
  *   writeResults(s, 'results/emodb-quick/results', run.records);
  */
-export { runExperiment, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type PreparedExperiment } from './runner';
+export { runExperiment, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type RunEvents, type PreparedExperiment } from './runner';
 export { resolveSpec, resolveNormalize, PRENORMALIZED_DATASETS, EXPERIMENT_DEFAULTS, MAX_SETS, compactOptions, type ExperimentSpec, type AugmentSpec, type ClassifierSpec, type ResolvedSpec } from './spec';
 export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type PlannedUnit, type UnitGroup, type Shard } from './plan';
-export { ResultStore, mergeStores, verifyRecord, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport } from './store';
+export { ResultStore, mergeStores, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport, type StoreIdentity } from './store';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
+export { Claims, type ClaimInfo, type ClaimOptions } from './claims';
+export { orderByCost } from './schedule';
+export { threadsPerJob } from './parallel';
 export { formatTable, formatCurves, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II, PAPER_TABLES, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from './paper';
 export { defaultClassifiers, defaultAugmenters, defaultLoader, type ClassifierFactory, type AugmenterFactory, type DataLoader } from './factories';
 export { canonicalJson, stableKey, datasetFingerprint } from './hash';

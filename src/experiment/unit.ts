@@ -1,0 +1,57 @@
+/**
+ * One unit of an experiment: the classifier trained on the real fold plus k augmented sets (or
+ * the sets alone), scored on the test fold. Everything a unit's record holds comes from here.
+ */
+import { concat, type Dataset } from '../data/dataset';
+import { uar, wa } from '../eval/metrics';
+import { seedFromKey } from './hash';
+import type { ClassifierFactory } from './factories';
+import type { PlannedUnit } from './plan';
+import type { UnitOutcome } from './store';
+
+/**
+ * The training rows of a unit: the real fold and its augmented sets, the sets alone
+ * (`train: 'synthetic'`), or the real fold alone (0 sets).
+ */
+export function unitTrainingSet(unit: PlannedUnit, train: Dataset, sets: readonly Dataset[]): Dataset {
+  if (unit.config.train === 'synthetic') return concat([...sets], `${train.name} synthetic`);
+  return sets.length > 0 ? concat([train, ...sets], `${train.name} + ${unit.config.sets} sets`) : train;
+}
+
+/**
+ * Fit the unit's classifier on the fold's real training rows and/or its `sets`, predict the
+ * test rows, and score them. `augmenterSeconds`: the fit time of the group's augmenter, when
+ * this unit is the first after it.
+ */
+export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test: Dataset }, sets: readonly Dataset[], classifiers: ClassifierFactory, augmenterSeconds: number): Promise<UnitOutcome> {
+  const c = unit.config;
+  const { train, test } = fold;
+  const trainSet = unitTrainingSet(unit, train, sets);
+  const trainReal = c.train === 'synthetic' ? 0 : train.n;
+  const t0 = performance.now();
+  const clf = classifiers.make(c.classifier.name, c.classifier.options, seedFromKey(unit.key));
+  try {
+    await clf.fit(trainSet);
+    const yPred = clf.predict(test.x);
+    const seconds = (performance.now() - t0) / 1000;
+    if (yPred.length !== test.n) throw new Error(`classifier ${c.classifier.name} returned ${yPred.length} predictions for ${test.n} test rows`);
+    const k = train.classes.length;
+    return {
+      ids: [...test.ids],
+      yTrue: Array.from(test.y),
+      yPred: Array.from(yPred),
+      classes: [...train.classes],
+      wa: wa(test.y, yPred),
+      uar: uar(test.y, yPred, k),
+      trainReal,
+      trainSynthetic: trainSet.n - trainReal,
+      seconds,
+      augmenterSeconds,
+      augmentLabel: unit.augmentLabel,
+      classifierLabel: unit.classifierLabel,
+      finishedAt: new Date().toISOString(),
+    };
+  } finally {
+    (clf as { dispose?: () => void }).dispose?.();
+  }
+}
