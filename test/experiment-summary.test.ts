@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runExperiment } from '../src/experiment/runner';
-import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeTime, type SummaryRow } from '../src/experiment/summary';
+import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
 import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
@@ -386,4 +386,23 @@ test('formatCurves keeps datasets apart: two stores merged show a dataset column
   // the other set's augmented points predict one class only: UAR 1/7 = 14.29 %
   assert.ok(mine.length >= 2 && mine.every((l) => !/\b14\.29\b/.test(l)), `no point of the other dataset on this one's lines:\n${text}`);
   assert.ok(lines.some((l) => l.startsWith('other-set') && /\b14\.29\b/.test(l)), text);
+});
+
+test("the epochs each GAN-type fit trained are stored: ADAN's early stop shows per fold in fits.csv and the CLI line", async () => {
+  const tiny = { latentDim: 4, zDim: 3, encoderHidden: [8], decoderHidden: [8], classifierHidden: [8], generatorHidden: [8], discriminatorHidden: [8], fidelityRows: 0, batchSize: 32 };
+  const spec = {
+    data, folds: [1, 2], sets: [1], classifiers: ['ncm'], seed: 2,
+    augment: [{ method: 'adan', options: { ...tiny, epochs: 30, earlyStop: true, earlyStopAfter: 0, earlyStopTolerance: 0.5 } }, { method: 'wadan', options: { ...tiny, epochs: 3 } }],
+  };
+  const dir = tempDir('fits');
+  const run = await runExperiment(spec, { storeDir: dir, classifiers: ncmFactory() });
+  const rows = fitRows(run.records);
+  assert.deepEqual(rows.map((r) => [r.method, r.fold]), [['adan', 1], ['adan', 2], ['wadan', 1], ['wadan', 2]]);
+  for (const r of rows.filter((x) => x.method === 'adan')) assert.ok(r.epochs < 30 && r.epochs > 0, `adan stopped at ${r.epochs}`);
+  for (const r of rows.filter((x) => x.method === 'wadan')) assert.equal(r.epochs, 3);
+  assert.match(formatEarlyStops(rows), /^adan stopped early in 2 of 2 fits: fold 1 at epoch \d+, fold 2 at epoch \d+ \(of 30\)$/);
+  writeResults(summarize(run.records), path.join(dir, 'results'), run.records);
+  const csv = fs.readFileSync(path.join(dir, 'results', 'fits.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'dataset,method,augmentOptions,fold,repeat,epochsAsked,epochs,seconds');
+  assert.equal(csv.length, 5);
 });

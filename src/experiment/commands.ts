@@ -28,7 +28,7 @@ import { runExperiment, type Progress, type RunOptions } from './runner';
 import type { ExperimentSpec } from './spec';
 import type { DataLoader } from './factories';
 import type { Dataset } from '../data/dataset';
-import { computeTime, formatComputeTime, matchedCurves, summarize } from './summary';
+import { computeTime, fitRows, formatComputeTime, formatEarlyStops, matchedCurves, summarize } from './summary';
 import { writeResults } from './output';
 import { readStored, describeMissing } from './stored';
 import { mergeStores, ResultStore } from './store';
@@ -330,6 +330,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       console.log(formatTable(summary, paperTable(which)));
       console.log(`\n${run.total} units (${run.computed} computed, ${run.reused} from the store) in ${run.seconds.toFixed(1)} s${run.backend ? ` (${run.backend})` : ''}; tables in ${path.dirname(files[0])}`);
       console.log(formatComputeTime(computeTime(records)));
+      const stops = formatEarlyStops(fitRows(records));
+      if (stops) console.log(stops);
     }
     return 0;
   });
@@ -380,6 +382,8 @@ export async function resultsCommand(argv: string[]): Promise<number> {
         console.log(formatTable(summary, ds.startsWith('emodb') ? paperTable('emodb') : ds.startsWith('iemocap') ? paperTable('iemocap') : undefined));
         if (values.curves) console.log(`\n${formatCurves(matchedCurves(records))}`);
         console.log(`\n${formatComputeTime(computeTime(records))}`);
+        const stops = formatEarlyStops(fitRows(records));
+        if (stops) console.log(stops);
       }
       return 0;
     }

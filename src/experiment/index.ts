@@ -13,7 +13,7 @@ export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type
 export { ResultStore, mergeStores, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport, type StoreIdentity } from './store';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
-export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
+export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
 export { Claims, type ClaimInfo, type ClaimOptions } from './claims';

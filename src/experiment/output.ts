@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
-import { curves, matchedCurves, type Summary } from './summary';
+import { curves, fitRows, matchedCurves, type Summary } from './summary';
 import type { UnitRecord } from './store';
 
 /** The tables a Summary holds. */
@@ -30,7 +30,8 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
 
 /**
  * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),
- * plus every test prediction (predictions.csv: one line per test row and unit) when records are given.
+ * plus, when records are given, every test prediction (predictions.csv: one line per test row and
+ * unit) and every GAN-type fit with the epochs it trained (fits.csv: where ADAN's rule stopped it).
  * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
  * repeats, which matters while a grid is partly done). Returns the files written.
  */
@@ -45,6 +46,10 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
     files.push(csv, json);
   }
   if (records) {
+    const fits = fitRows(records) as unknown as Record<string, unknown>[];
+    const fitsCsv = path.join(dir, 'fits.csv');
+    writeFileAtomic(fitsCsv, toCsv(fits) || 'dataset,method,augmentOptions,fold,repeat,epochsAsked,epochs,seconds\n');
+    files.push(fitsCsv);
     const lines = ['key,fold,method,sets,repeat,classifier,id,yTrue,yPred'];
     for (const r of records) {
       const c = r.config;

@@ -39,6 +39,8 @@ export interface UnitOutcome {
   seconds: number;
   /** Seconds spent fitting the augmenter of this unit's group, when this run fitted it (0 when reused). */
   augmenterSeconds: number;
+  /** Epochs the augmenter trained, on the unit that reports its fit (fewer than asked when it stopped early, e.g. ADAN's rule). */
+  augmenterEpochs?: number;
   /** Table labels of the augmenter and classifier entries (not part of the key). */
   augmentLabel: string;
   classifierLabel: string;

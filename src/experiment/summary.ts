@@ -6,7 +6,7 @@
  */
 import { meanStd, median, summarizeFolds } from '../eval/metrics';
 import { canonicalJson } from './hash';
-import { TRAINED_METHODS } from '../protocol/paper';
+import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import { compactOptions } from './spec';
 import { ResultStore, type UnitRecord } from './store';
 import { formatRanges } from './format-ranges';
@@ -337,6 +337,52 @@ export function formatComputeTime(t: ComputeTime): string {
   const line = `compute recorded: ${t.units} units, classifiers ${h(t.classifierSeconds)}, augmenters ${h(t.augmenterSeconds)} (${t.fits} GAN-type fit(s)), ${h(t.classifierSeconds + t.augmenterSeconds)} in all (units finished ${t.firstFinished.slice(0, 16)} to ${t.lastFinished.slice(0, 16)} UTC)`;
   if (t.fitsByMethod.length === 0) return line;
   return `${line}\nGAN-type fits: ${t.fitsByMethod.map((f) => `${f.method} ${f.fits} x median ${Math.round(f.medianSeconds)} s`).join(', ')}; ${h(t.secondsAtMedianFits)} in all with each fit at its median`;
+}
+
+/** One augmenter fit of a store: what it was asked to train and what it trained. */
+export interface FitRow {
+  dataset: string;
+  method: string;
+  augmentOptions: string;
+  fold: number;
+  /** The repeat it served, or 0 when all repeats share it. */
+  repeat: number;
+  /** Epochs asked for (the options' `epochs`, else the paper's). */
+  epochsAsked: number;
+  /** Epochs trained: fewer than asked when it stopped early (ADAN's rule). */
+  epochs: number;
+  seconds: number;
+}
+
+/**
+ * Every GAN-type fit whose unit recorded its epochs, in dataset, method, fold order: which fits
+ * stopped early, and when (e.g. the epoch at which ADAN's early-stop rule ended each fold's fit).
+ */
+export function fitRows(records: readonly UnitRecord[]): FitRow[] {
+  return records
+    .filter((r) => r.outcome.augmenterEpochs !== undefined && TRAINED_METHODS.includes(r.config.augment.method))
+    .map((r) => ({
+      dataset: r.config.data.name,
+      method: r.config.augment.method,
+      augmentOptions: compactOptions(r.config.augment.options),
+      fold: r.config.fold.index,
+      repeat: r.config.augment.perRepeat ? r.config.repeat : 0,
+      epochsAsked: Number(r.config.augment.options.epochs ?? PAPER_EPOCHS),
+      epochs: r.outcome.augmenterEpochs!,
+      seconds: r.outcome.augmenterSeconds,
+    }))
+    .sort((a, b) => a.dataset.localeCompare(b.dataset) || TRAINED_METHODS.indexOf(a.method) - TRAINED_METHODS.indexOf(b.method) || a.augmentOptions.localeCompare(b.augmentOptions) || a.fold - b.fold || a.repeat - b.repeat);
+}
+
+/** For the CLI: the fits that stopped before their epochs, per method and fold (empty when none did). */
+export function formatEarlyStops(rows: readonly FitRow[]): string {
+  const early = rows.filter((r) => r.epochs < r.epochsAsked);
+  if (early.length === 0) return '';
+  const byMethod = new Map<string, FitRow[]>();
+  for (const r of early) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
+  return [...byMethod.entries()]
+    .map(([m, rs]) => `${m} stopped early in ${rs.length} of ${rows.filter((r) => r.method === m).length} fits: ${rs.map((r) => `fold ${r.fold}${r.repeat ? ` r${r.repeat}` : ''} at epoch ${r.epochs}`).join(', ')} (of ${rs[0].epochsAsked})`)
+    .join('\n');
 }
 
 /**

@@ -21,6 +21,7 @@ export class SyntheticSets {
   private augmenter?: Augmenter;
   private readonly memory = new Map<string, Dataset>();
   private fitSeconds = 0;
+  private fitEpochs: number | undefined;
 
   /** Largest number of sets per repeat that the group's pending units need. */
   private readonly needed = new Map<number, number>();
@@ -55,11 +56,15 @@ export class SyntheticSets {
     return out;
   }
 
-  /** Seconds of the augmenter fit done since the last call (reported once, with the first unit after it). */
-  takeFitSeconds(): number {
-    const s = this.fitSeconds;
+  /**
+   * Seconds of the augmenter fit done since the last call and the epochs it trained (reported
+   * once, with the first unit after it; epochs only for augmenters with a training history).
+   */
+  takeFit(): { seconds: number; epochs?: number } {
+    const fit = { seconds: this.fitSeconds, ...(this.fitEpochs !== undefined ? { epochs: this.fitEpochs } : {}) };
     this.fitSeconds = 0;
-    return s;
+    this.fitEpochs = undefined;
+    return fit;
   }
 
   private async set(repeat: number, j: number, checkAbort: () => void): Promise<Dataset> {
@@ -132,6 +137,8 @@ export class SyntheticSets {
       await aug.fit(this.train, control);
     }
     this.fitSeconds = (performance.now() - t0) / 1000 + secondsBeforeResume(aug, epochsNow);
+    const history = (aug as { history?: readonly unknown[] }).history;
+    this.fitEpochs = Array.isArray(history) && history.length > 0 ? history.length : undefined;
     this.training.onFitDone();
     if (this.kept.save) {
       await aug.save(this.kept.dir);

@@ -20,10 +20,10 @@ export function unitTrainingSet(unit: PlannedUnit, train: Dataset, sets: readonl
 
 /**
  * Fit the unit's classifier on the fold's real training rows and/or its `sets`, predict the
- * test rows, and score them. `augmenterSeconds`: the fit time of the group's augmenter, when
+ * test rows, and score them. `fit`: the seconds (and epochs) of the group's augmenter fit, when
  * this unit is the first after it.
  */
-export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test: Dataset }, sets: readonly Dataset[], classifiers: ClassifierFactory, augmenterSeconds: number): Promise<UnitOutcome> {
+export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test: Dataset }, sets: readonly Dataset[], classifiers: ClassifierFactory, fit: { seconds: number; epochs?: number }): Promise<UnitOutcome> {
   const c = unit.config;
   const { train, test } = fold;
   const trainSet = unitTrainingSet(unit, train, sets);
@@ -46,7 +46,8 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
       trainReal,
       trainSynthetic: trainSet.n - trainReal,
       seconds,
-      augmenterSeconds,
+      augmenterSeconds: fit.seconds,
+      ...(fit.epochs !== undefined ? { augmenterEpochs: fit.epochs } : {}),
       augmentLabel: unit.augmentLabel,
       classifierLabel: unit.classifierLabel,
       finishedAt: new Date().toISOString(),
