@@ -2,12 +2,6 @@
  * Standalone benchmark: `node dist/bench/run.js [--backend native] [--epochs 5] [--threads 2]`
  * prints one JSON object (see src/backend/bench.ts); the same as `adan-lab bench --json`.
  */
-import { benchCommand } from '../src/cli/bench';
+import { main } from '../src/cli/main';
 
-benchCommand(['--json', ...process.argv.slice(2)]).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`bench: ${err.message}`);
-    process.exit(1);
-  },
-);
+main(['bench', '--json', ...process.argv.slice(2)]).then((code) => process.exit(code));

@@ -9,7 +9,7 @@ import { summarize } from '../src/experiment/summary';
 import { writeResults } from '../src/experiment/output';
 import { formatTable } from '../src/experiment/paper';
 import { paperTable } from '../src/experiment/grid';
-import { progressReporter } from '../src/experiment/commands';
+import { progressReporter } from '../src/cli/progress';
 import * as path from 'node:path';
 
 async function main(): Promise<void> {

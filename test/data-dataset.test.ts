@@ -25,8 +25,8 @@ test('makeDataset keeps rows, labels, groups and ids together', () => {
 test('bad input names the file and the problem', () => {
   assert.throws(() => makeDataset({ ...base(), y: [0, 1] }), (e: Error) => e instanceof DataError && /tiny\.csv/.test(e.message) && /disagree in count/.test(e.message));
   assert.throws(() => makeDataset({ ...base(), y: [0, 1, 2] }), /row 2 \(r2\) has label 2, outside 0\.\.1/);
-  assert.throws(() => makeDataset({ ...base(), x: Float32Array.from([1, 2, 3, NaN, 5, 6]) }), /tiny\.csv: feature 1 of row 1 \(r1\) is NaN/);
-  assert.throws(() => makeDataset({ ...base(), x: Float32Array.from([1, 2, 3, 4, Infinity, 6]) }), /row 2 \(r2\) is Infinity/);
+  assert.throws(() => makeDataset({ ...base(), x: Float32Array.from([1, 2, 3, NaN, 5, 6]) }), /tiny\.csv: row 2 \(r1\), feature 2 of 2, is NaN/);
+  assert.throws(() => makeDataset({ ...base(), x: Float32Array.from([1, 2, 3, 4, Infinity, 6]) }), /row 3 \(r2\), feature 1 of 2, is Infinity/);
   assert.throws(() => makeDataset({ ...base(), x: Float32Array.from([1, 2, 3, 4, 5]) }), /not a multiple of the dimension 2/);
   assert.throws(() => makeDataset({ ...base(), groups: ['g1'] }), /3 feature rows but 1 group entries/);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realData } from './real-data';
-import { runEval } from '../src/experiment/commands';
+import { runEval } from '../src/experiment/eval';
 
 const rd = realData('emodb-is11');
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { makeDataset } from '../src/data/dataset';
 import { runExperiment, prepareExperiment } from '../src/experiment/runner';
 import { resolveSpec } from '../src/experiment/spec';
-import { evalSpec, evalCommand, optionsFlag } from '../src/experiment/commands';
+import { evalSpec } from '../src/experiment/eval';
 import { defaultAugmenters } from '../src/experiment/factories';
 import { countingAugmenters, ncmFactory, smallData, tempDir } from './experiment-fixtures';
 import type { ExperimentSpec } from '../src/experiment/spec';
@@ -70,23 +70,4 @@ test('the eval command rejects sets without a method and a method without sets',
   assert.throws(() => evalSpec({ data: 'synthetic', classifier: 'svm', sets: 2 }), /--sets: got 2, expected 0 without --augment/);
   assert.throws(() => evalSpec({ data: 'synthetic', classifier: 'svm', augment: 'copy', sets: 0 }), /--sets: got 0, expected >= 1/);
   assert.deepEqual(evalSpec({ data: 'synthetic', classifier: 'svm', augment: 'wadan', epochs: 10 }).augment, [{ method: 'wadan', options: { epochs: 10 } }]);
-});
-
-test('eval --classifier-options takes a JSON object, passes it to the classifier, and says what is wrong with it', async () => {
-  assert.equal(optionsFlag('--classifier-options', undefined), undefined);
-  assert.deepEqual(optionsFlag('--classifier-options', '{"epochs":550}'), { epochs: 550 });
-  assert.throws(() => optionsFlag('--classifier-options', '{epochs:550}'), /--classifier-options: got "?\{epochs:550\}"?, expected a JSON object/);
-  assert.throws(() => optionsFlag('--classifier-options', '[1]'), /--classifier-options: .*expected a JSON object/);
-  assert.deepEqual(evalSpec({ data: 'synthetic', classifier: 'dnn', classifierOptions: { epochs: 3 } }).classifiers, [{ name: 'dnn', options: { epochs: 3 } }]);
-  // a key the classifier does not know fails the command with a message naming it
-  const errors: string[] = [];
-  const error = console.error;
-  console.error = (...a: unknown[]) => void errors.push(a.join(' '));
-  try {
-    const code = await evalCommand(['--data', 'synthetic', '--classifier', 'dnn', '--folds', '1', '--classifier-options', '{"epoch":3}', '--json']);
-    assert.equal(code, 1);
-  } finally {
-    console.error = error;
-  }
-  assert.match(errors.join('\n'), /epoch/, errors.join('\n'));
 });

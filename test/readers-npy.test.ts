@@ -110,7 +110,7 @@ test('fold folder errors: a missing half, labels and rows disagreeing, NaN featu
   const dir3 = path.join(tmp, 'nan');
   const x3 = write(path.join('nan', 'fold00-x.npy'), npy('<f4', [2, 2], f32([1, NaN, 3, 4])));
   write(path.join('nan', 'fold00-y.npy'), npy('<i4', [2], i32([0, 1])));
-  throwsData(() => loadNpyFolds(dir3), x3, /feature 1 of row 0 is NaN/);
+  throwsData(() => loadNpyFolds(dir3), x3, /row 1, feature 2 of 2, is NaN/);
 
   const dir4 = path.join(tmp, 'neg');
   write(path.join('neg', 'fold00-x.npy'), npy('<f4', [2, 1], f32([1, 2])));

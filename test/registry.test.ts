@@ -100,7 +100,7 @@ test('CSV bad input: unknown emotion letter, NaN feature, names of no known corp
   const letter = write('letter.csv', [CSV_HEADER, "'03a01Wa.wav';0;1;2", "'03a01Xa.wav';0;1;2"].join('\n'));
   throwsData(() => loadDataset(letter), letter, /unknown EmoDB emotion letter 'X'/);
   const nan = write('nan.csv', [CSV_HEADER, "'03a01Wa.wav';0;1;2", "'03a02Wa.wav';0;-nan;2"].join('\n'));
-  throwsData(() => loadDataset(nan), nan, /feature 0 of row 1 \(03a02Wa\.wav\) is NaN/);
+  throwsData(() => loadDataset(nan), nan, /line 3 \(03a02Wa\.wav\), column '[^']+' \(feature 1 of \d+\) is NaN/);
   const inf = write('inf.csv', [CSV_HEADER, "'03a01Wa.wav';0;inf;2"].join('\n'));
   throwsData(() => loadDataset(inf), inf, /is Infinity/);
   const other = write('other.csv', [CSV_HEADER, "'speaker1_happy';0;1;2"].join('\n'));

@@ -14,14 +14,14 @@ import { initBackend } from '../backend/init';
 import { OptionError } from '../util/errors';
 import { AUGMENT_METHODS, type AugmentMethod } from './augmenter';
 import { readManifest } from './io';
-import { CopyAugmenter, type CopyOptions } from './copy';
-import { NoiseAugmenter, type NoiseOptions } from './noise';
-import { SmoteAugmenter, type SmoteOptions } from './smote';
-import { Gan, type GanOptions } from './gan';
-import { Cgan, type CganOptions } from './cgan';
-import { Aae, type AaeOptions } from './aae';
-import { Adan, type AdanOptions } from './adan';
-import { Wadan, type WadanOptions } from './wadan';
+import { CopyAugmenter, COPY_DEFAULTS, type CopyOptions } from './copy';
+import { NoiseAugmenter, NOISE_DEFAULTS, type NoiseOptions } from './noise';
+import { SmoteAugmenter, SMOTE_DEFAULTS, type SmoteOptions } from './smote';
+import { Gan, GAN_DEFAULTS, type GanOptions } from './gan';
+import { Cgan, CGAN_DEFAULTS, type CganOptions } from './cgan';
+import { Aae, AAE_DEFAULTS, type AaeOptions } from './aae';
+import { Adan, ADAN_DEFAULTS, type AdanOptions } from './adan';
+import { Wadan, WADAN_DEFAULTS, type WadanOptions } from './wadan';
 
 export * from './augmenter';
 export { CopyAugmenter, copy, COPY_DEFAULTS, type CopyOptions } from './copy';
@@ -61,6 +61,21 @@ export interface AugmenterMap {
   aae: Aae;
   adan: Adan;
   wadan: Wadan;
+}
+
+/** The defaults of each method's options (the keys its constructor accepts). */
+export const AUGMENT_DEFAULTS: Readonly<Record<AugmentMethod, object>> = {
+  copy: COPY_DEFAULTS, noise: NOISE_DEFAULTS, smote: SMOTE_DEFAULTS, gan: GAN_DEFAULTS, cgan: CGAN_DEFAULTS, aae: AAE_DEFAULTS, adan: ADAN_DEFAULTS, wadan: WADAN_DEFAULTS,
+};
+
+/**
+ * The part of `options` that `method` takes, and the keys it does not (so that one command line
+ * can loop over all methods with, say, `--epochs`: a training-free method ignores it).
+ */
+export function applicableOptions(method: AugmentMethod, options: Record<string, unknown>): { options: Record<string, unknown>; ignored: string[] } {
+  const known = AUGMENT_DEFAULTS[method] as Record<string, unknown>;
+  const keep = Object.entries(options).filter(([k]) => k in known);
+  return { options: Object.fromEntries(keep), ignored: Object.keys(options).filter((k) => !(k in known)) };
 }
 
 /** Build an unfitted augmenter by method name (settings as for the method's constructor). */

@@ -126,7 +126,8 @@ const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 /** Train the WADAN-shaped networks and measure; see the module comment. */
 export async function runBenchmark(options: BenchmarkOptions = {}): Promise<BenchmarkResult> {
   checkOptionKeys('benchmark', options, { ...BENCHMARK_DEFAULTS, backend: 0, threads: 0 });
-  const o = { ...BENCHMARK_DEFAULTS, ...options };
+  // an option given as undefined means its default (as a CLI flag that was not passed)
+  const o = { ...BENCHMARK_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof BENCHMARK_DEFAULTS & BenchmarkOptions;
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new OptionError('benchmark.epochs', o.epochs, 'a positive integer');
   if (!Number.isInteger(o.warmupEpochs) || o.warmupEpochs < 1) {
     throw new OptionError('benchmark.warmupEpochs', o.warmupEpochs, 'a positive integer (the first epoch allocates the optimizer state)');

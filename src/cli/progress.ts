@@ -4,6 +4,7 @@
  * 10 % and at least once a minute while updates come (a 1,500-epoch fit inside one unit of a
  * day-long grid would otherwise leave the log silent for hours).
  */
+import type { Progress, RunOptions } from '../experiment/runner';
 export interface ProgressBar {
   /**
    * Set progress to `done` of the total, with an optional note (e.g. the current unit). The eta
@@ -60,3 +61,24 @@ export function formatSeconds(s: number): string {
   if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** A progress bar on stderr that follows `onProgress`. */
+export function progressReporter(label: string): { onProgress: (p: Progress) => void; onEpoch: NonNullable<RunOptions['onEpoch']>; finish: () => void } {
+  let bar: ProgressBar | undefined;
+  let done = 0;
+  return {
+    onEpoch(e) {
+      if (e.record.epoch % 10 === 0) bar?.update(done, `fold ${e.fold} ${e.method}${e.repeat ? ` r${e.repeat}` : ''}: training epoch ${e.record.epoch}`, e.eta ?? null);
+    },
+    onProgress(p) {
+      bar ??= progressBar(label, p.total);
+      done = p.done;
+      const u = p.unit;
+      bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined, p.eta ?? null);
+    },
+    finish() {
+      bar?.done();
+    },
+  };
+}
+

@@ -62,18 +62,20 @@ export function makeDataset(init: DatasetInit): Dataset {
       throw new DataError(name, `row ${i} (${ids[i]}) has label ${label}, outside 0..${k - 1} (classes: ${init.classes.join(', ')})`);
     }
   }
-  checkFinite(name, x, d, ids);
+  checkFinite(name, x, d, ids, init.featureNames);
   return { name, x, n, d, y, classes: [...init.classes], groups: [...init.groups], ids: [...ids], featureNames: init.featureNames ? [...init.featureNames] : undefined, synthetic: init.synthetic || undefined };
 }
 
-/** Throw a DataError naming the first NaN or infinite feature. */
-export function checkFinite(name: string, x: Float32Array, d: number, ids?: readonly string[]): void {
+/** Throw a DataError naming the first NaN or infinite feature: row and feature counted from 1, with the row's id and the feature's name. */
+export function checkFinite(name: string, x: Float32Array, d: number, ids?: readonly string[], featureNames?: readonly string[]): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (!Number.isFinite(v)) {
       const row = Math.floor(i / d);
+      const j = i % d;
       const id = ids ? ` (${ids[row]})` : '';
-      throw new DataError(name, `feature ${i % d} of row ${row}${id} is ${v}: NaN or infinite features are not allowed (impute or drop them first)`);
+      const feature = featureNames ? ` (${featureNames[j]})` : '';
+      throw new DataError(name, `row ${row + 1}${id}, feature ${j + 1} of ${d}${feature}, is ${v}: NaN or infinite features are not allowed (impute or drop them first)`);
     }
   }
 }

@@ -42,5 +42,5 @@ export function findDataEntry(entry: string, explicit?: string): string | undefi
 /** The message every "no data here" path prints. */
 export function whereToGetData(entry: string): string {
   return `dataset folder '${entry}' not found in ${dataDirCandidates().join(', ')}; ` +
-    `set ADAN_DATA_DIR or pass --data-dir, and see data/README.md for how to get the corpora`;
+    `set ADAN_DATA_DIR or pass --data-dir, and see data/README.md for how to get the corpora (--data synthetic runs on a seeded stand-in meanwhile)`;
 }

@@ -23,7 +23,7 @@ import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
 import { NPY_FOLD_PATTERN, listNpyFolds, loadNpyFolds } from './readers/npy';
 import { EMODB_CLASSES, EMODB_SPEAKERS, emodbLabels, isEmodbName, parseEmodbName } from './corpora/emodb';
 import { IEMOCAP_4_CLASSES, iemocapClasses, iemocapRowLabels, isIemocapId, parseIemocapId, readIemocapLabels } from './corpora/iemocap';
-import { FeatureTable, readFeatureTable, readOpensmileCsv } from './readers/opensmile';
+import { FeatureTable, checkTableFinite, readFeatureTable, readOpensmileCsv } from './readers/opensmile';
 import { makeSynthetic } from './synthetic';
 import { DataError, OptionError, checkOptionKeys } from '../util/errors';
 
@@ -83,7 +83,7 @@ export function loadDataset(nameOrPath: string, options: Partial<LoadOptions> = 
   if (fs.existsSync(nameOrPath)) return loadPath(nameOrPath, opts);
   throw new OptionError('dataset', nameOrPath,
     `one of the names ${DATASET_NAMES.join(', ')} or an existing path (a folder of *_tst_loso<N>.mat, a folder of foldNN-x.npy/foldNN-y.npy, or an openSMILE .csv/.arff file); ` +
-    `named datasets are searched as folders in ${searchedIn(opts.dataDir)} (see data/README.md for how to get the corpora)`);
+    `named datasets are searched as folders in ${searchedIn(opts.dataDir)} (see data/README.md for how to get the corpora; --data synthetic runs on a seeded stand-in meanwhile)`);
 }
 
 /** Rows, dimensions, classes and groups with counts: what `adan-lab data info --json` prints. */
@@ -108,7 +108,7 @@ function locate(entry: string, dataDir: string | undefined): string {
   const found = findDataEntry(entry, dataDir);
   if (found) return found;
   if (dataDir) {
-    throw new DataError(entry, `dataset folder '${entry}' not found in ${path.resolve(dataDir)} (from dataDir / --data-dir); see data/README.md for how to get the corpora`);
+    throw new DataError(entry, `dataset folder '${entry}' not found in ${path.resolve(dataDir)} (from dataDir / --data-dir); see data/README.md for how to get the corpora (--data synthetic runs on a seeded stand-in meanwhile)`);
   }
   throw new DataError(entry, whereToGetData(entry));
 }
@@ -199,6 +199,7 @@ export function loadEmodbWav(dir: string): Dataset {
  * every file must have exactly one row (and every row a file); otherwise rows keep table order.
  */
 export function emodbFromTable(table: FeatureTable, name: string, files?: readonly string[]): Dataset {
+  checkTableFinite(table);
   const { d } = table;
   let x = table.x;
   let ids = table.rowNames;
@@ -232,6 +233,7 @@ export function emodbFromTable(table: FeatureTable, name: string, files?: readon
  * frustration in the four-class set) and, with `improvisedOnly`, scripted rows are dropped.
  */
 export function iemocapFromTable(table: FeatureTable, name: string, options: Partial<LoadOptions> = {}): Dataset {
+  checkTableFinite(table);
   const opts = { ...LOAD_DEFAULTS, ...stripUndefined(options) };
   if (!opts.iemocapRoot) {
     throw new DataError(table.file, 'rows are IEMOCAP utterances, whose names carry no label: pass iemocapRoot (the folder with Session1..Session5/dialog/EmoEvaluation) to read the labels');

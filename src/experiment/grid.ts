@@ -1,6 +1,7 @@
 /**
  * The grids of the paper's Tables I and II (and Fig. 6, 7) as experiment specs, full or quick.
  */
+import * as path from 'node:path';
 import { OptionError, checkOptionKeys } from '../util/errors';
 import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable, type PaperDataset } from '../protocol/paper';
 import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
@@ -110,4 +111,15 @@ function only<T>(option: string, all: T[], name: (item: T) => string, names: str
   const unknown = names.filter((m) => !known.includes(m));
   if (unknown.length > 0 || names.length === 0) throw new OptionError(option, names.join(','), `some of ${known.join(', ')}`);
   return all.filter((a) => names.includes(name(a)));
+}
+
+/**
+ * Where `reproduce` keeps a grid when no --store is given: `results/<corpus>`, then `-code` for
+ * the code protocol, `-<data>` for a dataset other than the corpus' default (e.g.
+ * `results/emodb-synthetic-quick`), `-quick` for quick runs. Each store holds one dataset and
+ * one protocol (the store refuses others), so two of them never share a folder by default.
+ */
+export function defaultStore(which: PaperDataset, o: { protocol: string; data?: string; quick?: boolean }): string {
+  const data = o.data && o.data !== paperTable(which).dataset ? `-${path.basename(o.data).replace(/\.[a-z0-9]+$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_')}` : '';
+  return path.join('results', `${which}${o.protocol === 'paper' ? '' : `-${o.protocol}`}${data}${o.quick ? '-quick' : ''}`);
 }

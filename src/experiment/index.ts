@@ -15,7 +15,7 @@ export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
-export { reproduceGrid, paperTable, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
+export { reproduceGrid, paperTable, defaultStore, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
 export { Claims, type ClaimInfo, type ClaimOptions } from './claims';
 export { orderByCost } from './schedule';
 export { threadsPerJob } from './parallel';
@@ -23,4 +23,4 @@ export { formatTable, formatCurves, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II, P
 export { defaultClassifiers, defaultAugmenters, defaultLoader, type ClassifierFactory, type AugmenterFactory, type DataLoader } from './factories';
 export { canonicalJson, stableKey, datasetFingerprint } from './hash';
 export { writeFileAtomic } from './atomic';
-export { evalCommand, reproduceCommand, resultsCommand, evalSpec, runEval, progressReporter, EVAL_USAGE, REPRODUCE_USAGE, RESULTS_USAGE, type EvalArgs, type EvalReport } from './commands';
+export { evalSpec, runEval, type EvalArgs, type EvalReport } from './eval';

@@ -34,7 +34,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   lines.sort((a, b) => rank(a.method) - rank(b.method) || a.label.localeCompare(b.label) || a.classifier.localeCompare(b.classifier));
 
   const pct = (v: number | null | undefined, std?: number): string => (v === null || v === undefined || Number.isNaN(v) ? '–' : std !== undefined && std > 0 ? `${v.toFixed(2)}±${std.toFixed(2)}` : v.toFixed(2));
-  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'sets', 'ours WA', 'ours UAR', 'sets', 'ΔUAR', 'folds×rep'];
+  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'paper sets', 'ours WA', 'ours UAR', 'ours sets', 'ΔUAR', 'folds×rep'];
   const rows = lines.map((l) => {
     const o = l.ours;
     const delta = o && o.method !== 'none' && !Number.isNaN(o.baselineUar) ? (100 * (o.uar - o.baselineUar)).toFixed(2) : '';
@@ -105,7 +105,14 @@ export function formatCurves(rows: readonly SummaryRow[]): string {
 
 /** The notes formatTable prints: how the best point was chosen, and what makes a run not comparable. */
 export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
-  const notes = ['note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only point of the same classifier on the same folds.'];
+  const notes = [
+    'note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only point of the same classifier on the same folds.',
+    ...(paper ? ["note: '–' where the paper gives no number, '?' where it does not say at how many sets its peak lies; 'not run' where this store has no such row."] : []),
+  ];
+  const same = summary.best.filter((b) => b.method !== 'none' && b.uar === b.baselineUar && b.wa === b.baselineWa);
+  if (same.length > 0) {
+    notes.push(`note: ${same.map((b) => `${b.augment} + ${b.classifier}`).join(', ')}: the best point scores exactly as real rows alone (ΔUAR +0.00). Rows that copy the real ones, or lie between two of a class (SMOTE) or close to one (small noise), leave a linear SVM's maximum margin where it was when the real rows are separable (here: more features than rows), so its predictions do not change.`);
+  }
   const short = summary.best.filter((b) => TRAINED_METHODS.includes(b.method) && epochsOf(b.augmentOptions) !== undefined && epochsOf(b.augmentOptions)! < PAPER_EPOCHS);
   if (short.length > 0) {
     const which = [...new Set(short.map((b) => `${b.augment} (${epochsOf(b.augmentOptions)} epochs)`))].join(', ');

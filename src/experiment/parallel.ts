@@ -40,6 +40,7 @@ export async function runParallel(spec: ExperimentSpec, options: RunOptions): Pr
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard ?? { index: 1, count: 1 };
   // the parent loads the data and plans once: the workers get the dataset itself, not a loader
   const prep = await prepareExperiment(spec, options);
+  for (const note of prep.notes) warn(note);
   const store = openStore(prep, options.storeDir);
   const specHash = store.putSpec(prep.storedSpec);
   const mine = shardGroups(prep.groups, shard);

@@ -110,6 +110,8 @@ export interface PreparedExperiment {
   groups: UnitGroup[];
   /** The spec as stored (the dataset replaced by its name and fingerprint). */
   storedSpec: Record<string, unknown>;
+  /** What a reader of the results should know, e.g. a test fold without some class. */
+  notes: string[];
 }
 
 /**
@@ -133,7 +135,7 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
   const identity = { name: data.name, fingerprint, n: data.n, d: data.d };
   const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })));
   const storedSpec = { ...resolved, data: identity, folds: folds.map((f) => f.fold.index) } as Record<string, unknown>;
-  return { spec: resolved, data, fingerprint, folds, groups, storedSpec };
+  return { spec: resolved, data, fingerprint, folds, groups, storedSpec, notes: missingTestClasses(folds) };
 }
 
 /** RunOptions with their defaults, checked. */
@@ -183,3 +185,17 @@ export function collectRecords(store: ResultStore, groups: readonly UnitGroup[],
   });
 }
 
+/**
+ * A note per test fold that lacks some class: that fold's own UAR averages the classes it has
+ * (the pooled UAR over all folds covers every class).
+ */
+export function missingTestClasses(folds: readonly FoldData[]): string[] {
+  const notes: string[] = [];
+  for (const f of folds) {
+    const counts = new Array<number>(f.test.classes.length).fill(0);
+    for (let i = 0; i < f.test.n; i++) counts[f.test.y[i]]++;
+    const absent = f.test.classes.filter((_, c) => counts[c] === 0);
+    if (absent.length > 0) notes.push(`fold ${f.fold.index} (${f.fold.group}) has no test rows of ${absent.join(', ')}: its own UAR averages the other ${f.test.classes.length - absent.length} classes; pooled UAR covers all`);
+  }
+  return notes;
+}

@@ -66,6 +66,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const o = checkRunOptions(options);
   if (o.jobs > 1) return runParallel(spec, options);
   const prep = await prepareExperiment(spec, options);
+  for (const note of prep.notes) if (process.env.ADAN_WORKER === undefined) o.warn(note);
   const backend = options.initBackend === false ? undefined : await setUpBackend(prep.spec);
   const store = openStore(prep, options.storeDir);
   const specHash = store.putSpec(prep.storedSpec);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { prepareExperiment, type RunOptions } from './runner';
 import { ResultStore, type UnitRecord } from './store';
 import type { ExperimentSpec } from './spec';
-import type { PlannedUnit } from './plan';
+import { parseShard, shardGroups, type PlannedUnit } from './plan';
 import { formatRanges } from './format-ranges';
 
 /** What {@link readStored} returns. */
@@ -31,8 +31,8 @@ export interface StoredPart {
   storeDir: string;
 }
 
-/** The spec's units that `storeDir` holds, and those it lacks. An absent store holds none. */
-export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions, 'storeDir' | 'classifiers' | 'augmenters' | 'loadData' | 'onWarning'>): Promise<StoredPart> {
+/** The spec's units (or its shard's, `options.shard`) that `storeDir` holds, and those it lacks. An absent store holds none. */
+export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions, 'storeDir' | 'classifiers' | 'augmenters' | 'loadData' | 'onWarning' | 'shard'>): Promise<StoredPart> {
   if (!options || typeof options.storeDir !== 'string' || options.storeDir === '') throw new Error('readStored: options.storeDir (the folder of the result store) is required');
   const prep = await prepareExperiment(spec, options);
   const warn = options.onWarning ?? ((m: string) => console.warn(`adan-lab: ${m}`));
@@ -40,7 +40,8 @@ export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions,
   const store = fs.existsSync(path.join(options.storeDir, 'units')) ? new ResultStore(options.storeDir) : undefined;
   const records: UnitRecord[] = [];
   const missing: PlannedUnit[] = [];
-  for (const u of prep.groups.flatMap((g) => g.units)) {
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  for (const u of shardGroups(prep.groups, shard).flatMap((g) => g.units)) {
     const r = store?.get(u.key, (file, problem) => warn(`${file}: ${problem}; counted as missing`));
     if (r) records.push(r);
     else missing.push(u);

@@ -22,11 +22,14 @@ export interface ExtractOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Keep only the features this implementation computes (today every IS11 feature). Default false. */
   implementedOnly?: boolean;
+  /** Decode wave files whose data chunk is shorter than their header says (`readWav`'s allowTruncated). Default false: an error naming the file. */
+  allowTruncated?: boolean;
 }
 
 export const EXTRACT_DEFAULTS: Required<Omit<ExtractOptions, 'onProgress'>> & Pick<ExtractOptions, 'onProgress'> = {
   onProgress: undefined,
   implementedOnly: false,
+  allowTruncated: false,
 };
 
 /** A feature table plus which columns this implementation computes (all of IS11 today). */
@@ -59,7 +62,7 @@ export function extractIs11(files: readonly string[], options: ExtractOptions = 
   const d = cols.length;
   const x = new Float32Array(files.length * d);
   files.forEach((file, r) => {
-    const w = readWav(file);
+    const w = readWav(file, { allowTruncated: o.allowTruncated });
     if (w.samples.length < w.sampleRate * 0.08) throw new DataError(file, `too short for IS11 (${w.samples.length} samples at ${w.sampleRate} Hz; need at least 80 ms)`);
     const v = is11Features(w.samples, w.sampleRate);
     for (let j = 0; j < d; j++) x[r * d + j] = v[cols[j]];

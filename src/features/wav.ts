@@ -30,6 +30,12 @@ export interface Wave {
 export interface WavOptions {
   /** Keep the separate channels in `channelData`. Default false. */
   keepChannels?: boolean;
+  /**
+   * Accept a data chunk shorter than its header says (a file cut during a copy or download) and
+   * decode the samples that are there. Default false: such a file is an error naming it, as its
+   * features would silently describe part of the utterance.
+   */
+  allowTruncated?: boolean;
 }
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -83,7 +89,11 @@ export function decodeWav(bytes: Uint8Array, file = '<buffer>', options: WavOpti
       fmt = { format, channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), blockAlign: view.getUint16(body + 12, true), bits };
     } else if (id === 'data') {
       // A streaming writer may leave the size at 0 or 0xFFFFFFFF: then the data run to the end.
-      const length = size === 0 || size === 0xffffffff ? bytes.length - body : Math.min(size, bytes.length - body);
+      const open = size === 0 || size === 0xffffffff;
+      if (!open && size > bytes.length - body && !options.allowTruncated) {
+        throw new DataError(file, `truncated: the data chunk says ${size} bytes but the file holds ${bytes.length - body} of them (${(100 * (bytes.length - body) / size).toFixed(1)} %); re-copy the file, or accept the partial audio explicitly (allowTruncated, --allow-truncated)`);
+      }
+      const length = open ? bytes.length - body : Math.min(size, bytes.length - body);
       data = { start: body, length };
       if (fmt) break;
     }
@@ -104,6 +114,7 @@ export function decodeWav(bytes: Uint8Array, file = '<buffer>', options: WavOpti
   const bytesPerSample = bits / 8;
   const frameBytes = bytesPerSample * channels;
   const n = Math.floor(data.length / frameBytes);
+  if (n === 0) throw new DataError(file, `no audio: the data chunk holds ${data.length} bytes, less than one ${channels}-channel ${bits}-bit frame`);
   const read = sampleReader(view, encoding, bits);
   const mono = new Float32Array(n);
   const perChannel = options.keepChannels ? Array.from({ length: channels }, () => new Float32Array(n)) : undefined;

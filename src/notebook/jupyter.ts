@@ -20,9 +20,9 @@ export interface JupyterInfo {
 }
 
 const HOW_TO_INSTALL =
-  'Install Jupyter: on Debian/Ubuntu `sudo apt-get install jupyter-notebook jupyter-nbconvert` ' +
-  '(or `pip install jupyterlab`); on macOS `brew install jupyterlab` or `pip3 install jupyterlab`. ' +
-  'Then run `npm run notebook` again. Set ADAN_JUPYTER_PYTHON to choose the Python explicitly.';
+  'Install Jupyter with one of: `pip install jupyterlab` (any Python 3), ' +
+  '`conda install -c conda-forge jupyterlab`, `sudo apt-get install jupyter-notebook jupyter-nbconvert` (Debian/Ubuntu), ' +
+  '`brew install jupyterlab` (macOS). Then run `adan-lab notebook` again; ADAN_JUPYTER_PYTHON chooses the Python explicitly.';
 
 function canImport(python: string, module: string): boolean {
   const r = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });

@@ -14,9 +14,12 @@ export class DataError extends Error {
 
 /** A bad option or argument: names the option, the value and what was expected. */
 export class OptionError extends Error {
+  /** The option's name as the caller wrote it (`wadan.alpha`, `--sets`, `spec.folds`). */
+  readonly option: string;
   constructor(option: string, value: unknown, expected: string) {
     super(`option ${option}: got ${describe(value)}, expected ${expected}`);
     this.name = 'OptionError';
+    this.option = option;
   }
 }
 

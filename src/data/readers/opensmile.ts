@@ -34,6 +34,19 @@ export interface FeatureTable {
   d: number;
   /** Non-feature columns by name (e.g. ARFF `class` / `emotion`), as text per row. */
   extra: Record<string, string[]>;
+  /** The file's line (1-based) of each row, where it came from a file (errors name it). */
+  lines?: number[];
+}
+
+/** Throw a DataError naming the line and column of the first NaN or infinite feature of a table. */
+export function checkTableFinite(table: FeatureTable): void {
+  const { x, d } = table;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i])) continue;
+    const row = Math.floor(i / d);
+    const where = table.lines ? `line ${table.lines[row]}` : `row ${row + 1}`;
+    throw new DataError(table.file, `${where} (${table.rowNames[row]}), column '${table.featureNames[i % d]}' (feature ${(i % d) + 1} of ${d}) is ${x[i]}: NaN or infinite features are not allowed (impute or drop them first)`);
+  }
 }
 
 /** Columns openSMILE adds that are bookkeeping, not features. */
@@ -133,7 +146,7 @@ function buildTable(file: string, header: string[], roles: Role[], rows: string[
     }
     for (const j of extraCols) extra[header[j]].push(unquote(cells[j]));
   }
-  return { file, rowNames, featureNames: featureCols.map((j) => header[j]), x, n, d, extra };
+  return { file, rowNames, featureNames: featureCols.map((j) => header[j]), x, n, d, extra, lines: lineNo };
 }
 
 /** A number as openSMILE prints it (`%e`, also `nan`, `-nan`, `inf`); undefined if not a number. */

@@ -1,0 +1,39 @@
+/**
+ * How the CLI fails: a usage error (a flag or argument the command cannot take) exits 2 with a
+ * message naming the flag, as commander's own parse errors do; any other error exits 1; an
+ * interrupted run exits 130 and says how to resume.
+ */
+import type { Dataset } from '../data/dataset';
+import type { DataLoader } from '../experiment/factories';
+import { OptionError } from '../util/errors';
+
+/** A flag's value the command cannot use (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function usageError(flag: string, value: unknown, expected: string): UsageError {
+  return new UsageError(new OptionError(flag, value, expected).message);
+}
+
+/**
+ * An OptionError from a constructor, told in terms of the flag that carried the option:
+ * `option wadan.alpha: ...` becomes `--augment-options: option wadan.alpha: ...`.
+ */
+export function asFlagError(err: unknown, flags: { prefix: RegExp; flag: string }[]): unknown {
+  if (!(err instanceof OptionError)) return err;
+  const hit = flags.find((f) => f.prefix.test(err.option));
+  return hit ? new UsageError(`${hit.flag}: ${err.message}`) : err;
+}
+
+/** The registry's loader, searching `dataDir` first when given (`--data-dir`). */
+export function loaderFor(dataDir: string | undefined): DataLoader | undefined {
+  if (!dataDir) return undefined;
+  return (name) => {
+    const { loadDataset } = require('../data/registry') as { loadDataset: (n: string, o: { dataDir?: string }) => Dataset };
+    return loadDataset(name, { dataDir });
+  };
+}
