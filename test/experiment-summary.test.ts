@@ -185,7 +185,7 @@ test('results as CSV and JSON files, plain rows, and a danfojs DataFrame', async
   const s = summarize(run.records);
   const dir = path.join(tempDir('out'), 'results');
   const files = writeResults(s, dir, run.records);
-  assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['best.csv', 'best.json', 'curves.csv', 'curves.json', 'fits.csv', 'predictions.csv', 'summary.csv', 'summary.json', 'units.csv', 'units.json']);
+  assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['best.csv', 'best.json', 'curves.csv', 'curves.json', 'fits.csv', 'paired.csv', 'predictions.csv', 'summary.csv', 'summary.json', 'units.csv', 'units.json']);
   const csv = fs.readFileSync(path.join(dir, 'summary.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, s.summary.length + 1);
   assert.equal(csv[0].split(',')[0], 'dataset');

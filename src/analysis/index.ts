@@ -5,3 +5,4 @@ export * from './tsne';
 export * from './mmd';
 export * from './histogram';
 export * from './curves';
+export * from './paired';

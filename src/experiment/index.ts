@@ -14,6 +14,7 @@ export { ResultStore, mergeStores, verifyRecord, StoreMismatchError, STORE_FORMA
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
+export { pairedTable, formatPaired, type PairedRow, type PairedTableOptions } from './paired-table';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, defaultStore, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
 export { Claims, type ClaimInfo, type ClaimOptions } from './claims';

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { curves, fitRows, matchedCurves, type Summary } from './summary';
+import { pairedTable } from './paired-table';
 import type { UnitRecord } from './store';
 
 /** The tables a Summary holds. */
@@ -31,7 +32,8 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
 /**
  * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),
  * plus, when records are given, every test prediction (predictions.csv: one line per test row and
- * unit) and every GAN-type fit with the epochs it trained (fits.csv: where ADAN's rule stopped it).
+ * unit), every GAN-type fit with the epochs it trained (fits.csv: where ADAN's rule stopped it)
+ * and the paired comparisons against real-only and copy (paired.csv, src/experiment/paired-table.ts).
  * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
  * repeats, which matters while a grid is partly done). Returns the files written.
  */
@@ -46,6 +48,9 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
     files.push(csv, json);
   }
   if (records) {
+    const paired = path.join(dir, 'paired.csv');
+    writeFileAtomic(paired, toCsv(pairedTable(records) as unknown as Record<string, unknown>[]) || 'dataset,method,augment,classifier,sets,against,delta,low,high,p,folds,repeats\n');
+    files.push(paired);
     const fits = fitRows(records) as unknown as Record<string, unknown>[];
     const fitsCsv = path.join(dir, 'fits.csv');
     writeFileAtomic(fitsCsv, toCsv(fits) || 'dataset,method,augmentOptions,fold,repeat,epochsAsked,epochs,seconds\n');

@@ -1,0 +1,165 @@
+/**
+ * Paired comparisons of a store's units (src/analysis/paired.ts): for every method × classifier
+ * × number of sets, the per-fold UAR difference against real rows only and against copy (the
+ * simplest augmentation), on the same folds and repeats, with a bootstrap interval over folds
+ * and a sign-flip p-value. Also one row per line for the mean over all its numbers of sets
+ * (`sets: 'mean'`): "does this method help, whatever the number of sets?", chosen on nothing.
+ */
+import { pairedDifference } from '../analysis/paired';
+import { canonicalJson, seedFromKey, stableKey } from './hash';
+import type { UnitRecord } from './store';
+
+export interface PairedRow {
+  dataset: string;
+  method: string;
+  /** Table label of the augmenter entry. */
+  augment: string;
+  classifier: string;
+  /** A number of sets, or 'mean' for the mean over all the line's numbers of sets. */
+  sets: number | 'mean';
+  /** 'none' (real rows only, same classifier) or 'copy' (copy at the same number of sets). */
+  against: 'none' | 'copy';
+  /** Mean over folds of the per-fold UAR difference (fraction; each fold's difference is its mean over repeats). */
+  delta: number;
+  /** 95 % percentile bootstrap interval of `delta`, resampling folds. */
+  low: number;
+  high: number;
+  /** Two-sided sign-flip p-value over folds. */
+  p: number;
+  /** Folds compared, and repeats per fold (the smallest). */
+  folds: number;
+  repeats: number;
+}
+
+export interface PairedTableOptions {
+  /** Bootstrap resamples. Default 10,000. */
+  resamples?: number;
+  /** Base seed of the bootstraps (each row derives its own from its identity). Default 0. */
+  seed?: number;
+}
+
+type Key = string;
+
+/** Every comparison the records allow, in method, classifier, against, sets order. */
+export function pairedTable(records: readonly UnitRecord[], options: PairedTableOptions = {}): PairedRow[] {
+  // UAR of every unit by (line, sets, fold, repeat)
+  const lineOf = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, a: r.outcome.augmentLabel, ao: r.config.augment.options, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
+  const classifierOf = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
+  const real = new Map<Key, Map<string, number>>(); // classifier -> "fold/repeat" -> uar
+  const lines = new Map<Key, { sample: UnitRecord; points: Map<number, Map<string, number>> }>();
+  for (const r of records) {
+    const fr = `${r.config.fold.index}/${r.config.repeat}`;
+    if (r.config.sets === 0) {
+      const m = real.get(classifierOf(r)) ?? new Map<string, number>();
+      m.set(fr, r.outcome.uar);
+      real.set(classifierOf(r), m);
+      continue;
+    }
+    const line = lines.get(lineOf(r)) ?? { sample: r, points: new Map() };
+    const at = line.points.get(r.config.sets) ?? new Map<string, number>();
+    at.set(fr, r.outcome.uar);
+    line.points.set(r.config.sets, at);
+    lines.set(lineOf(r), line);
+  }
+  const copyLine = (sample: UnitRecord) => [...lines.values()].find((l) => l.sample.config.augment.method === 'copy' && classifierOf(l.sample) === classifierOf(sample));
+  const rows: PairedRow[] = [];
+  for (const { sample, points } of lines.values()) {
+    const base = real.get(classifierOf(sample));
+    const copy = sample.config.augment.method === 'copy' ? undefined : copyLine(sample);
+    const targets: ['none' | 'copy', (sets: number) => Map<string, number> | undefined][] = [['none', () => base]];
+    if (copy) targets.push(['copy', (k) => copy.points.get(k)]);
+    for (const [against, target] of targets) {
+      const perSets = new Map<number, Map<number, number[]>>(); // sets -> fold -> differences over repeats
+      for (const [k, uars] of [...points].sort((a, b) => a[0] - b[0])) {
+        const other = target(k);
+        if (!other) continue;
+        const byFold = new Map<number, number[]>();
+        for (const [fr, u] of uars) {
+          const o = other.get(fr);
+          if (o === undefined) continue;
+          const fold = Number(fr.split('/')[0]);
+          byFold.set(fold, [...(byFold.get(fold) ?? []), u - o]);
+        }
+        if (byFold.size > 0) perSets.set(k, byFold);
+      }
+      const identity = { d: sample.config.data.name, a: sample.outcome.augmentLabel, c: sample.outcome.classifierLabel, against };
+      for (const [k, byFold] of perSets) rows.push(row(sample, k, against, byFold, seedOf({ ...identity, k }, options), options));
+      // the mean over the line's numbers of sets, per fold, on the folds every number of sets has
+      if (perSets.size > 1) {
+        const folds = [...perSets.values()].map((m) => new Set(m.keys())).reduce((a, b) => new Set([...a].filter((f) => b.has(f))));
+        const meanByFold = new Map<number, number[]>();
+        for (const f of folds) meanByFold.set(f, [avg([...perSets.values()].map((m) => avg(m.get(f)!)))]);
+        const minRepeats = Math.min(...[...perSets.values()].flatMap((m) => [...folds].map((f) => m.get(f)!.length)));
+        if (meanByFold.size > 0) rows.push({ ...row(sample, 'mean', against, meanByFold, seedOf({ ...identity, k: 'mean' }, options), options), repeats: minRepeats });
+      }
+    }
+  }
+  const order = (r: PairedRow): string => `${r.dataset}\u0000${r.augment}\u0000${r.classifier}\u0000${r.against}`;
+  return rows.sort((a, b) => order(a).localeCompare(order(b)) || (a.sets === 'mean' ? 99 : a.sets) - (b.sets === 'mean' ? 99 : b.sets));
+}
+
+function row(sample: UnitRecord, sets: number | 'mean', against: 'none' | 'copy', byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {
+  const folds = [...byFold.keys()].sort((a, b) => a - b);
+  const r = pairedDifference(folds.map((f) => avg(byFold.get(f)!)), { seed, resamples: options.resamples });
+  return {
+    dataset: sample.config.data.name,
+    method: sample.config.augment.method,
+    augment: sample.outcome.augmentLabel,
+    classifier: sample.outcome.classifierLabel,
+    sets,
+    against,
+    delta: r.delta,
+    low: r.low,
+    high: r.high,
+    p: r.p,
+    folds: r.n,
+    repeats: Math.min(...folds.map((f) => byFold.get(f)!.length)),
+  };
+}
+
+function seedOf(identity: object, options: PairedTableOptions): number {
+  return seedFromKey(stableKey({ ...identity, seed: options.seed ?? 0 }));
+}
+
+function avg(a: readonly number[]): number {
+  return a.reduce((s, v) => s + v, 0) / a.length;
+}
+
+/**
+ * For the CLI: one line per method × classifier × comparison, the difference in UAR points at
+ * every number of sets (`*` where the 95 % interval excludes 0) and the mean over all of them
+ * with its interval and p-value.
+ */
+export function formatPaired(rows: readonly PairedRow[]): string {
+  if (rows.length === 0) return 'paired comparisons: no augmented units with their real-only (or copy) units on the same folds';
+  const sets = [...new Set(rows.filter((r) => r.sets !== 'mean').map((r) => r.sets as number))].sort((a, b) => a - b);
+  const groups = new Map<string, PairedRow[]>();
+  for (const r of rows) {
+    const k = `${r.augment}\u0000${r.classifier}\u0000${r.against}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+  const header = ['method', 'classifier', 'vs', ...sets.map(String), 'mean of sets [95 % interval]', 'p', 'folds'];
+  const table = [...groups.values()].map((g) => {
+    const mean = g.find((r) => r.sets === 'mean');
+    return [
+      g[0].augment, g[0].classifier, g[0].against === 'none' ? 'real' : 'copy',
+      ...sets.map((k) => {
+        const r = g.find((x) => x.sets === k);
+        return r ? `${pts(r.delta)}${r.low > 0 || r.high < 0 ? '*' : ''}` : '';
+      }),
+      mean ? `${pts(mean.delta)} [${pts(mean.low)}, ${pts(mean.high)}]` : '',
+      mean ? mean.p.toFixed(3) : '',
+      String(Math.max(...g.map((r) => r.folds))),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    'Paired UAR differences (points): per fold (speaker/session) the method minus real rows only, or minus copy at the same number of sets, averaged over repeats; mean over folds; * = 95 % bootstrap interval over folds excludes 0',
+    fmt(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.map(fmt),
+    'note: the intervals resample speakers, the unit that varies most; p is the two-sided sign-flip test over folds. The mean over sets is chosen on nothing; a best number of sets picked on the test folds is not (see best.csv).',
+  ].join('\n');
+}
