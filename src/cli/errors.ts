@@ -3,7 +3,7 @@
  * message naming the flag, as commander's own parse errors do; any other error exits 1; an
  * interrupted run exits 130 and says how to resume.
  */
-import type { Dataset } from '../data/dataset';
+import { loadDataset } from '../data/registry';
 import type { DataLoader } from '../experiment/factories';
 import { OptionError } from '../util/errors';
 
@@ -32,8 +32,5 @@ export function asFlagError(err: unknown, flags: { prefix: RegExp; flag: string 
 /** The registry's loader, searching `dataDir` first when given (`--data-dir`). */
 export function loaderFor(dataDir: string | undefined): DataLoader | undefined {
   if (!dataDir) return undefined;
-  return (name) => {
-    const { loadDataset } = require('../data/registry') as { loadDataset: (n: string, o: { dataDir?: string }) => Dataset };
-    return loadDataset(name, { dataDir });
-  };
+  return (name) => loadDataset(name, { dataDir });
 }

@@ -4,10 +4,11 @@
  * src/data/registry); tests and notebooks can pass their own (any object with the same verbs).
  */
 import type { Classifier } from '../classify/classifier';
-import { CLASSIFIER_NAMES } from '../classify/classifier';
+import { CLASSIFIER_NAMES, makeClassifier } from '../classify/index';
 import type { Augmenter } from '../augment/augmenter';
-import { AUGMENT_METHODS, type AugmentMethod } from '../augment/augmenter';
+import { AUGMENT_METHODS, loadAugmenter, makeAugmenter, type AugmentMethod } from '../augment/index';
 import type { Dataset } from '../data/dataset';
+import { loadDataset } from '../data/registry';
 
 export interface ClassifierFactory {
   /** Names accepted by `make` (checked before any work starts). */
@@ -37,8 +38,6 @@ function withSeed(options: Record<string, unknown>, seed: number): Record<string
 export const defaultClassifiers: ClassifierFactory = {
   names: CLASSIFIER_NAMES,
   make(name, options, seed) {
-    // Loaded on first use so that importing the runner does not load tfjs.
-    const { makeClassifier } = require('../classify/index') as typeof import('../classify/index');
     return makeClassifier(name, withSeed(options, seed));
   },
 };
@@ -47,17 +46,12 @@ export const defaultClassifiers: ClassifierFactory = {
 export const defaultAugmenters: AugmenterFactory = {
   methods: AUGMENT_METHODS,
   make(method, options, seed) {
-    const { makeAugmenter } = require('../augment/index') as typeof import('../augment/index');
     return makeAugmenter(method as AugmentMethod, withSeed(options, seed));
   },
   async load(dir) {
-    const { loadAugmenter } = require('../augment/index') as typeof import('../augment/index');
     return loadAugmenter(dir);
   },
 };
 
 /** `loadDataset` from src/data/registry. */
-export const defaultLoader: DataLoader = (nameOrPath) => {
-  const { loadDataset } = require('../data/registry') as { loadDataset: (n: string) => Dataset };
-  return loadDataset(nameOrPath);
-};
+export const defaultLoader: DataLoader = (nameOrPath) => loadDataset(nameOrPath);

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import type { Dataset } from '../data/dataset';
 import { ZScore } from '../data/preprocess';
 import { TRAINED_METHODS } from '../protocol/paper';
+import { initBackend } from '../backend/init';
 import { Claims } from './claims';
 import { runParallel } from './parallel';
 import { shardGroups, type PlannedUnit } from './plan';
@@ -124,7 +125,6 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
 async function setUpBackend(spec: ResolvedSpec): Promise<string | undefined> {
   const needsTf = spec.classifiers.some((c) => c.name === 'dnn') || spec.augment.some((a) => TRAINED_METHODS.includes(a.method));
   if (!needsTf) return undefined;
-  const { initBackend } = require('../backend/init') as typeof import('../backend/init');
   return (await initBackend()).summary;
 }
 
