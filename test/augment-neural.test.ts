@@ -137,7 +137,7 @@ test('bad options fail at once, naming the option', async () => {
     ['wadan', { mu: 'sometimes' }, /wadan\.mu/],
     ['adan', { batchNorm: 'layer' }, /adan\.batchNorm/],
     ['wadan', { updates: 'parallel' }, /wadan\.updates/],
-    ['adan', { classWeights: 'balanced' }, /adan\.classWeights/],
+    ['adan', { classWeights: 'inverse' }, /adan\.classWeights/],
     ['adan', { latentDim: 0 }, /adan\.latentDim/],
     ['adan', { encoderHidden: [800, -1] }, /adan\.encoderHidden/],
     ['gan', { loss: 'hinge' }, /gan\.loss/],

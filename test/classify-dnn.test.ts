@@ -115,7 +115,7 @@ test('class weights shift the decision toward the minority class', async () => {
   const held = blobs({ perClass: [200, 200], d: 5, sep: 1.5, noise: 1, seed: 5 });
   const opts = { hiddenLayers: [16], learningRate: 1e-2, epochs: 15 };
   const plain = await dnn({ ...opts, classWeight: 'none' }).fit(train);
-  const weighted = await dnn({ ...opts, classWeight: 'max-ratio' }).fit(train);
+  const weighted = await dnn({ ...opts, classWeight: 'nmax' }).fit(train);
   const minority = (net: Dnn): number => perClassRecall(held.y, net.predict(held.x), 2)[1];
   assert.ok(minority(weighted) > minority(plain) + 0.2, `minority recall: weighted ${minority(weighted)} vs none ${minority(plain)}`);
   plain.dispose();
@@ -133,7 +133,7 @@ test('Xavier init and the paper presets', () => {
   tf.dispose([...net.kernels, ...net.biases]);
   assert.deepEqual(DNN_DEFAULTS.hiddenLayers, [100, 100]);
   assert.deepEqual(DNN_PRESETS.iemocap.hiddenLayers, [512, 512, 512, 512]);
-  assert.equal(DNN_PRESETS.iemocap.classWeight, 'max-ratio');
+  assert.equal(DNN_PRESETS.iemocap.classWeight, 'nmax');
   assert.equal(DNN_DEFAULTS.learningRate, 1e-4);
 });
 

@@ -9,14 +9,13 @@ import * as path from 'node:path';
 import { runExperiment } from '../src/experiment/runner';
 import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
-import { reproduceGrid, PAPER_DNN } from '../src/experiment/grid';
+import { reproduceGrid } from '../src/experiment/grid';
 import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
 import { formatRanges } from '../src/experiment/format-ranges';
 import { planUnits } from '../src/experiment/plan';
 import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
 import { CLASSIFIER_NAMES } from '../src/classify/classifier';
-import { DNN_PRESETS } from '../src/classify/index';
 import { countingAugmenters, ncmFactory, smallData, tempDir } from './experiment-fixtures';
 
 const data = smallData();
@@ -225,9 +224,7 @@ test('the paper grids: full = 9 methods x 0..10 sets x 3 repeats x svm, dnn; qui
   const folds = Array.from({ length: 10 }, (_, i) => ({ index: i + 1, group: `s${i + 1}` }));
   const units = planUnits(resolved, { name: 'emodb-is11', fingerprint: 'f', n: 535, d: 4354 }, folds).flatMap((g) => g.units);
   assert.equal(units.length, 10 * 3 * 2 * (1 + 8 * 10));
-  assert.deepEqual(resolved.classifiers.map((c) => c.options), [{}, PAPER_DNN.emodb]);
-  // The grid's DNN settings are the classifier's presets of the paper's networks.
-  for (const ds of ['emodb', 'iemocap'] as const) assert.deepEqual(PAPER_DNN[ds], JSON.parse(JSON.stringify(DNN_PRESETS[ds])));
+  assert.deepEqual(resolved.classifiers.map((c) => c.options), [{}, { hiddenLayers: [100, 100], classWeight: 'none' }]);
   const quick = reproduceGrid('emodb', { quick: true });
   assert.deepEqual(quick.folds, [1, 2, 3]);
   assert.deepEqual(quick.sets, [0, 1, 2]);

@@ -3,7 +3,7 @@
  */
 import { tf } from '../backend/tf';
 import { meanSquaredError, softmaxCrossEntropy, withTfjsOps } from '../backend/dense';
-import { OptionError } from '../util/errors';
+import { resolveClassWeights, type ClassWeights } from '../data/class-weights';
 
 /** mean over rows of BCE(sigmoid(logits), target): softplus(l) - target * l (stable form). */
 export function bceWithLogits(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
@@ -47,25 +47,10 @@ export function gradientPenalty(critic: (h: tf.Tensor2D) => tf.Tensor, interpola
   }));
 }
 
-/** How classes are weighted in the classification losses (Eq. 11, Section IV-D). */
-export type ClassWeightMode = 'none' | 'nmax' | 'nmax-floor' | readonly number[];
+/** How classes are weighted in the classification losses (Eq. 11, Section IV-D): src/data/class-weights.ts. */
+export type ClassWeightMode = ClassWeights;
 
-/**
- * Weight per class: 'none' -> 1; 'nmax' -> n_max / n_k (the paper, Section IV-D); 'nmax-floor'
- * -> floor(n_max / n_k) (the authors' code: `float(int(max / count))`); or explicit weights.
- * Classes without training rows get weight 0.
- */
+/** Weight per class for the augmenters' losses (float32); classes without training rows get 0. */
 export function classWeights(counts: readonly number[], mode: ClassWeightMode): Float32Array {
-  if (Array.isArray(mode)) {
-    if (mode.length !== counts.length || !mode.every((w) => Number.isFinite(w) && w >= 0)) {
-      throw new OptionError('classWeights', mode, `${counts.length} non-negative weights, one per class`);
-    }
-    return Float32Array.from(mode);
-  }
-  const nMax = Math.max(...counts);
-  return Float32Array.from(counts, (c) => {
-    if (mode === 'none') return 1;
-    if (c === 0) return 0;
-    return mode === 'nmax-floor' ? Math.floor(nMax / c) : nMax / c;
-  });
+  return Float32Array.from(resolveClassWeights(mode, counts, 'classWeights'));
 }

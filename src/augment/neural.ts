@@ -18,6 +18,7 @@ import { Random } from '../util/random';
 import type { Augmenter, AugmentMethod, EpochRecord, FitControl, SampleOptions } from './augmenter';
 import { MANIFEST_FILE, MANIFEST_VERSION, readArrays, readManifest, writeArrays, writeManifest, type Manifest, type NamedArray } from './io';
 import { classWeights, type ClassWeightMode } from './losses';
+import { checkClassWeights } from '../data/class-weights';
 import { Mlp, uniquePrefix } from './nets';
 import { adam } from './optim';
 import { checkInt, checkNumber, checkSeed, mergeOptions, splitFitOptions } from './options';
@@ -68,11 +69,7 @@ export function validateNeural(what: string, o: NeuralOptions): void {
 }
 
 export function validateClassWeights(what: string, v: unknown): void {
-  if (Array.isArray(v)) {
-    if (!v.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) throw new OptionError(`${what}.classWeights`, v, 'non-negative numbers, one per class');
-  } else if (!['none', 'nmax', 'nmax-floor'].includes(v as string)) {
-    throw new OptionError(`${what}.classWeights`, v, '"none", "nmax" (n_max / n_k, Eq. 11), "nmax-floor" (the code) or one weight per class');
-  }
+  checkClassWeights(`${what}.classWeights`, v);
 }
 
 /** The training fold as tensors, for one `fit` call. */

@@ -24,6 +24,7 @@ import { Random } from '../util/random';
 import type { Classifier } from './classifier';
 import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from './class-weights';
 import { makeClassifierOptimizer } from './optimizer';
+import { PROTOCOLS } from '../protocol/protocols';
 
 /** One row of the training history (one per epoch). */
 export interface DnnEpoch {
@@ -43,7 +44,7 @@ export interface DnnOptions {
   /** L2 penalty λ·Σ‖W‖² on every weight matrix (not the biases), added to the loss. Default 1e-3 (the paper gives no value). */
   l2: number;
   /**
-   * Weight of each row's cross-entropy by its class: `'none'`, `'balanced'`, `'max-ratio'`
+   * Weight of each row's cross-entropy by its class: `'none'`, `'balanced'`, `'nmax'`
    * (n_max / n_c, the paper's Section IV-D) or one number per class. Default `'none'`.
    */
   classWeight: ClassWeightSpec;
@@ -98,12 +99,12 @@ export const DNN_DEFAULTS: Readonly<DnnOptions> = Object.freeze({
   onEpoch: undefined,
 });
 
-/** The paper's two networks (Section V-B, V-C): spread into the options, e.g. `dnn({ ...DNN_PRESETS.iemocap })`. */
-export const DNN_PRESETS = Object.freeze({
+/** The paper's two networks (Section V-B, V-C), from the paper protocol (src/protocol): spread them into the options, e.g. `dnn({ ...DNN_PRESETS.iemocap })`. */
+export const DNN_PRESETS: Readonly<Record<'emodb' | 'iemocap', Partial<DnnOptions>>> = Object.freeze({
   /** EmoDB: 2 hidden layers of 100, no class weights. */
-  emodb: Object.freeze({ hiddenLayers: Object.freeze([100, 100]), classWeight: 'none' }) as Partial<DnnOptions>,
+  emodb: Object.freeze({ ...PROTOCOLS.paper.dnn.emodb }) as Partial<DnnOptions>,
   /** IEMOCAP: 4 hidden layers of 512, class weights n_max / n_c. */
-  iemocap: Object.freeze({ hiddenLayers: Object.freeze([512, 512, 512, 512]), classWeight: 'max-ratio' }) as Partial<DnnOptions>,
+  iemocap: Object.freeze({ ...PROTOCOLS.paper.dnn.iemocap }) as Partial<DnnOptions>,
 });
 
 /** The network's variables: kernels[l] (in x out) and biases[l] (out), last layer = logits. */

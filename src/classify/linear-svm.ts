@@ -24,7 +24,7 @@ export interface LinearSvmOptions {
   C: number;
   /**
    * Class weights multiplying C per class (scikit-learn's `class_weight`): `'none'`,
-   * `'balanced'` (n / (k·n_c)), `'max-ratio'` (n_max / n_c, the paper's Section IV-D) or one
+   * `'balanced'` (n / (k·n_c)), `'nmax'` (n_max / n_c, the paper's Section IV-D) or one
    * number per class. Default `'none'`, as `SVC()`.
    */
   classWeight: ClassWeightSpec;

@@ -45,7 +45,7 @@ const PAPER: Protocol = {
     /** Section V-B: 2 hidden layers of 100, no class weights. */
     emodb: { hiddenLayers: [100, 100], classWeight: 'none' },
     /** Section V-C: 4 hidden layers of 512, class weights n_max / n_c (Section IV-D). */
-    iemocap: { hiddenLayers: [512, 512, 512, 512], classWeight: 'max-ratio' },
+    iemocap: { hiddenLayers: [512, 512, 512, 512], classWeight: 'nmax' },
   },
   augment: {},
 };
