@@ -464,11 +464,23 @@ export class CachedColumns implements KernelColumns {
    * solver has been using.
    */
   private leastRecent(m: number): number[] {
-    const free: number[] = [];
-    for (let s = 0; s < this.capacity && free.length < m; s++) if (this.owner[s] < 0) free.push(s);
-    if (free.length === m) return free;
-    const used = Array.from({ length: this.capacity }, (_, s) => s).filter((s) => this.owner[s] >= 0);
-    used.sort((a, b) => (this.read[a] - this.read[b]) || (this.stamp[a] - this.stamp[b]));
-    return [...free, ...used.slice(0, m - free.length)];
+    // one pass with a running list of the m best (m is a block: a full sort per miss is slower)
+    const out: number[] = [];
+    const key = (slot: number): number => (this.owner[slot] < 0 ? -2 : this.read[slot] ? this.stamp[slot] : -1 - 1 / (1 + this.stamp[slot]));
+    const keys: number[] = [];
+    for (let s = 0; s < this.capacity; s++) {
+      const k = key(s);
+      if (out.length === m && !(k < keys[m - 1])) continue;
+      let i = out.length < m ? out.length : m - 1;
+      if (out.length < m) { out.push(s); keys.push(k); }
+      while (i > 0 && keys[i - 1] > k) {
+        out[i] = out[i - 1];
+        keys[i] = keys[i - 1];
+        i--;
+      }
+      out[i] = s;
+      keys[i] = k;
+    }
+    return out;
   }
 }

@@ -103,23 +103,33 @@ export function solveSmo(problem: SmoProblem, settings: SmoSettings): SmoSolutio
   };
 
   const likelyNext = (first: number): Int32Array => {
-    const want = kernel.block;
-    const cand: number[] = [];
-    const score: number[] = [];
+    // the block − 1 most violating positions whose columns are not at hand, in one pass
+    // (a running top list: a full sort per miss would cost more than the kernel block)
+    const want = kernel.block - 1;
+    const top = new Int32Array(want);
+    const topScore = new Float64Array(want).fill(-Infinity);
+    let found = 0;
     for (let t = 0; t < activeSize; t++) {
-      if (kernel.has(active[t]) || active[t] === first) continue;
       // violation of t as an "i" (I_up: −y∇) and as a "j" (I_low: y∇)
       const yg = y[t] * G[t];
       const up = (y[t] > 0 ? status[t] !== UPPER : status[t] !== LOWER) ? -yg : -Infinity;
       const low = (y[t] > 0 ? status[t] !== LOWER : status[t] !== UPPER) ? yg : -Infinity;
-      cand.push(active[t]);
-      score.push(Math.max(up, low));
+      const score = up > low ? up : low;
+      if (found === want && !(score > topScore[want - 1])) continue;
+      const o = active[t];
+      if (o === first || kernel.has(o)) continue;
+      let k = found < want ? found++ : want - 1;
+      while (k > 0 && topScore[k - 1] < score) {
+        topScore[k] = topScore[k - 1];
+        top[k] = top[k - 1];
+        k--;
+      }
+      topScore[k] = score;
+      top[k] = o;
     }
-    const order = cand.map((_, k) => k);
-    if (cand.length > want - 1) order.sort((a, b) => score[b] - score[a]);
-    const out = new Int32Array(Math.min(want, cand.length + 1));
+    const out = new Int32Array(found + 1);
     out[0] = first;
-    for (let k = 1; k < out.length; k++) out[k] = cand[order[k - 1]];
+    out.set(top.subarray(0, found), 1);
     return out;
   };
 
