@@ -4,17 +4,18 @@
  * ‖x − z‖² = ‖x‖² + ‖z‖² − 2 xᵀz: the squared norms are summed once per row in float64, and the
  * dot products of a whole block of rows come from one float32 GEMM on the native BLAS (the
  * addon of src/backend/native.ts), or from a float64 JS loop when the addon is absent. One
- * block of 256 rows against 5,000 rows of 4,354 features is ~11 GFLOP: a few hundredths of a
- * second on BLAS, where libsvm (scikit-learn's SVC) spends most of its time computing the same
- * values one by one.
+ * block of 256 rows against 5,000 rows of 4,354 features is ~11 GFLOP, about a tenth of a
+ * second on one core's BLAS, where libsvm (scikit-learn's SVC) computes the same values one
+ * float64 dot product at a time, again for every pair of classes.
  *
  * Two ways to hand kernel columns to the SMO solver (`KernelColumns`):
- * - `GramColumns`: the whole n x n matrix of the training rows, computed once per fit and shared
+ * - `GramMatrix`: the whole n x n matrix of the training rows, computed once per fit and shared
  *   by every one-vs-one problem (each reads its own rows of it), when it fits in the budget;
  * - `CachedColumns`: libsvm's column cache for one binary problem, for training sets whose Gram
  *   matrix does not fit (IEMOCAP-sized): least recently used columns are dropped, and a missing
  *   column is computed in one GEMM together with the columns the solver is likely to ask for
- *   next (reading the rows once for a block costs about as much as reading them for one column).
+ *   next (reading the rows once for a block costs little more than reading them for one column).
+ *   When all of a problem's columns fit, they are computed up front, half of them by symmetry.
  */
 import type { NativeBlas } from '../backend/native';
 
