@@ -93,7 +93,17 @@ export class LinearSvm implements Classifier {
   fitInfo?: LinearSvmFitInfo;
   private state?: LinearSvmState;
 
-  constructor(options: Partial<LinearSvmOptions> = {}) {
+  /**
+   * `kernel: 'linear'` may be given (so that `makeClassifier('svm', { kernel })` can choose
+   * between this and the RBF `KernelSvm`); it is not stored in `options`, so a model given it
+   * is the same, with the same options, as one without it.
+   */
+  constructor(options: Partial<LinearSvmOptions> & { kernel?: 'linear' } = {}) {
+    const { kernel, ...rest } = options;
+    if ('kernel' in options && kernel !== 'linear') {
+      throw new OptionError('linearSvm.kernel', kernel, `'linear' (for the RBF kernel use makeClassifier('svm', { kernel: 'rbf' }) or kernelSvm())`);
+    }
+    options = rest;
     checkOptionKeys('linearSvm', options, LINEAR_SVM_DEFAULTS);
     const o = { ...LINEAR_SVM_DEFAULTS, ...options };
     if (!(typeof o.C === 'number' && o.C > 0 && Number.isFinite(o.C))) throw new OptionError('linearSvm.C', o.C, 'a positive number');
