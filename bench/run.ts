@@ -1,6 +1,6 @@
 /**
  * Standalone benchmark: `node dist/bench/run.js [--backend native] [--epochs 5] [--threads 2]`
- * prints one JSON object (see src/backend/bench.ts); the same as `adan-lab bench --json`.
+ * prints one JSON object (see bench/table3.ts); the same as `adan-lab bench --json`.
  */
 import { main } from '../src/cli/main';
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { tf } from '../src/backend/tf';
 import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
-import { WadanShapedNet, randomFold, trainEpoch, type WadanShapedLosses } from '../src/backend/wadan-shaped';
-import { runBenchmark } from '../src/backend/bench';
+import { WadanShapedNet, randomFold, trainEpoch, type WadanShapedLosses } from '../bench/wadan-shaped';
+import { runBenchmark } from '../bench/table3';
 import { Random } from '../src/util/random';
 
 const SMALL = { inputDim: 60, hidden: 40, latent: 8, classifierHidden: 16, adversaryHidden: 12, zDim: 6, batchSize: 32 };

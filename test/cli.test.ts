@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../src/data/locate';
-import { runBenchmark } from '../src/backend/bench';
+import { runBenchmark } from '../bench/table3';
 import { prepareExperiment } from '../src/experiment/prepare';
 import { formatTable } from '../src/experiment/paper';
 import { PAPER_TABLE_I } from '../src/protocol/paper';

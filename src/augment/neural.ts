@@ -19,6 +19,7 @@ import type { Augmenter, AugmentMethod, EpochRecord, FitControl, SampleOptions }
 import { MANIFEST_FILE, MANIFEST_VERSION, readArrays, readManifest, writeArrays, writeManifest, type Manifest, type NamedArray } from './io';
 import { classWeights, type ClassWeightMode } from './losses';
 import { checkClassWeights } from '../data/class-weights';
+import { PAPER_EPOCHS } from '../protocol/paper';
 import { Mlp, uniquePrefix } from './nets';
 import { adam } from './optim';
 import { checkInt, checkNumber, checkSeed, mergeOptions, splitFitOptions } from './options';
@@ -45,7 +46,7 @@ export interface NeuralOptions {
 }
 
 export const NEURAL_DEFAULTS: Readonly<NeuralOptions> = {
-  epochs: 1500,
+  epochs: PAPER_EPOCHS,
   batchSize: 128,
   learningRate: 1e-4,
   beta1: 0.5,

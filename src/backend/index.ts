@@ -4,6 +4,4 @@ export { initBackend, backendInfo, backendSummary, parseBackendRequest, activeNa
 export type { BackendInfo, BackendKind, BackendRequest, InitBackendOptions } from './init';
 export { makeAdam, FusedAdam, ADAM_DEFAULTS } from './adam';
 export type { AdamOptions } from './adam';
-export { runBenchmark, measureSgemm, BENCHMARK_DEFAULTS, PAPER_TABLE_III } from './bench';
-export type { BenchmarkOptions, BenchmarkResult, KernelTime } from './bench';
 export { loadNative } from './native';

@@ -17,7 +17,7 @@ export function registerBench(program: Command): void {
     .addOption(new Option('--seed <n>', 'seed of the data, weights and noise').argParser(wholeNumber(0)).default(0))
     .option('--no-profile', 'skip the kernel-by-kernel profile of one epoch')
     .action(async (o) => {
-      const { runBenchmark, PAPER_TABLE_III } = await import('../backend/bench.js');
+      const { runBenchmark, PAPER_TABLE_III } = await import('../../bench/table3.js');
       if (!o.json) console.error('adan-lab: timing WADAN-shaped training (about a minute) ...');
       const r = await runBenchmark({ backend: o.backend, threads: o.threads, epochs: o.epochs, seed: o.seed, profile: o.profile });
       if (o.json) {

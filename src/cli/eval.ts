@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { AUGMENT_METHODS } from '../augment/augmenter';
 import { CLASSIFIER_NAMES } from '../classify/classifier';
+import { PAPER_EPOCHS } from '../protocol/paper';
 import { dataDirOption, jobsOption, jsonObject, numberList, protocolOption, setsParser, wholeNumber } from './options';
 import { asFlagError, loaderFor, usageError } from './errors';
 
@@ -21,7 +22,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--classifier <name>', 'emotion classifier').choices(CLASSIFIER_NAMES).default('svm'))
     .addOption(new Option('--augment <method>', 'augmentation method (none = real rows only)').choices(['none', ...AUGMENT_METHODS]).default('none'))
     .addOption(new Option('--sets <n>', 'augmented sets added to each training fold (default: 1 with an augmenter, 0 without)').argParser(setsParser))
-    .addOption(new Option('--epochs <n>', "training epochs of a GAN-type augmenter (default: the augmenter's, 1500; ignored by copy, noise, smote)").argParser(wholeNumber(1)))
+    .addOption(new Option('--epochs <n>', `training epochs of a GAN-type augmenter (default: the augmenter's, ${PAPER_EPOCHS}; ignored by copy, noise, smote)`).argParser(wholeNumber(1)))
     .addOption(new Option('--folds <list>', 'folds to run, 1-based (default: all: 10 speakers of EmoDB, 5 sessions of IEMOCAP)').argParser(numberList(1, undefined, 'fold numbers')))
     .addOption(new Option('--repeats <n>', 'repeats with fresh draws of the synthetic rows (the paper: 3)').argParser(wholeNumber(1)).default(1))
     .addOption(new Option('--seed <n>', 'seed of the experiment; every augmenter, set and classifier seed derives from it').argParser(wholeNumber(0)).default(0))

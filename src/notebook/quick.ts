@@ -13,6 +13,7 @@
  *   p.epochs;     // 20 with ADAN_QUICK=1, else 1500
  *   p.storeDir;   // results/notebooks/04-emodb/quick (or .../full), under the project root
  */
+import { MAX_SETS, PAPER_EPOCHS } from '../protocol/paper';
 import * as path from 'node:path';
 import { projectRoot } from '../data/locate';
 
@@ -86,5 +87,5 @@ export function describeMode(p: NotebookMode): string {
   return p.quick
     ? 'QUICK mode (ADAN_QUICK=1): few epochs, folds and sets, so the notebook runs in minutes. GAN-type augmenters trained this briefly ' +
         'produce rows that do not yet carry their label, so augmentation looks harmful here: these numbers show the machinery, never the method.'
-    : 'FULL mode: the settings of the parameter cell above (the paper\'s where it gives them: 1500 epochs, every fold, 0-10 sets). Long runs are stored in ' + path.relative(projectRoot, p.storeDir) + ' and reused.';
+    : `FULL mode: the settings of the parameter cell above (the paper's where it gives them: ${PAPER_EPOCHS} epochs, every fold, 0-${MAX_SETS} sets). Long runs are stored in ${path.relative(projectRoot, p.storeDir)} and reused.`;
 }

@@ -83,6 +83,13 @@ export const PAPER_TABLE_II: PaperTable = {
   ],
 };
 
+/** Table III (GTX 1080 Ti): seconds per training epoch of ADAN and WADAN for ~400, ~2,000, ~10,000 rows. */
+export const PAPER_TABLE_III = {
+  rows: [400, 2000, 10000],
+  adan: [0.067, 0.3, 1.4],
+  wadan: [0.15, 0.67, 3.14],
+} as const;
+
 export const PAPER_TABLES: Readonly<Record<PaperDataset, PaperTable>> = { emodb: PAPER_TABLE_I, iemocap: PAPER_TABLE_II };
 
 /** The paper's table for a dataset. */

@@ -5,13 +5,13 @@
  * batch 128, d_times 2), on random data instead of a dataset, so that what is timed is what an
  * augmenter's fit runs, without its per-epoch bookkeeping (history, label fidelity).
  */
-import { tf } from './tf';
-import { Random } from '../util/random';
-import { buildAdanNets, type AdanNets, type AdanSizes } from '../augment/latent';
-import { trainWadanOneStep } from '../augment/wadan';
-import type { AdanOptimizers } from '../augment/adan';
-import { uniquePrefix } from '../augment/nets';
-import { adam } from '../augment/optim';
+import { tf } from '../src/backend/tf';
+import { Random } from '../src/util/random';
+import { buildAdanNets, type AdanNets, type AdanSizes } from '../src/augment/latent';
+import { trainWadanOneStep } from '../src/augment/wadan';
+import type { AdanOptimizers } from '../src/augment/adan';
+import { uniquePrefix } from '../src/augment/nets';
+import { adam } from '../src/augment/optim';
 
 /** Sizes and settings (defaults: the paper's WADAN on EmoDB IS11, 4354 features, 7 classes). */
 export interface WadanShapeOptions {

@@ -11,14 +11,17 @@
  * varies less with other processes than wall time does.
  */
 import * as os from 'node:os';
-import { tf } from './tf';
-import { initBackend } from './init';
-import { loadNative } from './native';
-import { adamStats } from './adam';
-import { kernelStats } from './kernels';
-import { Random } from '../util/random';
+import { tf } from '../src/backend/tf';
+import { initBackend } from '../src/backend/init';
+import { loadNative } from '../src/backend/native';
+import { adamStats } from '../src/backend/adam';
+import { kernelStats } from '../src/backend/kernels';
+import { Random } from '../src/util/random';
 import { WadanShapedNet, randomFold, trainEpoch, type WadanShapeOptions } from './wadan-shaped';
-import { checkOptionKeys, OptionError } from '../util/errors';
+import { checkOptionKeys, OptionError } from '../src/util/errors';
+import { PAPER_TABLE_III } from '../src/protocol/paper';
+
+export { PAPER_TABLE_III };
 
 export interface BenchmarkOptions {
   /** Backend (as ADAN_BACKEND); default: ADAN_BACKEND, else the automatic choice. */
@@ -49,13 +52,6 @@ export const BENCHMARK_DEFAULTS: Readonly<Required<Omit<BenchmarkOptions, 'backe
   seed: 0,
   profile: true,
   shape: {},
-};
-
-/** The paper's Table III (GTX 1080 Ti), seconds per epoch. */
-export const PAPER_TABLE_III = {
-  rows: [400, 2000, 10000],
-  adan: [0.067, 0.3, 1.4],
-  wadan: [0.15, 0.67, 3.14],
 };
 
 export interface KernelTime {
