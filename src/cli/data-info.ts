@@ -1,21 +1,23 @@
 /** `adan-lab data info`: what a dataset holds, as text or one JSON object. */
 import { Command } from 'commander';
-import { dataDirOption } from './options';
+import { addIemocapOptions, loadOptionsOf, dataDirOption } from './options';
 
 export function registerDataInfo(program: Command): void {
   const data = program.command('data').summary('look at a dataset');
+  addIemocapOptions(
   data
-    .command('info')
-    .summary('rows, dims, classes and groups of a dataset (name or path)')
-    .argument('[dataset]', 'a dataset name (emodb-is11, iemocap-is10, emodb-wav, synthetic) or a path; default: the first real one found')
-    .addOption(dataDirOption())
-    .option('--json', 'print one JSON object', false)
+      .command('info')
+      .summary('rows, dims, classes and groups of a dataset (name or path)')
+      .argument('[dataset]', 'a dataset name (emodb-is11, iemocap-is10, emodb-wav, synthetic) or a path; default: the first real one found')
+      .addOption(dataDirOption())
+      .option('--json', 'print one JSON object', false),
+  )
     .action(async (name: string | undefined, o) => {
       const { loadDataset, describeDataset } = await import('../data/registry.js');
       const { SYNTHETIC_NOTICE } = await import('../data/synthetic.js');
       const dataset = name ?? (await firstAvailableDataset(o.dataDir));
       if (!name) console.error(`adan-lab: no dataset named; using ${dataset}`);
-      const ds = await loadDataset(dataset, { dataDir: o.dataDir });
+      const ds = await loadDataset(dataset, loadOptionsOf(o));
       const info = describeDataset(ds);
       if (o.json) {
         console.log(JSON.stringify(info));

@@ -3,7 +3,7 @@
  * message naming the flag, as commander's own parse errors do; any other error exits 1; an
  * interrupted run exits 130 and says how to resume.
  */
-import { loadDataset } from '../data/registry';
+import { loadDataset, type LoadOptions } from '../data/registry';
 import type { DataLoader } from '../experiment/factories';
 import { OptionError } from '../util/errors';
 
@@ -29,8 +29,9 @@ export function asFlagError(err: unknown, flags: { prefix: RegExp; flag: string 
   return hit ? new UsageError(`${hit.flag}: ${err.message}`) : err;
 }
 
-/** The registry's loader, searching `dataDir` first when given (`--data-dir`). */
-export function loaderFor(dataDir: string | undefined): DataLoader | undefined {
-  if (!dataDir) return undefined;
-  return (name) => loadDataset(name, { dataDir });
+/** The registry's loader with the CLI's data flags (`--data-dir`, the IEMOCAP label flags). */
+export function loaderFor(options: Partial<LoadOptions> | string | undefined): DataLoader | undefined {
+  const o = typeof options === 'string' ? { dataDir: options } : options;
+  if (!o || Object.values(o).every((v) => v === undefined)) return undefined;
+  return (name) => loadDataset(name, o);
 }

@@ -3,7 +3,7 @@
  * with a parser that rejects a bad value naming the flag (commander prints
  * "error: option '--sets <list>' argument '-1' is invalid. ..." and the CLI exits 2).
  */
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_SETS } from '../protocol/paper';
 import { DEFAULT_PROTOCOL, PROTOCOL_NAMES } from '../protocol/protocols';
 import { availableParallelism } from 'node:os';
@@ -82,3 +82,22 @@ export function dataDirOption(): Option {
 
 /** `--sets` of `eval`: one number of augmented sets. */
 export const setsParser = wholeNumber(0, MAX_SETS, 'a number of augmented sets');
+
+/**
+ * How an IEMOCAP features file is labelled from the user's corpus: `--iemocap-root` and the
+ * label set (the library's LoadOptions, src/data/registry.ts). With the full release, the paper's
+ * improvised four-class set is `--improvised-only --no-merge-excited`.
+ */
+export function addIemocapOptions(c: Command): Command {
+  return c
+    .option('--iemocap-root <dir>', 'IEMOCAP corpus root (the folder with Session1..5/dialog/EmoEvaluation): labels for a features file of IEMOCAP utterances')
+    .option('--improvised-only', 'IEMOCAP: keep improvised dialogues only (the paper\'s setting: 2,280 utterances in 4 classes)', false)
+    .addOption(new Option('--classes <n>', 'IEMOCAP label set: 4 (angry, happy, neutral, sad) or 11 (every EmoEvaluation code)').choices(['4', '11']).default('4'))
+    .option('--merge-excited', 'IEMOCAP, 4 classes: count excited as happy (default, as iemocap-is10)')
+    .option('--no-merge-excited', 'IEMOCAP, 4 classes: leave excited out (the paper\'s improvised set)');
+}
+
+/** The LoadOptions of the IEMOCAP flags, with `--data-dir`. */
+export function loadOptionsOf(o: { dataDir?: string; iemocapRoot?: string; improvisedOnly?: boolean; classes?: string; mergeExcited?: boolean }): { dataDir?: string; iemocapRoot?: string; improvisedOnly: boolean; iemocapClasses: '4' | '11'; mergeExcited: boolean } {
+  return { dataDir: o.dataDir, iemocapRoot: o.iemocapRoot, improvisedOnly: Boolean(o.improvisedOnly), iemocapClasses: (o.classes ?? '4') as '4' | '11', mergeExcited: o.mergeExcited ?? true };
+}

@@ -5,37 +5,39 @@
 import * as path from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
-import { dataDirOption, jobsOption, nameList, protocolOption, shardSpec, wholeNumber } from './options';
+import { addIemocapOptions, loadOptionsOf, dataDirOption, jobsOption, nameList, protocolOption, shardSpec, wholeNumber } from './options';
 import { loaderFor } from './errors';
 import { describeStore } from './store-line';
 
 const GRID_METHODS = ['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS];
 
 export function registerReproduce(program: Command): void {
+  addIemocapOptions(
   program
-    .command('reproduce')
-    .summary("run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's")
-    .description(
-      'The full grid: methods none, copy, noise, smote, gan, cgan, aae, adan, wadan x 0..10 augmented sets x 3 repeats x SVM and DNN ' +
-        `on every fold (10 EmoDB speakers, 5 IEMOCAP sessions), the GAN-type augmenters trained for ${PAPER_EPOCHS} epochs; ` +
-        'EmoDB takes hours (BENCHMARKS.md, "Experiment runner"). --quick: folds 1-3 (EmoDB) or 1 (IEMOCAP), none, copy, noise, smote and a ' +
-        '20-epoch WADAN, 0-2 sets, 1 repeat, the SVM: minutes, and it shows the machinery, not the method. Every finished unit is stored ' +
-        'at once: run the same command again to continue after a kill. Tables go to STORE/results/.',
-    )
-    .addArgument(new Argument('<corpus>', "which table: emodb (Table I) or iemocap (Table II)").choices(['emodb', 'iemocap']))
-    .option('--quick', 'the small grid (minutes) instead of the full one', false)
-    .addOption(protocolOption())
-    .addOption(new Option('--methods <list>', `only these methods of the grid, some of ${GRID_METHODS.join(',')} (their units are the full grid's, so a later full run reuses them)`).argParser(nameList(GRID_METHODS)))
-    .addOption(new Option('--classifiers <list>', 'only these classifiers of the grid, svm or dnn (the fitted GAN-type augmenters are then kept in the store for the other)').argParser(nameList(['svm', 'dnn'])))
-    .addOption(new Option('--epochs <n>', `training epochs of the GAN-type augmenters (default ${PAPER_EPOCHS}; --quick 20)`).argParser(wholeNumber(1)))
-    .option('--data <name>', "dataset name or path instead of the corpus' default (emodb-is11, iemocap-is10)")
-    .addOption(dataDirOption())
-    .addOption(new Option('--seed <n>', 'seed of the experiment').argParser(wholeNumber(0)).default(0))
-    .option('--store <dir>', 'result store (default: results/<corpus>[-<protocol>][-<data>][-quick]; one dataset and protocol per store)')
-    .addOption(jobsOption())
-    .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
-    .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
-    .option('--json', 'print the best points and the summary as one JSON object', false)
+      .command('reproduce')
+      .summary("run the grid of the paper's Table I (emodb) or II (iemocap) and print it beside the paper's")
+      .description(
+        'The full grid: methods none, copy, noise, smote, gan, cgan, aae, adan, wadan x 0..10 augmented sets x 3 repeats x SVM and DNN ' +
+          `on every fold (10 EmoDB speakers, 5 IEMOCAP sessions), the GAN-type augmenters trained for ${PAPER_EPOCHS} epochs; ` +
+          'EmoDB takes hours (BENCHMARKS.md, "Experiment runner"). --quick: folds 1-3 (EmoDB) or 1 (IEMOCAP), none, copy, noise, smote and a ' +
+          '20-epoch WADAN, 0-2 sets, 1 repeat, the SVM: minutes, and it shows the machinery, not the method. Every finished unit is stored ' +
+          'at once: run the same command again to continue after a kill. Tables go to STORE/results/.',
+      )
+      .addArgument(new Argument('<corpus>', "which table: emodb (Table I) or iemocap (Table II)").choices(['emodb', 'iemocap']))
+      .option('--quick', 'the small grid (minutes) instead of the full one', false)
+      .addOption(protocolOption())
+      .addOption(new Option('--methods <list>', `only these methods of the grid, some of ${GRID_METHODS.join(',')} (their units are the full grid's, so a later full run reuses them)`).argParser(nameList(GRID_METHODS)))
+      .addOption(new Option('--classifiers <list>', 'only these classifiers of the grid, svm or dnn (the fitted GAN-type augmenters are then kept in the store for the other)').argParser(nameList(['svm', 'dnn'])))
+      .addOption(new Option('--epochs <n>', `training epochs of the GAN-type augmenters (default ${PAPER_EPOCHS}; --quick 20)`).argParser(wholeNumber(1)))
+      .option('--data <name>', "dataset name or path instead of the corpus' default (emodb-is11, iemocap-is10)")
+      .addOption(dataDirOption())
+      .addOption(new Option('--seed <n>', 'seed of the experiment').argParser(wholeNumber(0)).default(0))
+      .option('--store <dir>', 'result store (default: results/<corpus>[-<protocol>][-<data>][-quick]; one dataset and protocol per store)')
+      .addOption(jobsOption())
+      .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
+      .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
+      .option('--json', 'print the best points and the summary as one JSON object', false),
+  )
     .action(async (corpus: 'emodb' | 'iemocap', o) => {
       const { reproduceGrid, defaultStore, paperTable } = await import('../experiment/grid.js');
       const { readStored, describeMissing } = await import('../experiment/stored.js');
@@ -46,7 +48,7 @@ export function registerReproduce(program: Command): void {
       const { progressReporter } = await import('./progress.js');
       const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol });
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
-      const loadData = loaderFor(o.dataDir);
+      const loadData = loaderFor(loadOptionsOf(o));
       if (o.dryRun) {
         // what the store holds of the grid (or of the shard) and what a run would compute; nothing is written
         const part = await readStored(spec, { storeDir, loadData, shard: o.shard });
