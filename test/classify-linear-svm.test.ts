@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadClassifier } from '../src/classify/index';
 import assert from 'node:assert/strict';
 import { makeDataset, type Dataset } from '../src/data/dataset';
 import { splitFolds } from '../src/data/folds';
@@ -191,4 +195,22 @@ test('emodb-is11, leave-one-speaker-out, pooled: within 1.5 points of SVC(kernel
   const s = summarizeFolds(preds, ds.classes.length);
   assert.ok(Math.abs(100 * s.wa - 80.93) <= 1.5, `WA ${(100 * s.wa).toFixed(2)} %`);
   assert.ok(Math.abs(100 * s.uar - 79.44) <= 1.5, `UAR ${(100 * s.uar).toFixed(2)} %`);
+});
+
+test('save then loadClassifier predicts exactly what the saved linear SVM did (ovo and ovr); a damaged weights file is named', async () => {
+  const train = blobs({ perClass: [30, 25, 20], d: 8, sep: 3, noise: 1, seed: 9 });
+  const held = blobs({ perClass: [10, 10, 10], d: 8, sep: 3, noise: 1, seed: 10 });
+  for (const multiclass of ['ovo', 'ovr'] as const) {
+    const svm = await linearSvm({ multiclass, classWeight: 'balanced', seed: 3 }).fit(train);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-linsvm-'));
+    await svm.save(dir);
+    const loaded = (await loadClassifier(dir)) as LinearSvm;
+    assert.ok(loaded instanceof LinearSvm);
+    assert.deepEqual(loaded.predict(held.x), svm.predict(held.x));
+    assert.deepEqual(loaded.decisionFunction(held.x), svm.decisionFunction(held.x));
+    assert.deepEqual(loaded.options, svm.options);
+    fs.writeFileSync(path.join(dir, 'weights.f64'), Buffer.alloc(8));
+    await assert.rejects(loadClassifier(dir), (e: Error) => e.message.includes('weights.f64') && /truncated/.test(e.message));
+  }
+  await assert.rejects(new LinearSvm().save(os.tmpdir()), /not fitted yet: call fit before save/);
 });

@@ -19,7 +19,7 @@ export { LinearSvm, linearSvm, LINEAR_SVM_DEFAULTS } from './linear-svm';
 export type { LinearSvmOptions, LinearSvmFitInfo } from './linear-svm';
 export { KernelSvm, kernelSvm, KERNEL_SVM_DEFAULTS, resolveGamma } from './kernel-svm';
 export type { KernelSvmOptions, KernelSvmFitInfo, GammaSpec } from './kernel-svm';
-export { loadClassifier } from './io';
+export { loadClassifier } from './load';
 export { Dnn, dnn, DNN_DEFAULTS, DNN_PRESETS } from './dnn';
 export type { DnnOptions, DnnEpoch, DnnWeights } from './dnn';
 export { resolveClassWeights } from './class-weights';

@@ -4,9 +4,7 @@
  * beside it (little-endian float32 / float64 arrays, each with its shape and SHA-256, so a
  * truncated or altered file is caught at load).
  *
- * @example
- * await svm.save('models/svm-fold1');
- * const again = await loadClassifier('models/svm-fold1'); // predicts exactly what svm did
+ * `loadClassifier` (load.ts) reads a folder back whatever the kind.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -19,7 +17,7 @@ export const CLASSIFIER_FORMAT = 'adan-lab/classifier';
 export const CLASSIFIER_MANIFEST_VERSION = 1;
 export const CLASSIFIER_MANIFEST_FILE = 'classifier.json';
 /** The kinds `loadClassifier` knows. */
-export const CLASSIFIER_KINDS = ['kernel-svm'] as const;
+export const CLASSIFIER_KINDS = ['kernel-svm', 'linear-svm', 'dnn'] as const;
 export type ClassifierKind = (typeof CLASSIFIER_KINDS)[number];
 
 /** A binary array file named in a manifest. */
@@ -103,18 +101,6 @@ export function readClassifierManifest(dir: string): { manifest: ClassifierManif
   if (m.options === null || typeof m.options !== 'object') throw new DataError(file, 'options must be an object');
   if (m.files === null || typeof m.files !== 'object') throw new DataError(file, 'files must be an object');
   return { manifest: m, file };
-}
-
-/** Rebuild a fitted classifier from the folder its `save(dir)` wrote. */
-export async function loadClassifier(dir: string): Promise<Classifier> {
-  const { manifest, file } = readClassifierManifest(dir);
-  switch (manifest.kind) {
-    case 'kernel-svm': {
-      // required here, not imported at the top: kernel-svm.ts imports this file's helpers
-      const { KernelSvm } = require('./kernel-svm') as typeof import('./kernel-svm');
-      return KernelSvm.fromManifest(dir, manifest, file);
-    }
-  }
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -18,6 +18,7 @@ import { Random } from '../util/random';
 import type { Classifier } from './classifier';
 import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from './class-weights';
 import { dotRow, solveBinaryDual } from './dual-cd';
+import { CLASSIFIER_FORMAT, CLASSIFIER_MANIFEST_VERSION, readArrayFile, writeArrayFile, writeClassifierManifest, type ClassifierManifest } from './io';
 
 export interface LinearSvmOptions {
   /** Cost C of a margin violation (scikit-learn's `C`). Default 1, as `SVC()`. */
@@ -214,6 +215,55 @@ export class LinearSvm implements Classifier {
       }
     }
     return out;
+  }
+
+  /**
+   * Write the fitted model to `dir`: `classifier.json` (options, classes, pairs, class weights)
+   * and `weights.f64` (m x d) and `intercepts.f64` (m). `loadClassifier(dir)` rebuilds it.
+   */
+  async save(dir: string): Promise<void> {
+    const s = this.fitted('save');
+    const m = s.b.length;
+    const manifest: ClassifierManifest = {
+      format: CLASSIFIER_FORMAT,
+      version: CLASSIFIER_MANIFEST_VERSION,
+      kind: 'linear-svm',
+      options: { ...this.options } as Record<string, unknown>,
+      classes: [...s.classes],
+      d: s.d,
+      pos: Array.from(s.pos),
+      neg: Array.from(s.neg),
+      classWeights: Array.from(s.classWeights),
+      files: { weights: writeArrayFile(dir, 'weights.f64', s.w, [m, s.d]), intercepts: writeArrayFile(dir, 'intercepts.f64', s.b, [m]) },
+      fitInfo: this.fitInfo,
+    };
+    writeClassifierManifest(dir, manifest);
+  }
+
+  /** Rebuild a fitted model from a manifest `loadClassifier` has read (and checked in its common part). */
+  static fromManifest(dir: string, m: ClassifierManifest, file: string): LinearSvm {
+    let svm: LinearSvm;
+    try {
+      svm = new LinearSvm(m.options as Partial<LinearSvmOptions>);
+    } catch (e) {
+      throw new DataError(file, `options: ${(e as Error).message}`);
+    }
+    const k = m.classes.length;
+    const ints = (name: string): Int32Array => {
+      const v = m[name];
+      if (!Array.isArray(v) || !v.every((e) => Number.isInteger(e) && e >= -1 && e < k)) throw new DataError(file, `${name} must be class indices (or -1)`);
+      return Int32Array.from(v as number[]);
+    };
+    const pos = ints('pos');
+    const neg = ints('neg');
+    const w = readArrayFile(dir, m.files.weights, 'weights', file);
+    const b = readArrayFile(dir, m.files.intercepts, 'intercepts', file);
+    if (b.length !== pos.length || neg.length !== pos.length || w.length !== pos.length * m.d) throw new DataError(file, `${pos.length} binary models named, but weights hold ${w.length / m.d} and intercepts ${b.length}`);
+    const cw = m.classWeights;
+    if (!Array.isArray(cw) || cw.length !== k) throw new DataError(file, `classWeights must be ${k} numbers`);
+    svm.state = { d: m.d, k, classes: [...m.classes], w: Float64Array.from(w), b: Float64Array.from(b), pos, neg, classWeights: Float64Array.from(cw as number[]) };
+    svm.fitInfo = (m.fitInfo as LinearSvmFitInfo | undefined) ?? undefined;
+    return svm;
   }
 
   /** The learned weights (m x d), intercepts and per-class weights, for inspection. */
