@@ -9,7 +9,7 @@ import { addIemocapOptions, loadOptionsOf, dataDirOption, jobsOption, nameList, 
 import { loaderFor } from './errors';
 import { describeStore } from './store-line';
 
-const GRID_METHODS = ['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS];
+const GRID_METHODS = ['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS, 'steps'];
 
 export function registerReproduce(program: Command): void {
   addIemocapOptions(
@@ -35,6 +35,7 @@ export function registerReproduce(program: Command): void {
       .option('--store <dir>', 'result store (default: results/<corpus>[-<protocol>][-<data>][-quick]; one dataset and protocol per store)')
       .addOption(jobsOption())
       .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
+      .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
       .option('--json', 'print the best points and the summary as one JSON object', false),
   )
@@ -46,7 +47,7 @@ export function registerReproduce(program: Command): void {
       const { writeResults } = await import('../experiment/output.js');
       const { formatTable } = await import('../experiment/paper.js');
       const { progressReporter } = await import('./progress.js');
-      const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol });
+      const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl });
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
       if (o.dryRun) {

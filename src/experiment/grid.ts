@@ -6,6 +6,7 @@ import { OptionError, checkOptionKeys } from '../util/errors';
 import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable, type PaperDataset } from '../protocol/paper';
 import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
 import type { AugmentSpec, ClassifierSpec, ExperimentSpec } from './spec';
+import { STEPS_METHOD } from './steps';
 
 export { paperTable, type PaperDataset };
 
@@ -32,9 +33,14 @@ export interface ReproduceOptions {
   classifiers: string[] | undefined;
   /** Classifiers and augmenter settings: `paper` (default) or `code` (src/protocol/protocols.ts). */
   protocol: ProtocolName;
+  /**
+   * Add the steps control (steps.ts): the DNN on real rows alone for (k + 1) times its epochs at
+   * every k, as many updates as k augmented sets give. Default false.
+   */
+  stepsControl: boolean;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false };
 
 /** The paper protocol's DNN of each dataset (Section V-B, V-C), from src/protocol. */
 export const PAPER_DNN: Readonly<Record<PaperDataset, Readonly<Record<string, unknown>>>> = PROTOCOLS.paper.dnn;
@@ -89,7 +95,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const epochs = o.epochs ?? PAPER_EPOCHS;
   return {
     data,
-    augment: onlyMethods(['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS.map((m) => trained(m, epochs))], o.methods),
+    augment: onlyMethods(['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS.map((m) => trained(m, epochs)), ...(o.stepsControl || o.methods?.includes(STEPS_METHOD) ? [STEPS_METHOD] : [])], o.methods),
     sets: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     repeats: PAPER_REPEATS,
     classifiers: only('classifiers', [svm, dnn], (c) => c.name, o.classifiers),

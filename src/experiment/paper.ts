@@ -9,7 +9,7 @@ import { SYNTHETIC_NOTICE } from '../data/synthetic';
 
 export { PAPER_TABLE_I, PAPER_TABLE_II, PAPER_TABLES, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from '../protocol/paper';
 
-const METHOD_ORDER = ['none', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'];
+const METHOD_ORDER = ['none', 'steps', 'copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'];
 
 export interface FormatTableOptions {
   /** Extra lines printed under the table. */

@@ -8,6 +8,7 @@ import { OptionError } from '../util/errors';
 import { stableKey, sha256 } from './hash';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import type { ResolvedSpec } from './spec';
+import { STEPS_METHOD } from './steps';
 
 /** Bumped when the meaning of a stored unit changes (old results then no longer match). */
 export const PLAN_VERSION = 1;
@@ -57,7 +58,7 @@ export interface DataIdentity {
  * real-only unit), grouped by the augmenter they share. `folds` are the fold numbers with the
  * name of their held-out group.
  */
-export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index: number; group: string }[]): UnitGroup[] {
+export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index: number; group: string }[], trainsInEpochs: (c: ResolvedSpec['classifiers'][number]) => boolean = () => true): UnitGroup[] {
   if (spec.normalize === 'auto') throw new Error("planUnits: resolve normalize 'auto' for the dataset first (resolveNormalize)");
   const normalize = spec.normalize;
   const groups = new Map<string, UnitGroup>();
@@ -69,13 +70,14 @@ export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index
           if (a.method === 'none' && sets > 0) continue;
           const real = sets === 0;
           for (const c of spec.classifiers) {
+            if (a.method === STEPS_METHOD && (real || !trainsInEpochs(c))) continue; // the control only for classifiers trained in epochs
             const config: UnitConfig = {
               v: PLAN_VERSION,
               data,
               normalize,
               train: spec.train,
               fold: { index: fold.index, group: fold.group },
-              augment: real ? { method: 'none', options: {}, perRepeat: false } : { method: a.method, options: a.options, perRepeat: spec.augmenterPerRepeat },
+              augment: real ? { method: 'none', options: {}, perRepeat: false } : { method: a.method, options: a.options, perRepeat: a.method === STEPS_METHOD ? false : spec.augmenterPerRepeat },
               sets,
               repeat,
               classifier: { name: c.name, options: c.options },
@@ -84,7 +86,7 @@ export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index
             const key = stableKey(config);
             if (seen.has(key)) continue;
             seen.add(key);
-            const aug = real ? undefined : augmenterConfig(config);
+            const aug = real || a.method === STEPS_METHOD ? undefined : augmenterConfig(config);
             const groupKey = aug ? stableKey({ v: PLAN_VERSION, data, normalize: config.normalize, fold: config.fold, augmenter: aug }) : key;
             let g = groups.get(groupKey);
             if (!g) {

@@ -11,6 +11,7 @@ import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFac
 import { fitCost, parseShard, planUnits, type PlannedUnit, type Shard, type UnitGroup } from './plan';
 import type { EpochProgress, Progress, RunEvents } from './run-progress';
 import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
+import { STEPS_METHOD, epochsOfClassifier } from './steps';
 import { ResultStore, type UnitRecord } from './store';
 
 export interface RunOptions {
@@ -126,14 +127,19 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
   // Build every classifier and augmenter once (settings only, no data): bad option names or
   // values, and methods that are not available, fail now rather than hours into the run.
   const release = (o: unknown): void => (o as { dispose?: () => void }).dispose?.();
-  for (const c of resolved.classifiers) release(classifiers.make(c.name, c.options, 0));
-  for (const a of resolved.augment) if (a.method !== 'none') release(augmenters.make(a.method, a.options, 0));
+  const inEpochs = new Set<string>(); // classifiers trained in epochs: the steps control applies to them
+  for (const c of resolved.classifiers) {
+    const made = classifiers.make(c.name, c.options, 0);
+    if (epochsOfClassifier(made) !== undefined) inEpochs.add(c.label);
+    release(made);
+  }
+  for (const a of resolved.augment) if (a.method !== 'none' && a.method !== STEPS_METHOD) release(augmenters.make(a.method, a.options, 0));
   const data = typeof resolved.data === 'string' ? await (options.loadData ?? defaultLoader)(resolved.data) : resolved.data;
   resolved.normalize = resolveNormalize(resolved.normalize, data.name);
   const fingerprint = datasetFingerprint(data);
   const folds = splitFolds(data, resolved.folds);
   const identity = { name: data.name, fingerprint, n: data.n, d: data.d };
-  const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })));
+  const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })), (c) => inEpochs.has(c.label));
   const storedSpec = { ...resolved, data: identity, folds: folds.map((f) => f.fold.index) } as Record<string, unknown>;
   return { spec: resolved, data, fingerprint, folds, groups, storedSpec, notes: missingTestClasses(folds) };
 }

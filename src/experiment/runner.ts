@@ -102,7 +102,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       try {
         for (const unit of pending) {
           checkAbort();
-          const sets = unit.config.sets > 0 ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : [];
+          const sets = group.augmenter ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : []; // real-only and steps units draw none
           const record = store.put(unit.config, await scoreUnit(unit, fold, sets, o.classifiers, source.takeFit()));
           claims.refresh(group.key);
           events.unitDone(unit.key, { wa: record.outcome.wa, uar: record.outcome.uar, seconds: record.outcome.seconds });

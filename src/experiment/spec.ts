@@ -7,13 +7,14 @@ import type { Dataset } from '../data/dataset';
 import { OptionError, checkOptionKeys, describe } from '../util/errors';
 import { MAX_SETS } from '../protocol/paper';
 import { PROTOCOL_NAMES } from '../protocol/protocols';
+import { STEPS_METHOD } from './steps';
 
 /** `none` = real rows only (0 augmented sets). */
 export type MethodName = string;
 
 /** One augmenter of the grid: a method and its options (passed to the augmenter's constructor). */
 export interface AugmentSpec {
-  /** `none`, or a method of `AUGMENT_METHODS` (copy, noise, smote, gan, cgan, aae, adan, wadan). */
+  /** `none`, `steps` (the steps control, steps.ts), or a method of `AUGMENT_METHODS` (copy, noise, smote, gan, cgan, aae, adan, wadan). */
   method: MethodName;
   /** Constructor options of the augmenter (e.g. `{ epochs: 1500 }`). Default `{}` = its defaults. */
   options?: Record<string, unknown>;
@@ -150,7 +151,7 @@ export function resolveSpec(spec: ExperimentSpec, methods: readonly string[], cl
   if (s.train === 'synthetic' && s.sets.includes(0)) throw new OptionError('spec.sets', s.sets, "sets >= 1 when spec.train is 'synthetic' (0 sets would train on nothing)");
 
   if (!Array.isArray(s.augment) || s.augment.length === 0) throw new OptionError('spec.augment', s.augment, 'a non-empty list of methods');
-  const known = ['none', ...methods];
+  const known = ['none', STEPS_METHOD, ...methods];
   const augment = s.augment.map((a, i) => {
     const e: AugmentSpec = typeof a === 'string' ? { method: a } : a;
     if (!e || typeof e !== 'object') throw new OptionError(`spec.augment[${i}]`, a, 'a method name or { method, options }');
@@ -158,11 +159,11 @@ export function resolveSpec(spec: ExperimentSpec, methods: readonly string[], cl
     if (!known.includes(e.method)) throw new OptionError(`spec.augment[${i}].method`, e.method, `one of ${known.join(', ')}`);
     const options = e.options ?? {};
     if (typeof options !== 'object' || Array.isArray(options)) throw new OptionError(`spec.augment[${i}].options`, options, 'an options object');
-    if (e.method === 'none' && Object.keys(options).length > 0) throw new OptionError(`spec.augment[${i}].options`, options, "no options for method 'none'");
+    if ((e.method === 'none' || e.method === STEPS_METHOD) && Object.keys(options).length > 0) throw new OptionError(`spec.augment[${i}].options`, options, `no options for method '${e.method}'`);
     return { method: e.method, options, label: e.label ?? '' };
   });
-  if (s.train === 'synthetic' && augment.some((a) => a.method === 'none')) {
-    throw new OptionError('spec.augment', 'none', "augmenters only when spec.train is 'synthetic'");
+  if (s.train === 'synthetic' && augment.some((a) => a.method === 'none' || a.method === STEPS_METHOD)) {
+    throw new OptionError('spec.augment', augment.find((a) => a.method === 'none' || a.method === STEPS_METHOD)!.method, "augmenters only when spec.train is 'synthetic'");
   }
   labelEntries(augment, (a) => a.method);
 

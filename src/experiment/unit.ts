@@ -7,6 +7,8 @@ import { uar, wa } from '../eval/metrics';
 import { seedFromKey } from './hash';
 import type { ClassifierFactory } from './factories';
 import type { PlannedUnit } from './plan';
+import type { Classifier } from '../classify/classifier';
+import { STEPS_METHOD, epochsOfClassifier, stepsEpochs } from './steps';
 import type { UnitOutcome } from './store';
 
 /**
@@ -29,7 +31,7 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
   const trainSet = unitTrainingSet(unit, train, sets);
   const trainReal = c.train === 'synthetic' ? 0 : train.n;
   const t0 = performance.now();
-  const clf = classifiers.make(c.classifier.name, c.classifier.options, seedFromKey(unit.key));
+  const clf = makeUnitClassifier(unit, classifiers);
   try {
     await clf.fit(trainSet);
     const yPred = clf.predict(test.x);
@@ -55,4 +57,16 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
   } finally {
     (clf as { dispose?: () => void }).dispose?.();
   }
+}
+
+/** The unit's classifier; for a steps-control unit, trained (k + 1) times its epochs (steps.ts). */
+function makeUnitClassifier(unit: PlannedUnit, classifiers: ClassifierFactory): Classifier {
+  const c = unit.config;
+  const seed = seedFromKey(unit.key);
+  if (c.augment.method !== STEPS_METHOD) return classifiers.make(c.classifier.name, c.classifier.options, seed);
+  const probe = classifiers.make(c.classifier.name, c.classifier.options, seed);
+  const epochs = epochsOfClassifier(probe);
+  (probe as { dispose?: () => void }).dispose?.();
+  if (epochs === undefined) throw new Error(`the steps control needs a classifier trained in epochs; ${c.classifier.name} is not`);
+  return classifiers.make(c.classifier.name, { ...c.classifier.options, epochs: stepsEpochs(epochs, c.sets) }, seed);
 }
