@@ -86,6 +86,15 @@ test('small problem: every method trains exactly as before, with and without che
   }
 });
 
+test('small problem: label fidelity every epoch (fidelityEvery 1) reproduces the former history exactly', async () => {
+  const train = smallProblem();
+  for (const method of ['adan', 'wadan'] as const) {
+    const got = await trainAndFingerprint(method, { ...tinySettings(method), fidelityEvery: 1 }, train);
+    assertSameTraining(got, SMALL_BEFORE[method], `${method}, fidelityEvery 1`);
+    assert.deepEqual(got.fidelity, SMALL_BEFORE[method].fidelity, `${method}: fidelity of every epoch`);
+  }
+});
+
 const rd = realData('emodb-is11');
 
 test('EmoDB fold 1, paper defaults: every method trains exactly as before (with checkpoints, as the runner fits)', { skip: rd.skip }, async (t) => {

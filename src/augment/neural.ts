@@ -164,6 +164,10 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
   protected shouldStop(_history: readonly EpochRecord[]): boolean {
     return false;
   }
+  /** Settings that change what is measured, never what is trained: they may differ when resuming. */
+  protected measurementOnly(): readonly string[] {
+    return [];
+  }
   /** Class-weight mode, for methods with a classification loss. */
   protected classWeightMode(): ClassWeightMode {
     return 'none';
@@ -378,10 +382,16 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const m = readManifest(dir);
     const state = m.state[CHECKPOINT_STATE] as { epochsDone: number; prefix: string; optimizers: Record<string, Manifest['weights'][string]> } | undefined;
     if (!state) throw new DataError(path.join(dir, MANIFEST_FILE), 'is a saved augmenter, not a checkpoint (no optimizer state)');
+    // epochs and measurement-only settings may differ (a checkpoint written before such a setting existed has no value for it)
     const mine = { ...this.settings, epochs: 0 } as unknown as Record<string, unknown>;
-    const theirs = { ...m.options, epochs: 0 };
+    const theirs: Record<string, unknown> = { ...m.options, epochs: 0 };
+    for (const key of this.measurementOnly()) {
+      delete mine[key];
+      delete theirs[key];
+    }
     if (JSON.stringify(sortKeys(mine)) !== JSON.stringify(sortKeys(theirs))) {
-      throw new DataError(path.join(dir, MANIFEST_FILE), 'was written with other settings (only epochs may differ when resuming)');
+      const free = ['epochs', ...this.measurementOnly()].join(', ');
+      throw new DataError(path.join(dir, MANIFEST_FILE), `was written with other settings (only ${free} may differ when resuming)`);
     }
     if (m.d !== train.d || m.classes.join('\u0000') !== train.classes.join('\u0000')) {
       throw new DataError(train.name, `does not match the checkpoint in ${dir} (features or classes differ)`);
