@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../backend/tf';
 import { initBackend } from '../backend/init';
+import { storedValues } from '../backend/stored';
 import type { Dataset } from '../data/dataset';
 import { MaxAbsScaler } from '../data/preprocess';
 import { DataError, NotFittedError, OptionError } from '../util/errors';
@@ -303,11 +304,12 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const meta = this.meta!;
     const weights: Manifest['weights'] = {};
     for (const [name, net] of Object.entries(this.nets)) {
+      // views of the backend's memory, written before any other tfjs operation (see storedValues)
       weights[name] = writeArrays(dir, `${name}${tag}.weights.bin`, net.named().map(({ name: n, variable }) => ({
         name: n,
         shape: variable.shape,
         dtype: 'float32' as const,
-        data: variable.dataSync() as Float32Array,
+        data: storedValues(variable),
       })));
     }
     return {
@@ -355,20 +357,21 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const optimizerGroups: Record<string, Manifest['weights'][string]> = {};
     for (const [name, opt] of Object.entries(this.optimizers)) {
       const named = await opt.getWeights();
+      // views of the backend's memory (see storedValues): from here to the write, no tfjs operation
       const arrays: NamedArray[] = named.map((t, i) => ({
         name: `${i}:${t.name}`,
         shape: t.tensor.shape,
         dtype: t.tensor.dtype === 'int32' ? 'int32' : 'float32',
-        data: t.tensor.dataSync() as Float32Array | Int32Array,
+        data: storedValues(t.tensor),
       }));
-      if (named.length > 0) tf.dispose(named[0].tensor); // the iteration count is a fresh scalar
       // tfjs' Adam accumulates beta^t by float32 products but recomputes it with pow in
       // setWeights; keep the accumulated values so a resumed run continues bit for bit.
       for (const key of ['accBeta1', 'accBeta2']) {
         const v = (opt as unknown as Record<string, unknown>)[key];
-        if (v instanceof tf.Variable) arrays.push({ name: key, shape: [], dtype: 'float32', data: v.dataSync() as Float32Array });
+        if (v instanceof tf.Variable) arrays.push({ name: key, shape: [], dtype: 'float32', data: storedValues(v) });
       }
       optimizerGroups[name] = writeArrays(dir, `${name}${tag}.optimizer.bin`, arrays);
+      if (named.length > 0) tf.dispose(named[0].tensor); // the iteration count is a fresh scalar
     }
     const m = this.manifest(dir, { [CHECKPOINT_STATE]: { epochsDone, prefix: this.prefix, optimizers: optimizerGroups } }, tag);
     writeManifest(dir, m); // atomic (rename): until here the previous checkpoint stays whole
