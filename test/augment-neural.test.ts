@@ -8,6 +8,8 @@ import { makeAugmenter, loadAugmenter, trainAdanOneStep, weightedCrossEntropy, M
 import { Random } from '../src/util/random';
 import { OptionError } from '../src/util/errors';
 import { smallData } from './augment-fixtures';
+import { lossRows } from '../src/analysis/curves';
+import { lossPlot } from '../src/plot/loss';
 
 const TRAINED = ['gan', 'cgan', 'aae', 'adan', 'wadan'] as const;
 
@@ -129,6 +131,11 @@ test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch an
       assert.deepEqual([a.labelFidelity, a.labelFidelityCentroid], [b.labelFidelity, b.labelFidelityCentroid], `${method}: fidelity at epoch ${e}`);
     }
     assert.deepEqual(sparse.sample([0, 1, 2], { seed: 5 }).x, every.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
+    // the readers take the sparse records: the curve has the measured epochs, the losses all
+    assert.deepEqual(lossRows(sparse.history, ['labelFidelity']).map((r) => r.epoch), measured);
+    assert.equal(lossRows(sparse.history, ['D']).length, 12);
+    const spec = lossPlot(sparse.history, { losses: ['labelFidelity', 'labelFidelityCentroid'] }) as { data: { values: unknown[] } };
+    assert.equal(spec.data.values.length, 2 * measured.length);
     // the default: every 10th epoch
     const byDefault = await makeAugmenter(method, tiny(method, { epochs: 21, fidelityEvery: undefined }) as never).fit(train);
     assert.deepEqual(byDefault.history.filter((r) => 'labelFidelity' in r).map((r) => r.epoch), [1, 10, 20, 21]);

@@ -55,7 +55,7 @@ export interface LatentOptions extends NeuralOptions {
   /**
    * Label fidelity is measured at epoch 1, every `fidelityEvery`-th epoch and the fit's last
    * epoch; the other records have no fidelity fields. Each measurement runs R and E forward on
-   * `fidelityRows` rows (about a fifth of an epoch's training on EmoDB) and draws no random
+   * `fidelityRows` rows (on EmoDB about a sixth of an epoch's training) and draws no random
    * numbers, so training is the same for every value. 1 = every epoch. Default 10 (151 points
    * over the paper's 1,500 epochs).
    */
