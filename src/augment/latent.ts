@@ -53,8 +53,8 @@ export interface LatentOptions extends NeuralOptions {
    */
   fidelityRows: number;
   /**
-   * Label fidelity is measured at epoch 1, every `fidelityEvery`-th epoch and the fit's last
-   * epoch; the other records have no fidelity fields. Each measurement runs R and E forward on
+   * Label fidelity is measured at epoch 1, every `fidelityEvery`-th epoch and epoch `epochs`
+   * (the last, unless ADAN stops early); the other records have no fidelity fields. Each measurement runs R and E forward on
    * `fidelityRows` rows (on EmoDB about a sixth of an epoch's training) and draws no random
    * numbers, so training is the same for every value. 1 = every epoch. Default 10 (151 points
    * over the paper's 1,500 epochs).
