@@ -8,6 +8,8 @@ import { makeAugmenter, loadAugmenter, trainAdanOneStep, weightedCrossEntropy, M
 import { Random } from '../src/util/random';
 import { OptionError } from '../src/util/errors';
 import { smallData } from './augment-fixtures';
+import { lossRows } from '../src/analysis/curves';
+import { lossPlot } from '../src/plot/loss';
 
 const TRAINED = ['gan', 'cgan', 'aae', 'adan', 'wadan'] as const;
 
@@ -21,7 +23,8 @@ function tiny(method: (typeof TRAINED)[number], extra: Record<string, unknown> =
     case 'aae':
       return { ...common, encoderHidden: [8], decoderHidden: [8], discriminatorHidden: [8], ...extra };
     default:
-      return { ...common, latentDim: 4, zDim: 3, encoderHidden: [8], decoderHidden: [8], classifierHidden: [8], generatorHidden: [8], discriminatorHidden: [8], fidelityRows: 12, ...extra };
+      // label fidelity every epoch, so that every record has every field (the schedule has its own test)
+      return { ...common, latentDim: 4, zDim: 3, encoderHidden: [8], decoderHidden: [8], classifierHidden: [8], generatorHidden: [8], discriminatorHidden: [8], fidelityRows: 12, fidelityEvery: 1, ...extra };
   }
 }
 
@@ -110,6 +113,53 @@ test('resuming from a checkpoint gives the same result as an uninterrupted run',
     assert.deepEqual(strip(resumed.history), strip(whole.history), `${method}: same losses`);
     assert.deepEqual(resumed.sample([0, 1, 2], { seed: 5 }).x, whole.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
     for (const x of [whole, resumed]) (x as { dispose(): void }).dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch and the last; the same training for any schedule', async () => {
+  for (const method of ['adan', 'wadan'] as const) {
+    const every = await makeAugmenter(method, tiny(method, { epochs: 12 }) as never).fit(train);
+    const sparse = await makeAugmenter(method, tiny(method, { epochs: 12, fidelityEvery: 5 }) as never).fit(train);
+    const measured = sparse.history.filter((r) => 'labelFidelity' in r).map((r) => r.epoch);
+    assert.deepEqual(measured, [1, 5, 10, 12], `${method}: measured epochs`);
+    assert.ok(sparse.history.every((r) => ('labelFidelity' in r) === ('labelFidelityCentroid' in r)));
+    const strip = (h: readonly Record<string, number>[]) => h.map(({ seconds: _s, labelFidelity: _f, labelFidelityCentroid: _c, ...rest }) => rest);
+    assert.deepEqual(strip(sparse.history), strip(every.history), `${method}: same losses`);
+    for (const e of measured) {
+      const [a, b] = [sparse.history[e - 1], every.history[e - 1]];
+      assert.deepEqual([a.labelFidelity, a.labelFidelityCentroid], [b.labelFidelity, b.labelFidelityCentroid], `${method}: fidelity at epoch ${e}`);
+    }
+    assert.deepEqual(sparse.sample([0, 1, 2], { seed: 5 }).x, every.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
+    // the readers take the sparse records: the curve has the measured epochs, the losses all
+    assert.deepEqual(lossRows(sparse.history, ['labelFidelity']).map((r) => r.epoch), measured);
+    assert.equal(lossRows(sparse.history, ['D']).length, 12);
+    const spec = lossPlot(sparse.history, { losses: ['labelFidelity', 'labelFidelityCentroid'] }) as { data: { values: unknown[] } };
+    assert.equal(spec.data.values.length, 2 * measured.length);
+    // the default: every 10th epoch
+    const byDefault = await makeAugmenter(method, tiny(method, { epochs: 21, fidelityEvery: undefined }) as never).fit(train);
+    assert.deepEqual(byDefault.history.filter((r) => 'labelFidelity' in r).map((r) => r.epoch), [1, 10, 20, 21]);
+    for (const x of [every, sparse, byDefault]) x.dispose();
+  }
+  assert.throws(() => makeAugmenter('wadan', { fidelityEvery: 0 }), /wadan\.fidelityEvery/);
+});
+
+test('a checkpoint resumes with another fidelityEvery, and one written before the option existed resumes too', async () => {
+  for (const method of ['adan', 'wadan'] as const) {
+    const whole = await makeAugmenter(method, tiny(method, { epochs: 4 }) as never).fit(train);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ckpt-fidelity-${method}-`));
+    const first = await makeAugmenter(method, tiny(method, { epochs: 4 }) as never).fit(train, { checkpointDir: dir, checkpointEvery: 2, epochs: 2 } as never);
+    first.dispose();
+    // as an older version wrote it: no fidelityEvery among the options
+    const file = path.join(dir, 'augmenter.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete manifest.options.fidelityEvery;
+    fs.writeFileSync(file, JSON.stringify(manifest));
+    const resumed = await makeAugmenter(method, tiny(method, { epochs: 4, fidelityEvery: 3 }) as never).fit(train, { checkpointDir: dir, checkpointEvery: 2, resume: true });
+    assert.equal(resumed.history.length, 4);
+    assert.deepEqual(resumed.history.map((r) => 'labelFidelity' in r), [true, true, true, true], `${method}: epochs 1-2 from the checkpoint (every epoch), 3 (every 3rd) and 4 (the last)`);
+    assert.deepEqual(resumed.sample([0, 1, 2], { seed: 5 }).x, whole.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
+    for (const x of [whole, resumed]) x.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -192,7 +192,7 @@ export class Adan extends LatentAugmenter<AdanOptions> {
     checkNumber('adan.earlyStopTolerance', o.earlyStopTolerance, 0, 0.5);
   }
 
-  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(epoch: number, rng: Random, data: FitData): Record<string, number> {
     const nets = this.adanNets;
     const opt = this.optimizers as AdanOptimizers;
     const steps: Record<string, tf.Scalar>[] = [];
@@ -201,7 +201,7 @@ export class Adan extends LatentAugmenter<AdanOptions> {
       steps.push({ ...trainAdanOneStep(nets, opt, batch, this.settings) });
       tf.dispose(Object.values(batch));
     }
-    return { ...meanLosses(steps), ...adanProbabilities(nets, data, rng, this.settings.zDim), ...this.labelFidelity(data) };
+    return { ...meanLosses(steps), ...adanProbabilities(nets, data, rng, this.settings.zDim), ...this.fidelityAt(epoch, data) };
   }
 
   protected override shouldStop(history: readonly EpochRecord[]): boolean {

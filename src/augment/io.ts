@@ -47,20 +47,26 @@ export interface Manifest {
   weights: Record<string, WeightGroup>;
 }
 
-/** Write `arrays` into `dir/file` and return their weight group. */
+/**
+ * Write `arrays` one after another into `dir/file` and return their weight group. Each array is
+ * written from where it is (it may be a view of the backend's memory), without a concatenated
+ * copy: a checkpoint is ~100 MB.
+ */
 export function writeArrays(dir: string, file: string, arrays: NamedArray[]): WeightGroup {
   fs.mkdirSync(dir, { recursive: true });
-  const total = arrays.reduce((s, a) => s + a.data.length * 4, 0);
-  const buf = Buffer.alloc(total);
-  let at = 0;
   for (const a of arrays) {
     const expected = a.shape.reduce((p, s) => p * s, 1);
     if (expected !== a.data.length) throw new Error(`writeArrays: ${a.name} has ${a.data.length} values but shape [${a.shape}]`);
-    const bytes = Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
-    bytes.copy(buf, at);
-    at += bytes.length;
   }
-  fs.writeFileSync(path.join(dir, file), buf);
+  const fd = fs.openSync(path.join(dir, file), 'w');
+  try {
+    for (const a of arrays) {
+      const bytes = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+      for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
   return { paths: [file], weights: arrays.map(({ name, shape, dtype }) => ({ name, shape, dtype })) };
 }
 

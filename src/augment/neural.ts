@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../backend/tf';
 import { initBackend } from '../backend/init';
+import { storedValues } from '../backend/stored';
 import type { Dataset } from '../data/dataset';
 import { MaxAbsScaler } from '../data/preprocess';
 import { DataError, NotFittedError, OptionError } from '../util/errors';
@@ -162,6 +163,10 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
   protected shouldStop(_history: readonly EpochRecord[]): boolean {
     return false;
   }
+  /** Settings that change what is measured, never what is trained: they may differ when resuming. */
+  protected measurementOnly(): readonly string[] {
+    return [];
+  }
   /** Class-weight mode, for methods with a classification loss. */
   protected classWeightMode(): ClassWeightMode {
     return 'none';
@@ -297,11 +302,12 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const meta = this.meta!;
     const weights: Manifest['weights'] = {};
     for (const [name, net] of Object.entries(this.nets)) {
+      // views of the backend's memory, written before any other tfjs operation (see storedValues)
       weights[name] = writeArrays(dir, `${name}${tag}.weights.bin`, net.named().map(({ name: n, variable }) => ({
         name: n,
         shape: variable.shape,
         dtype: 'float32' as const,
-        data: variable.dataSync() as Float32Array,
+        data: storedValues(variable),
       })));
     }
     return {
@@ -349,20 +355,21 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const optimizerGroups: Record<string, Manifest['weights'][string]> = {};
     for (const [name, opt] of Object.entries(this.optimizers)) {
       const named = await opt.getWeights();
+      // views of the backend's memory (see storedValues): from here to the write, no tfjs operation
       const arrays: NamedArray[] = named.map((t, i) => ({
         name: `${i}:${t.name}`,
         shape: t.tensor.shape,
         dtype: t.tensor.dtype === 'int32' ? 'int32' : 'float32',
-        data: t.tensor.dataSync() as Float32Array | Int32Array,
+        data: storedValues(t.tensor),
       }));
-      if (named.length > 0) tf.dispose(named[0].tensor); // the iteration count is a fresh scalar
       // tfjs' Adam accumulates beta^t by float32 products but recomputes it with pow in
       // setWeights; keep the accumulated values so a resumed run continues bit for bit.
       for (const key of ['accBeta1', 'accBeta2']) {
         const v = (opt as unknown as Record<string, unknown>)[key];
-        if (v instanceof tf.Variable) arrays.push({ name: key, shape: [], dtype: 'float32', data: v.dataSync() as Float32Array });
+        if (v instanceof tf.Variable) arrays.push({ name: key, shape: [], dtype: 'float32', data: storedValues(v) });
       }
       optimizerGroups[name] = writeArrays(dir, `${name}${tag}.optimizer.bin`, arrays);
+      if (named.length > 0) tf.dispose(named[0].tensor); // the iteration count is a fresh scalar
     }
     const m = this.manifest(dir, { [CHECKPOINT_STATE]: { epochsDone, prefix: this.prefix, optimizers: optimizerGroups } }, tag);
     writeManifest(dir, m); // atomic (rename): until here the previous checkpoint stays whole
@@ -376,10 +383,16 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     const m = readManifest(dir);
     const state = m.state[CHECKPOINT_STATE] as { epochsDone: number; prefix: string; optimizers: Record<string, Manifest['weights'][string]> } | undefined;
     if (!state) throw new DataError(path.join(dir, MANIFEST_FILE), 'is a saved augmenter, not a checkpoint (no optimizer state)');
+    // epochs and measurement-only settings may differ (a checkpoint written before such a setting existed has no value for it)
     const mine = { ...this.settings, epochs: 0 } as unknown as Record<string, unknown>;
-    const theirs = { ...m.options, epochs: 0 };
+    const theirs: Record<string, unknown> = { ...m.options, epochs: 0 };
+    for (const key of this.measurementOnly()) {
+      delete mine[key];
+      delete theirs[key];
+    }
     if (JSON.stringify(sortKeys(mine)) !== JSON.stringify(sortKeys(theirs))) {
-      throw new DataError(path.join(dir, MANIFEST_FILE), 'was written with other settings (only epochs may differ when resuming)');
+      const free = ['epochs', ...this.measurementOnly()].join(', ');
+      throw new DataError(path.join(dir, MANIFEST_FILE), `was written with other settings (only ${free} may differ when resuming)`);
     }
     if (m.d !== train.d || m.classes.join('\u0000') !== train.classes.join('\u0000')) {
       throw new DataError(train.name, `does not match the checkpoint in ${dir} (features or classes differ)`);

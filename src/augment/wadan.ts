@@ -193,7 +193,7 @@ export class Wadan extends LatentAugmenter<WadanOptions> {
     this.fixedMu = root.derive('mu').uniformArray(data.batch);
   }
 
-  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(epoch: number, rng: Random, data: FitData): Record<string, number> {
     const nets = this.adanNets;
     const opt = this.optimizers as AdanOptimizers;
     const steps: Record<string, tf.Scalar>[] = [];
@@ -205,7 +205,7 @@ export class Wadan extends LatentAugmenter<WadanOptions> {
       steps.push({ ...trainWadanOneStep(nets, opt, batch, this.settings) });
       tf.dispose(Object.values(batch));
     }
-    return { ...meanLosses(steps), ...this.labelFidelity(data) };
+    return { ...meanLosses(steps), ...this.fidelityAt(epoch, data) };
   }
 }
 
