@@ -106,6 +106,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
           const record = store.put(unit.config, await scoreUnit(unit, fold, sets, o.classifiers, source.takeFit()));
           claims.refresh(group.key);
           events.unitDone(unit.key, { wa: record.outcome.wa, uar: record.outcome.uar, seconds: record.outcome.seconds });
+          await nextTurn(); // let I/O in between units: a worker's messages out, a closed channel, Ctrl-C
         }
       } finally {
         source.dispose();
@@ -126,6 +127,11 @@ async function setUpBackend(spec: ResolvedSpec): Promise<string | undefined> {
   const needsTf = spec.classifiers.some((c) => c.name === 'dnn') || spec.augment.some((a) => TRAINED_METHODS.includes(a.method));
   if (!needsTf) return undefined;
   return (await initBackend()).summary;
+}
+
+/** One turn of the event loop (awaiting a resolved promise only runs microtasks). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Events to the progress display and to an outside listener. */

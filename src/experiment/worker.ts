@@ -1,20 +1,25 @@
 /**
  * A worker process of a `jobs > 1` run (parallel.ts forks this file): it receives the spec and
  * settings once, runs the ordinary runner on the shared store (claiming unit groups), and sends
- * every event and warning to its parent. It stops between units when the parent asks (SIGTERM,
- * SIGINT) or goes away, leaving finished units stored and its claims released.
+ * every event and warning to its parent. Asked to stop (SIGTERM, SIGINT), or left alone by its
+ * parent, it exits at once: every finished unit is stored, a fit in progress resumes from its
+ * last checkpoint, and the claims of a dead process are taken over by the next run.
  */
 import { runExperiment, ExperimentAborted } from './runner';
 import type { RunEvents } from './run-progress';
 import type { WorkerMessage, WorkerRequest } from './parallel';
 
 function send(m: WorkerMessage): void {
-  if (process.connected) process.send!(m);
+  // the callback takes a closed channel's EPIPE (the parent went away) instead of crashing
+  if (process.connected) process.send!(m, undefined, {}, (err) => err && stop());
 }
 
-const controller = new AbortController();
-for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => controller.abort());
-process.on('disconnect', () => controller.abort());
+function stop(): void {
+  process.exit(130);
+}
+
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, stop);
+process.on('disconnect', stop);
 
 const forward = (name: keyof RunEvents) => (...args: unknown[]): void => send({ type: 'event', name, args });
 const events: RunEvents = {
@@ -26,7 +31,7 @@ const events: RunEvents = {
 };
 
 process.once('message', (request: WorkerRequest) => {
-  runExperiment(request.spec, { ...request.options, events, signal: controller.signal, onWarning: (message) => send({ type: 'warning', message }) })
+  runExperiment(request.spec, { ...request.options, events, onWarning: (message) => send({ type: 'warning', message }) })
     .then((run) => {
       send({ type: 'backend', summary: run.backend });
       process.exitCode = 0;
@@ -35,5 +40,8 @@ process.once('message', (request: WorkerRequest) => {
       send({ type: 'error', message: err.message, aborted: err instanceof ExperimentAborted });
       process.exitCode = err instanceof ExperimentAborted ? 130 : 1;
     })
-    .finally(() => process.disconnect?.());
+    .finally(() => {
+      process.removeListener('disconnect', stop);
+      process.disconnect?.();
+    });
 });
