@@ -1,0 +1,134 @@
+/**
+ * BatchNormalization for the DNN classifier (Ioffe & Szegedy 2015), as the authors' Keras layer
+ * computes it: in training, each feature is normalised with the batch's mean and biased
+ * variance, then scaled by gamma and shifted by beta; the moving statistics follow the batches;
+ * at prediction time the moving statistics replace the batch's.
+ *
+ *   training:   y = gamma * (a - mean_B) / sqrt(var_B + eps) + beta      (var_B = mean((a - mean_B)^2))
+ *   predicting: y = gamma * (a - movingMean) / sqrt(movingVariance + eps) + beta
+ *
+ * How the moving statistics follow the batches differs between frameworks, and matters here (a
+ * classifier trained for ~200 steps at momentum 0.99 still weighs its initial 0 / 1 by
+ * 0.99^200 = 0.13 unless the average is debiased): see {@link BatchNormMovingAverage}.
+ *
+ * Training uses tfjs ops (autograd through the batch statistics); prediction uses the native
+ * `AdanNorm` kernel on the native backend (src/backend/dense.ts `fixedNorm`).
+ *
+ * @example
+ * const bn = buildBatchNorm(100);
+ * const { y, mean, variance } = batchNormTrain(a, bn, 1e-3);       // a: [m, 100], inside a gradient scope
+ * updateMovingStatistics(bn, mean, variance, m, { momentum: 0.99, epsilon: 1e-3, movingAverage: 'keras-2.1' });
+ * const yHat = batchNormInfer(a, bn, 1e-3);                          // prediction
+ */
+import { tf } from '../backend/tf';
+import { fixedNorm } from '../backend/dense';
+
+/**
+ * How the moving mean and variance used at prediction time follow the training batches
+ * (momentum m in Keras' convention: the weight of the old value).
+ * - `'keras-2.1'`: Keras 2.1.6 (the authors' requirements.txt) to 2.2.5 on TensorFlow 1:
+ *   the batch variance is scaled by n / (n − (1 + ε)) (keras/layers/normalization.py, "sample
+ *   variance - unbiased estimator") and the backend's `moving_average_update` is TensorFlow's
+ *   `assign_moving_average(..., zero_debias=True)`: a shadow average that starts at 0 and is
+ *   divided by 1 − m^t after step t, so the moving statistics are the debiased exponential
+ *   average of the batches' and their initial values (0, 1) carry no weight.
+ * - `'pytorch'`: `torch.nn.BatchNorm1d` (its momentum = 1 − m): moving ← m · moving + (1 − m) ·
+ *   batch, variance scaled by n / (n − 1), starting at mean 0, variance 1 (Keras 2.3 does the
+ *   same up to the ε in the scaling).
+ * - `'tf-keras'`: tf.keras / Keras 3: as `'pytorch'` with the biased batch variance.
+ * A batch of one row leaves the moving statistics unchanged (its variance is 0; Keras would
+ * scale it by a negative factor and PyTorch refuses such a batch).
+ */
+export type BatchNormMovingAverage = 'keras-2.1' | 'pytorch' | 'tf-keras';
+export const BATCH_NORM_MOVING_AVERAGES: readonly BatchNormMovingAverage[] = Object.freeze(['keras-2.1', 'pytorch', 'tf-keras']);
+
+/** One BatchNormalization layer's state: trainable gamma, beta; moving statistics for prediction. */
+export interface BatchNormLayer {
+  /** Scale, trainable (initialised to 1, Keras' default). */
+  gamma: tf.Variable;
+  /** Shift, trainable (initialised to 0). */
+  beta: tf.Variable;
+  /** Mean used at prediction time (initialised to 0). */
+  movingMean: tf.Variable;
+  /** Variance used at prediction time (initialised to 1). */
+  movingVariance: tf.Variable;
+  /**
+   * `'keras-2.1'` only: TensorFlow's zero-debias shadow averages (start at 0) and their step
+   * count t; the moving statistics are these divided by 1 − m^t.
+   */
+  debias?: { mean: tf.Variable; variance: tf.Variable; steps: number };
+}
+
+/** How `updateMovingStatistics` moves the statistics. */
+export interface MovingStatisticsOptions {
+  /** Keras' momentum m: weight of the old value (PyTorch's momentum is 1 − m). */
+  momentum: number;
+  /** The layer's ε (enters the `'keras-2.1'` variance scaling). */
+  epsilon: number;
+  movingAverage: BatchNormMovingAverage;
+}
+
+/** A fresh layer of `units` features: gamma 1, beta 0, moving mean 0, moving variance 1 (Keras' initialisers). */
+export function buildBatchNorm(units: number, withDebias = true): BatchNormLayer {
+  const v = (init: () => tf.Tensor, trainable: boolean): tf.Variable => tf.tidy(() => tf.variable(init(), trainable));
+  const layer: BatchNormLayer = {
+    gamma: v(() => tf.ones([units]), true),
+    beta: v(() => tf.zeros([units]), true),
+    movingMean: v(() => tf.zeros([units]), false),
+    movingVariance: v(() => tf.ones([units]), false),
+  };
+  if (withDebias) layer.debias = { mean: v(() => tf.zeros([units]), false), variance: v(() => tf.zeros([units]), false), steps: 0 };
+  return layer;
+}
+
+/** Every tensor of the layer (for dispose and snapshots): gamma, beta, moving mean, moving variance, then the debias shadows. */
+export function batchNormVariables(bn: BatchNormLayer): tf.Variable[] {
+  const out = [bn.gamma, bn.beta, bn.movingMean, bn.movingVariance];
+  if (bn.debias) out.push(bn.debias.mean, bn.debias.variance);
+  return out;
+}
+
+/**
+ * Training-mode BatchNorm of `a` (m x units) with the batch's statistics, differentiable in
+ * `a`, gamma and beta. Returns the output and the batch mean and biased variance (1-D, units),
+ * which the caller must keep (`tf.keep`) if it updates the moving statistics after the step.
+ */
+export function batchNormTrain(a: tf.Tensor2D, bn: BatchNormLayer, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const { mean, variance } = tf.moments(a, 0);
+  const normalised = tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, epsilon)));
+  const y = tf.add(tf.mul(normalised, bn.gamma), bn.beta) as tf.Tensor2D;
+  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+/** Prediction-mode BatchNorm of `a` (m x units) with the moving statistics (one native kernel on the native backend). */
+export function batchNormInfer(a: tf.Tensor2D, bn: BatchNormLayer, epsilon: number): tf.Tensor2D {
+  return fixedNorm(a, { gamma: bn.gamma as tf.Tensor1D, beta: bn.beta as tf.Tensor1D, mean: bn.movingMean as tf.Tensor1D, variance: bn.movingVariance as tf.Tensor1D, epsilon });
+}
+
+/**
+ * Move the layer's moving statistics towards one training batch's `mean` and biased `variance`
+ * (from `batchNormTrain`, over `rows` rows), in the chosen framework's way (see
+ * {@link BatchNormMovingAverage}). Does not dispose `mean` and `variance`.
+ */
+export function updateMovingStatistics(bn: BatchNormLayer, mean: tf.Tensor1D, variance: tf.Tensor1D, rows: number, o: MovingStatisticsOptions): void {
+  if (rows < 2) return;
+  const decay = 1 - o.momentum;
+  // TensorFlow's form of the update: v -= (v - value) * (1 - momentum)
+  const towards = (v: tf.Variable, value: tf.Tensor): tf.Tensor => tf.sub(v, tf.mul(tf.sub(v, value), decay));
+  tf.tidy(() => {
+    if (o.movingAverage === 'keras-2.1') {
+      if (!bn.debias) throw new Error("updateMovingStatistics: 'keras-2.1' needs the layer's debias shadows (buildBatchNorm(units, true))");
+      const d = bn.debias;
+      d.mean.assign(towards(d.mean, mean));
+      d.variance.assign(towards(d.variance, tf.mul(variance, rows / (rows - (1 + o.epsilon)))));
+      d.steps += 1;
+      const scale = 1 / (1 - Math.pow(o.momentum, d.steps));
+      bn.movingMean.assign(tf.mul(d.mean, scale));
+      bn.movingVariance.assign(tf.mul(d.variance, scale));
+    } else {
+      const value = o.movingAverage === 'pytorch' ? tf.mul(variance, rows / (rows - 1)) : variance;
+      bn.movingMean.assign(towards(bn.movingMean, mean));
+      bn.movingVariance.assign(towards(bn.movingVariance, value));
+    }
+  });
+}
