@@ -7,7 +7,7 @@ import {
   buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, trainDnnOneStep, validationSplit,
   type DnnOptions, type DnnStepOptions, type DnnWeights,
 } from '../src/classify/dnn';
-import { batchNormInfer, batchNormTrain, buildBatchNorm, updateMovingStatistics, type BatchNormMovingAverage } from '../src/classify/batch-norm';
+import { batchNormInfer, batchNormTrain, batchNormTrainOps, buildBatchNorm, updateMovingStatistics, type BatchNormMovingAverage } from '../src/classify/batch-norm';
 import { initBackend } from '../src/backend/init';
 import { loadDataset } from '../src/data/registry';
 import { splitFolds } from '../src/data/folds';
@@ -199,6 +199,32 @@ test('BatchNorm by hand: batch mean and biased variance in training, moving stat
   near(yHat.dataSync(), [0.5, 3 / m1, 2 * 2 / m0 + 0.5, 7 / m1, 2 * 4 / m0 + 0.5, 11 / m1], 1e-5, 'prediction output');
   tf.dispose([a, y, mean, variance, yHat, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance]);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test("BatchNorm's written-out gradient equals autograd of the same ops (input, gamma, beta)", async () => {
+  await initBackend();
+  const rng = new Random(4);
+  const bn = buildBatchNorm(5);
+  set(bn.gamma, Array.from(rng.normalArray(5)));
+  set(bn.beta, Array.from(rng.normalArray(5)));
+  const a = tf.variable(tf.tensor2d(rng.normalArray(7 * 5, 1, 2), [7, 5]));
+  const dy = tf.tensor2d(rng.normalArray(7 * 5), [7, 5]);
+  const before = tf.memory().numTensors;
+  const grads = (f: () => tf.Tensor2D): Float32Array[] => tf.tidy(() => {
+    const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(f(), dy)) as tf.Scalar, [a, bn.gamma, bn.beta]);
+    return [a, bn.gamma, bn.beta].map((v) => g[v.name].dataSync() as Float32Array);
+  });
+  const moments: tf.Tensor[] = [];
+  const written = grads(() => {
+    const { y, mean, variance } = batchNormTrain(a, bn, 1e-3);
+    moments.push(mean, variance);
+    return y;
+  });
+  tf.dispose(moments);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left by the custom gradient');
+  const autograd = grads(() => batchNormTrainOps(a, bn, 1e-3));
+  ['input', 'gamma', 'beta'].forEach((what, i) => near(written[i], autograd[i], 1e-5, `d${what}`));
+  tf.dispose([a, dy, ...[bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance]]);
 });
 
 test("BatchNorm moving statistics: Keras 2.1's debiased average with n / (n - 1 - eps), PyTorch's, tf.keras'", async () => {

@@ -90,14 +90,45 @@ export function batchNormVariables(bn: BatchNormLayer): tf.Variable[] {
 
 /**
  * Training-mode BatchNorm of `a` (m x units) with the batch's statistics, differentiable in
- * `a`, gamma and beta. Returns the output and the batch mean and biased variance (1-D, units),
- * which the caller must keep (`tf.keep`) if it updates the moving statistics after the step.
+ * `a`, gamma and beta. Returns the output and the batch mean and biased variance (1-D, units);
+ * these two are kept (`tf.keep`, outside any tidy): the caller disposes them, after the moving
+ * statistics have moved (`updateMovingStatistics`).
+ *
+ * The gradient is written out (x̂ = (a − mean) / √(var + ε), sums over the batch's rows):
+ *   dβ = Σ dy,  dγ = Σ dy ⊙ x̂,  da = γ / √(var + ε) ⊙ (dy − dβ / m − x̂ ⊙ dγ / m)
+ * ~10 small kernels instead of the ~30 autograd makes of the forward ops (half the time of a
+ * 50 x 100 layer on the native backend); the tests compare it with autograd of the same ops.
  */
 export function batchNormTrain(a: tf.Tensor2D, bn: BatchNormLayer, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
+  const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(x, 0);
+    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    const inv = tf.rsqrt(tf.add(variance, epsilon));
+    const xHat = tf.mul(tf.sub(x, mean), inv);
+    save([xHat, inv, gamma]);
+    return {
+      value: tf.add(tf.mul(xHat, gamma), beta),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [xh, invStd, g] = saved;
+        const d = dy as tf.Tensor;
+        const m = d.shape[0];
+        const dBeta = tf.sum(d, 0);
+        const dGamma = tf.sum(tf.mul(d, xh), 0);
+        const da = tf.mul(tf.sub(tf.sub(d, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m))), tf.mul(g, invStd));
+        return [da, dGamma, dBeta];
+      },
+    };
+  });
+  const y = normalise(a, bn.gamma, bn.beta) as tf.Tensor2D;
+  return { y, ...stats! };
+}
+
+/** Training-mode BatchNorm as plain tfjs ops, differentiated by autograd: the reference for `batchNormTrain`'s written-out gradient. */
+export function batchNormTrainOps(a: tf.Tensor2D, bn: BatchNormLayer, epsilon: number): tf.Tensor2D {
   const { mean, variance } = tf.moments(a, 0);
-  const normalised = tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, epsilon)));
-  const y = tf.add(tf.mul(normalised, bn.gamma), bn.beta) as tf.Tensor2D;
-  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  return tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, epsilon))), bn.gamma), bn.beta) as tf.Tensor2D;
 }
 
 /** Prediction-mode BatchNorm of `a` (m x units) with the moving statistics (one native kernel on the native backend). */

@@ -325,7 +325,8 @@ export function dnnLogits(net: DnnWeights, x: tf.Tensor2D, layout: DnnLayout = P
       const norm = (a: tf.Tensor2D): tf.Tensor2D => {
         if (!training) return batchNormInfer(a, bn, layout.batchNormEpsilon);
         const { y, mean, variance } = batchNormTrain(a, bn, layout.batchNormEpsilon);
-        training.moments?.push({ mean: tf.keep(mean), variance: tf.keep(variance) });
+        if (training.moments) training.moments.push({ mean, variance });
+        else tf.dispose([mean, variance]); // kept by batchNormTrain
         return y;
       };
       h = normAfterActivation(layout.batchNormPlacement, l)
