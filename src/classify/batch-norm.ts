@@ -11,8 +11,8 @@
  * classifier trained for ~200 steps at momentum 0.99 still weighs its initial 0 / 1 by
  * 0.99^200 = 0.13 unless the average is debiased): see {@link BatchNormMovingAverage}.
  *
- * Training uses tfjs ops (autograd through the batch statistics); prediction uses the native
- * `AdanNorm` kernel on the native backend (src/backend/dense.ts `fixedNorm`).
+ * Training uses tfjs ops with a written-out gradient through the batch statistics; prediction
+ * uses the native `AdanNorm` kernel on the native backend (src/backend/dense.ts `fixedNorm`).
  *
  * @example
  * const bn = buildBatchNorm(100);
@@ -26,7 +26,7 @@ import { fixedNorm } from '../backend/dense';
 /**
  * How the moving mean and variance used at prediction time follow the training batches
  * (momentum m in Keras' convention: the weight of the old value).
- * - `'keras-2.1'`: Keras 2.1.6 (the authors' requirements.txt) to 2.2.5 on TensorFlow 1:
+ * - `'keras-2.1'`: Keras 2.1.4 to 2.2.5 on TensorFlow (2.1.6 is the authors' requirements.txt):
  *   the batch variance is scaled by n / (n − (1 + ε)) (keras/layers/normalization.py, "sample
  *   variance - unbiased estimator") and the backend's `moving_average_update` is TensorFlow's
  *   `assign_moving_average(..., zero_debias=True)`: a shadow average that starts at 0 and is
@@ -35,7 +35,8 @@ import { fixedNorm } from '../backend/dense';
  * - `'pytorch'`: `torch.nn.BatchNorm1d` (its momentum = 1 − m): moving ← m · moving + (1 − m) ·
  *   batch, variance scaled by n / (n − 1), starting at mean 0, variance 1 (Keras 2.3 does the
  *   same up to the ε in the scaling).
- * - `'tf-keras'`: tf.keras / Keras 3: as `'pytorch'` with the biased batch variance.
+ * - `'tf-keras'`: tf.keras (TensorFlow 2) and Keras 3 on 2-D inputs: as `'pytorch'` with the
+ *   biased batch variance.
  * A batch of one row leaves the moving statistics unchanged (its variance is 0; Keras would
  * scale it by a negative factor and PyTorch refuses such a batch).
  */
