@@ -6,7 +6,7 @@
  * and 10 noisy copies standing in for 10 augmented sets, then predict the ~50 test rows).
  *
  * Usage:
- *   npm run build && node dist/bench/dnn-authors.js [--seeds 0,1,2] [--timing] [--threads N]
+ *   npm run build && node dist/bench/dnn-authors.js [--seeds 0,1,2 | none] [--timing] [--threads N]
  *     [--set key=value ...]      (override an option, e.g. --set batchNormMovingAverage=pytorch)
  * `--threads` sets the BLAS threads (as ADAN_THREADS); compare with the replica's --threads.
  */
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const threads = arg('threads') ? Number(arg('threads')) : undefined;
   const info = await initBackend(threads ? { threads } : {});
   const options = { ...DNN_AUTHORS_OPTIONS, ...overrides() };
-  const seeds = (arg('seeds') ?? '0,1,2').split(',').map(Number);
+  const seeds = arg('seeds') === 'none' ? [] : (arg('seeds') ?? '0,1,2').split(',').map(Number);
   const ds = loadDataset('emodb-is11');
   const folds = splitFolds(ds);
   console.log(info.summary);
@@ -88,9 +88,11 @@ async function main(): Promise<void> {
     uars.push(t.value.uar);
     console.log(`seed ${seed}: WA ${pct(t.value.wa)} %  UAR ${pct(t.value.uar)} %   (${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s cpu)`);
   }
-  const w = meanStd(was);
-  const u = meanStd(uars);
-  console.log(`mean ± std over ${seeds.length} seeds: WA ${pct(w.mean)} ± ${pct(w.std)} %  UAR ${pct(u.mean)} ± ${pct(u.std)} %`);
+  if (seeds.length > 0) {
+    const w = meanStd(was);
+    const u = meanStd(uars);
+    console.log(`mean ± std over ${seeds.length} seeds: WA ${pct(w.mean)} ± ${pct(w.std)} %  UAR ${pct(u.mean)} ± ${pct(u.std)} %`);
+  }
 
   if (process.argv.includes('--timing')) {
     const fold = folds[0];
