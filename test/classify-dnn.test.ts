@@ -197,7 +197,7 @@ test('BatchNorm by hand: batch mean and biased variance in training, moving stat
   const m0 = Math.sqrt(4 + eps);
   const m1 = Math.sqrt(0.25 + eps);
   near(yHat.dataSync(), [0.5, 3 / m1, 2 * 2 / m0 + 0.5, 7 / m1, 2 * 4 / m0 + 0.5, 11 / m1], 1e-5, 'prediction output');
-  tf.dispose([a, y, mean, variance, yHat, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance]);
+  tf.dispose([a, y, mean, variance, yHat, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance]);
   assert.equal(tf.memory().numTensors, before);
 });
 
@@ -224,7 +224,7 @@ test("BatchNorm's written-out gradient equals autograd of the same ops (input, g
   assert.equal(tf.memory().numTensors, before, 'no tensor left by the custom gradient');
   const autograd = grads(() => batchNormTrainOps(a, bn, 1e-3));
   ['input', 'gamma', 'beta'].forEach((what, i) => near(written[i], autograd[i], 1e-5, `d${what}`));
-  tf.dispose([a, dy, ...[bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance]]);
+  tf.dispose([a, dy, ...[bn.gamma, bn.beta, bn.movingMean, bn.movingVariance]]);
 });
 
 test("BatchNorm moving statistics: Keras 2.1's debiased average with n / (n - 1 - eps), PyTorch's, tf.keras'", async () => {
@@ -238,7 +238,7 @@ test("BatchNorm moving statistics: Keras 2.1's debiased average with n / (n - 1 
       tf.tidy(() => updateMovingStatistics(bn, tf.tensor1d([mu]), tf.tensor1d([v]), rows, { momentum: m, epsilon: eps, movingAverage }));
     }
     const out: [number, number] = [bn.movingMean.dataSync()[0], bn.movingVariance.dataSync()[0]];
-    tf.dispose([bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance]);
+    tf.dispose([bn.gamma, bn.beta, bn.movingMean, bn.movingVariance]);
     return out;
   };
   const b1: [number, number, number] = [2, 3, 4];
@@ -270,7 +270,7 @@ function fixedNet(sizes: number[]): DnnWeights {
   return net;
 }
 
-const disposeNet = (net: DnnWeights): void => tf.dispose([...net.kernels, ...net.biases, ...net.norms.flatMap((bn) => [bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, bn.debias!.mean, bn.debias!.variance])]);
+const disposeNet = (net: DnnWeights): void => tf.dispose([...net.kernels, ...net.biases, ...net.norms.flatMap((bn) => [bn.gamma, bn.beta, bn.movingMean, bn.movingVariance])]);
 
 /** The authors' forward pass written out in plain arrays (rows x cols, row-major, float64). */
 function authorsForwardByHand(net: DnnWeights, x: number[][], training: boolean, masks: number[][][], eps: number): number[][] {
@@ -385,7 +385,7 @@ test("the authors' options learn an easy problem; predictions use moving statist
   assert.ok(wa(easyTest.y, net.predict(easyTest.x)) >= 0.95, `held-out accuracy ${wa(easyTest.y, net.predict(easyTest.x))}`);
   const h = net.history;
   assert.ok(h[h.length - 1].loss < 0.5 * h[0].loss, `loss ${h[0].loss} -> ${h[h.length - 1].loss}`);
-  assert.ok(net.weights.norms.every((bn) => bn.debias!.steps === 40 * Math.ceil(90 / 16)), 'moving statistics updated once per batch');
+  assert.ok(net.weights.norms.every((bn) => bn.debias.steps === 40 * Math.ceil(90 / 16)), 'moving statistics updated once per batch');
   // predictProba is the deterministic forward pass written out by hand (no dropout, moving statistics)
   const xs = Array.from({ length: 5 }, (_, i) => Array.from(easyTest.x.subarray(i * 10, i * 10 + 10)));
   const logits = authorsForwardByHand(net.weights, xs, false, [], 1e-3);
@@ -428,8 +428,8 @@ test("the authors' options: tensor count flat across epochs and back to the star
   assert.equal(counts.length, 5);
   assert.ok(counts.every((c) => c === counts[0]), `tensors per epoch: ${counts.join(', ')}`);
   const fitted = tf.memory().numTensors;
-  // 3 kernels, 3 biases; 2 BatchNorm layers of gamma, beta, moving mean and variance, 2 debias shadows
-  assert.equal(fitted, before + 6 + 2 * 6);
+  // 3 kernels, 3 biases; 2 BatchNorm layers of gamma, beta, moving mean and variance
+  assert.equal(fitted, before + 6 + 2 * 4);
   net.predict(easyTest.x);
   assert.equal(tf.memory().numTensors, fitted);
   await net.fit(easy);
