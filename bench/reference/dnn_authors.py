@@ -33,6 +33,7 @@ fold i tests file i and trains on the other nine stacked in order (the authors' 
 Usage (Debian's interpreter has torch, numpy, scipy):
   /usr/bin/python3 bench/reference/dnn_authors.py [--seeds 0,1,2 | none] [--variant keras|torch]
       [--threads N] [--timing] [--data DIR]
+--threads N sets torch.set_num_threads(N) and OPENBLAS/OMP/MKL_NUM_THREADS=N (the BLAS threads).
 --timing also prints the seconds of one unit: fit 20 epochs on fold 1's training rows (~480)
 and on 11 x them (the rows plus 10 noisy copies, N(0, 0.1^2) added, standing in for ten
 augmented sets: ~5,300 rows), then predict fold 1's test rows; median of 3, wall and CPU.
@@ -40,13 +41,31 @@ augmented sets: ~5,300 rows), then predict fold 1's test rows; median of 3, wall
 import argparse
 import math
 import os
+import sys
 import time
 
-import numpy as np
-import scipy.io as sio
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+def _threads_arg():
+    for i, a in enumerate(sys.argv):
+        if a == '--threads' and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if a.startswith('--threads='):
+            return a.split('=', 1)[1]
+    return None
+
+
+# --threads N must reach the BLAS too, before numpy and torch load it: Debian's torch calls the
+# system OpenBLAS (pthreads), which torch.set_num_threads does not limit; left alone it runs its
+# own threads beside torch's OpenMP ones (2 + 2 on 2 cores: 10-20 x slower on a shared machine).
+if _threads_arg():
+    for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ[_var] = _threads_arg()
+
+import numpy as np  # noqa: E402
+import scipy.io as sio  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 HIDDEN = [100, 100]
 DROPOUT = 0.5
@@ -205,7 +224,7 @@ def main():
         torch.set_num_threads(a.threads)
     folds = load_folds(a.data)
     k = 7
-    print('torch %s, %d threads, variant %s' % (torch.__version__, torch.get_num_threads(), a.variant))
+    print('torch %s, %d threads (OPENBLAS_NUM_THREADS=%s), variant %s' % (torch.__version__, torch.get_num_threads(), os.environ.get('OPENBLAS_NUM_THREADS', 'unset'), a.variant))
     was, uars = [], []
     for seed in ([] if a.seeds == 'none' else [int(s) for s in a.seeds.split(',')]):
         t0, c0 = time.perf_counter(), time.process_time()
