@@ -33,7 +33,8 @@ fold i tests file i and trains on the other nine stacked in order (the authors' 
 Usage (Debian's interpreter has torch, numpy, scipy):
   /usr/bin/python3 bench/reference/dnn_authors.py [--seeds 0,1,2 | none] [--variant keras|torch]
       [--threads N] [--timing] [--data DIR]
---threads N sets torch.set_num_threads(N) and OPENBLAS/OMP/MKL_NUM_THREADS=N (the BLAS threads).
+--threads N sets torch.set_num_threads(N), OPENBLAS/OMP/MKL_NUM_THREADS=N (the BLAS threads) and,
+unless set, OMP_WAIT_POLICY=PASSIVE and OPENBLAS_THREAD_TIMEOUT=4 (as adan-lab's addon).
 --timing also prints the seconds of one unit: fit 20 epochs on fold 1's training rows (~480)
 and on 11 x them (the rows plus 10 noisy copies, N(0, 0.1^2) added, standing in for ten
 augmented sets: ~5,300 rows), then predict fold 1's test rows; median of 3, wall and CPU.
@@ -57,9 +58,15 @@ def _threads_arg():
 # --threads N must reach the BLAS too, before numpy and torch load it: Debian's torch calls the
 # system OpenBLAS (pthreads), which torch.set_num_threads does not limit; left alone it runs its
 # own threads beside torch's OpenMP ones (2 + 2 on 2 cores: 10-20 x slower on a shared machine).
+# And OpenMP's threads spin while they wait (libgomp's default): with another process on the
+# machine, 2 threads took 23 s for what 1 does in 1.3 s; OMP_WAIT_POLICY=PASSIVE (unless set) lets
+# them sleep (2 s). OPENBLAS_THREAD_TIMEOUT=4 (unless set) is what adan-lab's native addon sets for
+# its OpenBLAS threads (src/backend/native.ts), so both sides' BLAS threads wait alike.
 if _threads_arg():
     for _var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
         os.environ[_var] = _threads_arg()
+    os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+    os.environ.setdefault('OPENBLAS_THREAD_TIMEOUT', '4')
 
 import numpy as np  # noqa: E402
 import scipy.io as sio  # noqa: E402
@@ -224,7 +231,8 @@ def main():
         torch.set_num_threads(a.threads)
     folds = load_folds(a.data)
     k = 7
-    print('torch %s, %d threads (OPENBLAS_NUM_THREADS=%s), variant %s' % (torch.__version__, torch.get_num_threads(), os.environ.get('OPENBLAS_NUM_THREADS', 'unset'), a.variant))
+    print('torch %s, %d threads (OPENBLAS_NUM_THREADS=%s, OMP_WAIT_POLICY=%s), variant %s' % (
+        torch.__version__, torch.get_num_threads(), os.environ.get('OPENBLAS_NUM_THREADS', 'unset'), os.environ.get('OMP_WAIT_POLICY', 'unset'), a.variant))
     was, uars = [], []
     for seed in ([] if a.seeds == 'none' else [int(s) for s in a.seeds.split(',')]):
         t0, c0 = time.perf_counter(), time.process_time()
