@@ -5,6 +5,11 @@
  * EmoDB: 2 hidden layers of 100 (`DNN_PRESETS.emodb`, the default); IEMOCAP: 4 of 512 with
  * class weights (`DNN_PRESETS.iemocap`).
  *
+ * The authors' code (python/dnn_cls.py) trains another network: tanh, BatchNorm, dropout 0.5,
+ * L2 0.1 on all but the first layer, Adam lr 1e-3, 20 epochs of batches of 50. The options
+ * `activation`, `batchNorm*`, `dropout` and `l2Layers` build it: `DNN_AUTHORS_OPTIONS`. Their
+ * defaults leave the network above unchanged (same results, bit for bit).
+ *
  * Inputs are used as given: scale them first (EmoDB IS11 is z-normalised already; IEMOCAP IS10
  * is raw — use `ZScore` fitted on the training fold).
  *
@@ -25,6 +30,35 @@ import type { Classifier } from './classifier';
 import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from './class-weights';
 import { makeClassifierOptimizer } from './optimizer';
 import { PROTOCOLS } from '../protocol/protocols';
+import {
+  BATCH_NORM_MOVING_AVERAGES, batchNormInfer, batchNormTrain, batchNormVariables, buildBatchNorm, updateMovingStatistics,
+  type BatchNormLayer, type BatchNormMovingAverage,
+} from './batch-norm';
+
+export type { BatchNormLayer, BatchNormMovingAverage } from './batch-norm';
+
+/** Activation of the hidden layers. */
+export type DnnActivation = 'relu' | 'tanh';
+export const DNN_ACTIVATIONS: readonly DnnActivation[] = Object.freeze(['relu', 'tanh']);
+
+/**
+ * Where BatchNorm sits in each hidden layer (dropout, when on, always comes last):
+ * - `'before-activation'`: Dense -> BatchNorm -> activation (Ioffe & Szegedy's placement);
+ * - `'after-activation'`: Dense -> activation -> BatchNorm;
+ * - `'authors'`: layer 1 after its activation, layers 2.. before it, as the authors' Keras model
+ *   is built (dnn_cls.py line 167 `Dense(..., activation=act)` then line 168 `BatchNormalization`;
+ *   lines 171-173 `Dense` -> `BatchNormalization` -> `Activation`).
+ */
+export type BatchNormPlacement = 'before-activation' | 'after-activation' | 'authors';
+export const BATCH_NORM_PLACEMENTS: readonly BatchNormPlacement[] = Object.freeze(['before-activation', 'after-activation', 'authors']);
+
+/**
+ * Which weight matrices the L2 penalty `l2` applies to: `'all'` (every Dense kernel, output
+ * included) or `'all-but-first'` (not the input layer's, as the authors' dnn_cls.py lines 167,
+ * 171 and 175 set `kernel_regularizer` on layers 2.. and the output only).
+ */
+export type L2Layers = 'all' | 'all-but-first';
+export const L2_LAYERS: readonly L2Layers[] = Object.freeze(['all', 'all-but-first']);
 
 /** One row of the training history (one per epoch). */
 export interface DnnEpoch {
@@ -39,10 +73,52 @@ export interface DnnEpoch {
 }
 
 export interface DnnOptions {
-  /** Units of each hidden layer (ReLU). Default [100, 100], the paper's EmoDB network. */
+  /** Units of each hidden layer. Default [100, 100], the paper's EmoDB network (the authors' dnn_cls.py line 40). */
   hiddenLayers: readonly number[];
-  /** L2 penalty λ·Σ‖W‖² on every weight matrix (not the biases), added to the loss. Default 1e-3 (the paper gives no value). */
+  /**
+   * Activation of the hidden layers. Default `'relu'` (the paper, Section IV-D); the authors'
+   * dnn_cls.py line 39 uses `'tanh'`.
+   */
+  activation: DnnActivation;
+  /**
+   * A BatchNormalization layer in every hidden layer (batch statistics while training, moving
+   * statistics when predicting; src/classify/batch-norm.ts). Default false (the paper names
+   * none); the authors' dnn_cls.py lines 168 and 172 add Keras' `BatchNormalization()`.
+   */
+  batchNorm: boolean;
+  /**
+   * Where BatchNorm sits relative to the activation (with `batchNorm`): `'authors'`,
+   * `'before-activation'` or `'after-activation'` (see {@link BatchNormPlacement}). Default
+   * `'authors'`: after the activation in layer 1, before it in layers 2.. (dnn_cls.py lines 167-173).
+   */
+  batchNormPlacement: BatchNormPlacement;
+  /**
+   * BatchNorm momentum in Keras' convention, the weight of the old moving statistic (PyTorch's
+   * momentum is 1 − this). Default 0.99 (Keras' default, used by dnn_cls.py line 168).
+   */
+  batchNormMomentum: number;
+  /** ε added to the variance inside BatchNorm's square root. Default 1e-3 (Keras' default, dnn_cls.py line 168). */
+  batchNormEpsilon: number;
+  /**
+   * How the moving statistics follow the batches: `'keras-2.1'`, `'pytorch'` or `'tf-keras'`
+   * (see {@link BatchNormMovingAverage}). Default `'keras-2.1'`: what Keras 2.1.6, the version in
+   * the authors' python/requirements.txt line 7, does on TensorFlow 1 (n / (n − 1 − ε) variance
+   * scaling, zero-debiased average).
+   */
+  batchNormMovingAverage: BatchNormMovingAverage;
+  /**
+   * Fraction of each hidden layer's outputs zeroed while training (inverted dropout: the kept
+   * ones are scaled by 1 / (1 − rate); off when predicting), masks drawn from the seed. In
+   * [0, 1). Default 0 (the paper names none); the authors' dnn_cls.py lines 169 and 174: 0.5.
+   */
+  dropout: number;
+  /** L2 penalty λ·Σ‖W‖² on the weight matrices chosen by `l2Layers` (not the biases), added to the loss (Keras' `l2(λ)` convention). Default 1e-3 (the paper gives no value; the authors' dnn_cls.py lines 171 and 175: 0.1). */
   l2: number;
+  /**
+   * Which weight matrices the L2 penalty applies to: `'all'` or `'all-but-first'` (see
+   * {@link L2Layers}). Default `'all'`; the authors' dnn_cls.py (lines 167, 171, 175): `'all-but-first'`.
+   */
+  l2Layers: L2Layers;
   /**
    * Weight of each row's cross-entropy by its class: `'none'`, `'balanced'`, `'nmax'`
    * (n_max / n_c, the paper's Section IV-D) or one number per class. Default `'none'`.
@@ -85,7 +161,15 @@ export interface DnnOptions {
 /** Defaults of {@link DnnOptions}: the paper's EmoDB DNN. */
 export const DNN_DEFAULTS: Readonly<DnnOptions> = Object.freeze({
   hiddenLayers: Object.freeze([100, 100]),
+  activation: 'relu',
+  batchNorm: false,
+  batchNormPlacement: 'authors',
+  batchNormMomentum: 0.99,
+  batchNormEpsilon: 1e-3,
+  batchNormMovingAverage: 'keras-2.1',
+  dropout: 0,
   l2: 1e-3,
+  l2Layers: 'all',
   classWeight: 'none',
   learningRate: 1e-4,
   beta1: 0.9,
@@ -107,16 +191,63 @@ export const DNN_PRESETS: Readonly<Record<'emodb' | 'iemocap', Partial<DnnOption
   iemocap: Object.freeze({ ...PROTOCOLS.paper.dnn.iemocap }) as Partial<DnnOptions>,
 });
 
-/** The network's variables: kernels[l] (in x out) and biases[l] (out), last layer = logits. */
+/**
+ * The authors' DNN for EmoDB (python/dnn_cls.py, Keras 2.1.6 on TensorFlow 1.10), as options:
+ * spread them in, e.g. `dnn({ ...DNN_AUTHORS_OPTIONS, seed })`.
+ *
+ *   layer 1:     Dense(100, tanh) -> BatchNorm -> Dropout(0.5)                      (lines 167-169)
+ *   layer 2:     Dense(100, L2 0.1) -> BatchNorm -> tanh -> Dropout(0.5)             (lines 171-174)
+ *   output:      Dense(7, L2 0.1) -> softmax                                         (lines 175-176)
+ *   loss:        categorical cross-entropy (batch mean) + 0.1 Σ w² per regularised kernel
+ *   optimizer:   'adam' = Keras' Adam defaults (lr 1e-3, β 0.9 / 0.999, ε = K.epsilon() 1e-7)
+ *   training:    20 epochs, batches of 50 shuffled every epoch, no class weights (line 118: the
+ *                weights of lines 107-112 are never passed to fit), the last epoch's model
+ *                (the ModelCheckpoint of line 191 saves, nothing restores it).
+ *
+ * Known residual differences (the default Keras semantics otherwise: Glorot-uniform kernels,
+ * zero biases, BatchNorm momentum 0.99, ε 1e-3, inverted dropout): Keras 2.1.6's Adam adds ε
+ * to √v before the bias correction (an effective ε of 1e-7 / √(1 − 0.999^t), 3e-6 at the first
+ * step), and its cross-entropy clips probabilities to [1e-7, 1 − 1e-7] (no gradient beyond);
+ * here ε is added after the correction and the cross-entropy is not clipped.
+ * dnn_cls.py hard-codes n_hiddens [100, 100] (line 40); for IEMOCAP the paper (Section V-C) has
+ * 4 hidden layers of 512: `{ ...DNN_AUTHORS_OPTIONS, hiddenLayers: [512, 512, 512, 512] }`.
+ */
+export const DNN_AUTHORS_OPTIONS: Readonly<Partial<DnnOptions>> = Object.freeze({ ...PROTOCOLS.code.dnn.emodb }) as Partial<DnnOptions>;
+
+/**
+ * The network's variables: kernels[l] (in x out) and biases[l] (out), last layer = logits;
+ * norms[l] the BatchNorm of hidden layer l (empty without BatchNorm).
+ */
 export interface DnnWeights {
   kernels: tf.Variable[];
   biases: tf.Variable[];
+  norms: BatchNormLayer[];
 }
 
-/** Xavier (Glorot uniform) weights from the seeded generator, zero biases. */
-export function buildDnn(sizes: readonly number[], random: Random): DnnWeights {
+/** The options that shape the forward pass (a subset of {@link DnnOptions}). */
+export type DnnLayout = Pick<DnnOptions, 'activation' | 'batchNorm' | 'batchNormPlacement' | 'batchNormEpsilon' | 'dropout'>;
+
+/** The current network's layout: ReLU, no BatchNorm, no dropout. */
+const PLAIN_LAYOUT: DnnLayout = Object.freeze({ activation: 'relu', batchNorm: false, batchNormPlacement: 'authors', batchNormEpsilon: 1e-3, dropout: 0 });
+
+/**
+ * What a training forward pass needs beyond the weights: one dropout mask per hidden layer
+ * (m x units, values 0 or 1 / (1 − rate); absent when dropout is off), and where to put each
+ * BatchNorm layer's batch mean and variance (kept tensors, for the moving statistics).
+ */
+export interface DnnTrainingPass {
+  masks?: tf.Tensor2D[];
+  moments?: { mean: tf.Tensor1D; variance: tf.Tensor1D }[];
+}
+
+/**
+ * Xavier (Glorot uniform) weights from the seeded generator, zero biases; with `batchNorm`
+ * a BatchNorm layer per hidden layer (gamma 1, beta 0, moving mean 0, variance 1).
+ */
+export function buildDnn(sizes: readonly number[], random: Random, batchNorm = false): DnnWeights {
   const kernels: tf.Variable[] = [];
   const biases: tf.Variable[] = [];
+  const norms: BatchNormLayer[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const fanIn = sizes[l];
     const fanOut = sizes[l + 1];
@@ -124,8 +255,19 @@ export function buildDnn(sizes: readonly number[], random: Random): DnnWeights {
     const values = random.uniformArray(fanIn * fanOut, -limit, limit);
     kernels.push(variableFrom(tf.tensor2d(values, [fanIn, fanOut])));
     biases.push(variableFrom(tf.zeros([fanOut])));
+    if (batchNorm && l + 2 < sizes.length) norms.push(buildBatchNorm(fanOut));
   }
-  return { kernels, biases };
+  return { kernels, biases, norms };
+}
+
+/** Every tensor of the network: kernels, biases, then each BatchNorm layer's. */
+function allVariables(net: DnnWeights): tf.Variable[] {
+  return [...net.kernels, ...net.biases, ...net.norms.flatMap(batchNormVariables)];
+}
+
+/** The variables Adam updates: kernels, biases, BatchNorm gamma and beta. */
+function trainableVariables(net: DnnWeights): tf.Variable[] {
+  return [...net.kernels, ...net.biases, ...net.norms.flatMap((bn) => [bn.gamma, bn.beta])];
 }
 
 /** A trainable variable holding `init` (which is then freed: tf.variable keeps its own handle). */
@@ -135,13 +277,48 @@ function variableFrom(init: tf.Tensor): tf.Variable {
   return v;
 }
 
-/** Logits, batch x classes: ReLU on every layer but the last. */
-export function dnnLogits(net: DnnWeights, x: tf.Tensor2D): tf.Tensor2D {
+/** Is BatchNorm after the activation in hidden layer `l` (0-based)? */
+function normAfterActivation(placement: BatchNormPlacement, l: number): boolean {
+  return placement === 'after-activation' || (placement === 'authors' && l === 0);
+}
+
+function activate(a: tf.Tensor2D, activation: DnnActivation): tf.Tensor2D {
+  return activation === 'tanh' ? tf.tanh(a) : tf.relu(a);
+}
+
+/**
+ * Logits, batch x classes. Each hidden layer: Dense with the activation, with BatchNorm before
+ * or after it (`layout`), then dropout (training only); the last layer is linear.
+ * Without `training` the pass predicts (BatchNorm on the moving statistics, no dropout); with
+ * it, BatchNorm uses the batch's statistics and pushes them to `training.moments`.
+ * The plain network (no BatchNorm, no dropout) is one native kernel per layer on the native
+ * backend (src/backend/dense.ts), tfjs ops elsewhere.
+ */
+export function dnnLogits(net: DnnWeights, x: tf.Tensor2D, layout: DnnLayout = PLAIN_LAYOUT, training?: DnnTrainingPass): tf.Tensor2D {
   let h: tf.Tensor2D = x;
   const last = net.kernels.length - 1;
-  // one native kernel per layer on the native backend (src/backend/dense.ts), tfjs ops elsewhere
-  for (let l = 0; l <= last; l++) h = denseLayer(h, net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, l < last ? 'relu' : 'linear', 0);
-  return h;
+  for (let l = 0; l < last; l++) {
+    const w = net.kernels[l] as tf.Tensor2D;
+    const b = net.biases[l] as tf.Tensor1D;
+    const bn = layout.batchNorm ? net.norms[l] : undefined;
+    if (!bn) {
+      h = denseLayer(h, w, b, layout.activation, 0);
+    } else {
+      const norm = (a: tf.Tensor2D): tf.Tensor2D => {
+        if (!training) return batchNormInfer(a, bn, layout.batchNormEpsilon);
+        const { y, mean, variance } = batchNormTrain(a, bn, layout.batchNormEpsilon);
+        if (training.moments) training.moments.push({ mean, variance });
+        else tf.dispose([mean, variance]); // kept by batchNormTrain
+        return y;
+      };
+      h = normAfterActivation(layout.batchNormPlacement, l)
+        ? norm(denseLayer(h, w, b, layout.activation, 0))
+        : activate(norm(denseLayer(h, w, b, 'linear', 0)), layout.activation);
+    }
+    const mask = training?.masks?.[l];
+    if (mask) h = tf.mul(h, mask);
+  }
+  return denseLayer(h, net.kernels[last] as tf.Tensor2D, net.biases[last] as tf.Tensor1D, 'linear', 0);
 }
 
 /** Mean over rows of w_i · CE(softmax(logits_i), y_i) (Keras' class_weight convention). */
@@ -149,18 +326,81 @@ export function weightedCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, r
   return softmaxCrossEntropy(logits, oneHot, rowWeight); // one native kernel on the native backend
 }
 
-/** One Adam step on one batch; returns the batch's weighted cross-entropy (without L2). Tensors in, none leaked. */
+/**
+ * Inverted-dropout masks for one batch of `rows`: per hidden layer a rows x units matrix of 0
+ * (probability `rate`) or 1 / (1 − rate), drawn from `random` (the caller disposes them).
+ * `random` seeds (4 draws) a xoshiro128** stream that makes the 32-bit draws, one per unit,
+ * a unit being dropped when its draw is below rate · 2^32: `Random.nextUint32` costs ~40 ns a
+ * draw (its state words are boxed numbers), this loop a few ns, and a step of the authors'
+ * network draws 50 x 200 of them.
+ */
+export function dropoutMasks(rows: number, units: readonly number[], rate: number, random: Random): tf.Tensor2D[] {
+  const state = Int32Array.from({ length: 4 }, () => random.nextUint32() | 0);
+  if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+  return units.map((n) => {
+    const values = new Float32Array(rows * n);
+    fillDropoutMask(values, rate * 4294967296, 1 / (1 - rate), state);
+    return tf.tensor2d(values, [rows, n]);
+  });
+}
+
+/** values[i] = 0 when the next xoshiro128** draw (unsigned) is below `threshold`, else `keep`; advances `state`. */
+function fillDropoutMask(values: Float32Array, threshold: number, keep: number, state: Int32Array): void {
+  let s0 = state[0];
+  let s1 = state[1];
+  let s2 = state[2];
+  let s3 = state[3];
+  for (let i = 0; i < values.length; i++) {
+    const x = Math.imul(s1, 5);
+    const draw = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    values[i] = draw < threshold ? 0 : keep;
+  }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+}
+
+/** What `trainDnnOneStep` needs beyond the batch: the penalty, its layers, the layout and the BatchNorm update. */
+export type DnnStepOptions = Pick<DnnOptions, 'l2' | 'l2Layers' | 'batchNormMomentum' | 'batchNormMovingAverage'> & DnnLayout;
+
+/**
+ * One Adam step on one batch; returns the batch's weighted cross-entropy (without L2). With
+ * BatchNorm, the moving statistics then move towards the batch's. Tensors in, none leaked.
+ * `l2` may be a number (every kernel, the original signature) or the step options.
+ */
 export function trainDnnOneStep(
-  net: DnnWeights, optimizer: tf.Optimizer, x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, l2: number,
+  net: DnnWeights, optimizer: tf.Optimizer, x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, l2: number | DnnStepOptions, masks?: tf.Tensor2D[],
 ): number {
+  const o: DnnStepOptions = typeof l2 === 'number' ? { ...PLAIN_LAYOUT, l2, l2Layers: 'all', batchNormMomentum: 0.99, batchNormMovingAverage: 'keras-2.1' } : l2;
+  const firstPenalised = o.l2Layers === 'all' ? 0 : 1;
+  const moments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[] = [];
+  const pass: DnnTrainingPass = { masks, moments };
   const ce = tf.tidy(() => {
-    const vars = [...net.kernels, ...net.biases];
-    const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x), oneHot, rowWeight), vars);
+    const vars = trainableVariables(net);
+    const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, o, pass), oneHot, rowWeight), vars);
     // the L2 term lambda * sum ||W||^2 enters through its gradient, 2 lambda W, added directly:
     // the same update as differentiating CE + the penalty, without computing it every step
-    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: l2 !== 0 && i < net.kernels.length ? tf.add(grads[v.name], tf.mul(v, 2 * l2)) : grads[v.name] })));
+    const penalised = (i: number): boolean => o.l2 !== 0 && i >= firstPenalised && i < net.kernels.length;
+    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: penalised(i) ? tf.add(grads[v.name], tf.mul(v, 2 * o.l2)) : grads[v.name] })));
     return value;
   });
+  try {
+    if (o.batchNorm) {
+      const rows = x.shape[0];
+      const stats = { momentum: o.batchNormMomentum, epsilon: o.batchNormEpsilon, movingAverage: o.batchNormMovingAverage };
+      net.norms.forEach((bn, l) => updateMovingStatistics(bn, moments[l].mean, moments[l].variance, rows, stats));
+    }
+  } finally {
+    tf.dispose(moments.flatMap((m) => [m.mean, m.variance]));
+  }
   const value = ce.dataSync()[0];
   ce.dispose();
   return value;
@@ -197,7 +437,20 @@ export class Dnn implements Classifier {
     if (!Array.isArray(o.hiddenLayers) || !o.hiddenLayers.every((u) => Number.isInteger(u) && u > 0)) {
       throw new OptionError('dnn.hiddenLayers', o.hiddenLayers, 'an array of positive integers (units per hidden layer), e.g. [100, 100]');
     }
+    const oneOf = <T>(key: keyof DnnOptions, v: T, allowed: readonly T[]): void => {
+      if (!allowed.includes(v)) throw new OptionError(`dnn.${key}`, v, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    };
+    oneOf('activation', o.activation, DNN_ACTIVATIONS);
+    if (typeof o.batchNorm !== 'boolean') throw new OptionError('dnn.batchNorm', o.batchNorm, 'true or false');
+    oneOf('batchNormPlacement', o.batchNormPlacement, BATCH_NORM_PLACEMENTS);
+    if (!(typeof o.batchNormMomentum === 'number' && o.batchNormMomentum >= 0 && o.batchNormMomentum < 1)) {
+      throw new OptionError('dnn.batchNormMomentum', o.batchNormMomentum, "a number in [0, 1) (Keras' convention: the weight of the old moving statistic, e.g. 0.99)");
+    }
+    positive('batchNormEpsilon', o.batchNormEpsilon);
+    oneOf('batchNormMovingAverage', o.batchNormMovingAverage, BATCH_NORM_MOVING_AVERAGES);
+    if (!(typeof o.dropout === 'number' && o.dropout >= 0 && o.dropout < 1)) throw new OptionError('dnn.dropout', o.dropout, 'a number in [0, 1) (the fraction of units zeroed)');
     if (!(typeof o.l2 === 'number' && o.l2 >= 0 && Number.isFinite(o.l2))) throw new OptionError('dnn.l2', o.l2, 'a number >= 0');
+    oneOf('l2Layers', o.l2Layers, L2_LAYERS);
     checkClassWeightSpec('dnn.classWeight', o.classWeight);
     positive('learningRate', o.learningRate);
     if (!(o.beta1 >= 0 && o.beta1 < 1)) throw new OptionError('dnn.beta1', o.beta1, 'a number in [0, 1)');
@@ -225,11 +478,12 @@ export class Dnn implements Classifier {
     const { fitRows, valRows } = validationSplit(train, o.validationFraction, root.derive('validation'));
 
     this.dispose();
-    const net = buildDnn([d, ...o.hiddenLayers, k], root.derive('init'));
+    const net = buildDnn([d, ...o.hiddenLayers, k], root.derive('init'), o.batchNorm);
     this.state = { net, d, k, classWeights };
     this.history = [];
     const optimizer = makeClassifierOptimizer(o);
     const order = root.derive('batches');
+    const dropping = o.dropout > 0 ? root.derive('dropout') : undefined;
     const val = valRows.length > 0 ? tensorsOf(train, valRows, classWeights) : undefined;
     let best = { loss: Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
     const xBuf = new Float32Array(o.batchSize * d);
@@ -240,16 +494,17 @@ export class Dnn implements Classifier {
         for (let start = 0; start < perm.length; start += o.batchSize) {
           const rows = perm.subarray(start, Math.min(start + o.batchSize, perm.length));
           const batch = tensorsOf(train, rows, classWeights, xBuf);
+          const masks = dropping ? dropoutMasks(rows.length, o.hiddenLayers, o.dropout, dropping) : undefined;
           try {
-            lossSum += trainDnnOneStep(net, optimizer, batch.x, batch.oneHot, batch.weight, o.l2) * rows.length;
+            lossSum += trainDnnOneStep(net, optimizer, batch.x, batch.oneHot, batch.weight, o, masks) * rows.length;
           } finally {
-            tf.dispose([batch.x, batch.oneHot, batch.weight]);
+            tf.dispose([batch.x, batch.oneHot, batch.weight, ...(masks ?? [])]);
           }
         }
         const record: DnnEpoch = { epoch, loss: lossSum / perm.length };
         if (val) {
           const [vl, va] = tf.tidy(() => {
-            const logits = dnnLogits(net, val.x);
+            const logits = dnnLogits(net, val.x, o);
             const acc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(val.oneHot, 1)), 'float32'));
             return [weightedCrossEntropy(logits, val.oneHot, val.weight), acc];
           });
@@ -281,7 +536,7 @@ export class Dnn implements Classifier {
     const out = new Float32Array(n * s.k);
     for (let start = 0; start < n; start += PREDICT_CHUNK) {
       const end = Math.min(n, start + PREDICT_CHUNK);
-      const p = tf.tidy(() => tf.softmax(dnnLogits(s.net, tf.tensor2d(x.subarray(start * s.d, end * s.d), [end - start, s.d]))));
+      const p = tf.tidy(() => tf.softmax(dnnLogits(s.net, tf.tensor2d(x.subarray(start * s.d, end * s.d), [end - start, s.d]), this.options)));
       out.set(p.dataSync() as Float32Array, start * s.k);
       p.dispose();
     }
@@ -302,7 +557,7 @@ export class Dnn implements Classifier {
     return out;
   }
 
-  /** The fitted weights (kernels and biases per layer), for inspection or saving. */
+  /** The fitted weights (kernels and biases per layer, BatchNorm layers), for inspection or saving. */
   get weights(): DnnWeights {
     return this.fitted('weights').net;
   }
@@ -310,7 +565,7 @@ export class Dnn implements Classifier {
   /** Free the network's tensors (the classifier is unfitted afterwards). */
   dispose(): void {
     if (!this.state) return;
-    tf.dispose([...this.state.net.kernels, ...this.state.net.biases]);
+    tf.dispose(allVariables(this.state.net));
     this.state = undefined;
   }
 
@@ -372,11 +627,11 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function snapshot(net: DnnWeights): Float32Array[] {
-  return [...net.kernels, ...net.biases].map((v) => (v.dataSync() as Float32Array).slice());
+  return allVariables(net).map((v) => (v.dataSync() as Float32Array).slice());
 }
 
 function restore(net: DnnWeights, values: Float32Array[]): void {
-  [...net.kernels, ...net.biases].forEach((v, i) => {
+  allVariables(net).forEach((v, i) => {
     tf.tidy(() => v.assign(tf.tensor(values[i], v.shape)));
   });
 }

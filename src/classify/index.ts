@@ -20,7 +20,7 @@ export type { LinearSvmOptions, LinearSvmFitInfo } from './linear-svm';
 export { KernelSvm, kernelSvm, KERNEL_SVM_DEFAULTS, resolveGamma } from './kernel-svm';
 export type { KernelSvmOptions, KernelSvmFitInfo, GammaSpec } from './kernel-svm';
 export { loadClassifier } from './load';
-export { Dnn, dnn, DNN_DEFAULTS, DNN_PRESETS } from './dnn';
+export { Dnn, dnn, DNN_DEFAULTS, DNN_PRESETS, DNN_AUTHORS_OPTIONS } from './dnn';
 export type { DnnOptions, DnnEpoch, DnnWeights } from './dnn';
 export { resolveClassWeights } from './class-weights';
 export type { ClassWeightSpec } from './class-weights';

@@ -60,15 +60,26 @@ const PAPER: Protocol = {
 const AUTHORS_DNN: Readonly<Record<string, unknown>> = {
   activation: 'tanh',
   batchNorm: true,
-  batchNormOrder: 'authors',
+  /** BatchNorm after the activation in layer 1 (l. 167-168), before it in layers 2.. (l. 171-173). */
+  batchNormPlacement: 'authors',
+  /** Keras' BatchNormalization defaults. */
+  batchNormMomentum: 0.99,
+  batchNormEpsilon: 1e-3,
+  /** The moving averages of Keras 2.1.6, the version `python/requirements.txt` pins. */
+  batchNormMovingAverage: 'keras-2.1',
   dropout: 0.5,
   l2: 0.1,
-  l2Layers: 'after-first',
+  /** `kernel_regularizer=l2(0.1)` on layers 2.. and the output only (l. 171, 175). */
+  l2Layers: 'all-but-first',
   learningRate: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  /** Keras' `K.epsilon()`. */
   epsilon: 1e-7,
   epochs: 20,
   batchSize: 50,
   classWeight: 'none',
+  validationFraction: 0,
 };
 
 const CODE: Protocol = {
