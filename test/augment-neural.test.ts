@@ -96,13 +96,21 @@ test('save/load round-trips and the same seed gives the same rows', async () => 
   }
 });
 
+/** Fit until the run is killed (an exception) as epoch `epochs + 1` reports: the checkpoint of epoch `epochs` is on disk. */
+async function killedAfter(epochs: number, aug: { fit(t: typeof train, c: object): Promise<unknown> }, control: Record<string, unknown>): Promise<void> {
+  await assert.rejects(aug.fit(train, { ...control, onEpoch: (r: { epoch: number }) => {
+    if (r.epoch > epochs) throw new Error('killed');
+  } }), /killed/);
+}
+
 test('resuming from a checkpoint gives the same result as an uninterrupted run', async () => {
   for (const method of ['wadan', 'adan', 'gan', 'aae'] as const) {
     const settings = tiny(method, { epochs: 4, batchSize: 12 });
     const whole = await makeAugmenter(method, settings as never).fit(train);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ckpt-${method}-`));
-    const first = await makeAugmenter(method, settings as never).fit(train, { epochs: 2, checkpointDir: dir, checkpointEvery: 1 } as never);
-    assert.equal(first.history.length, 2);
+    const first = makeAugmenter(method, settings as never);
+    await killedAfter(2, first, { checkpointDir: dir, checkpointEvery: 1 });
+    assert.equal(first.history.length, 3, 'epoch 3 ran but was killed before its checkpoint');
     const files = fs.readdirSync(dir);
     assert.ok(files.some((f) => f.includes('.e2.')) && !files.some((f) => f.includes('.e1.')), `${method}: only the last checkpoint's files remain: ${files}`);
     (first as { dispose(): void }).dispose();
@@ -148,7 +156,8 @@ test('a checkpoint resumes with another fidelityEvery, and one written before th
   for (const method of ['adan', 'wadan'] as const) {
     const whole = await makeAugmenter(method, tiny(method, { epochs: 4 }) as never).fit(train);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ckpt-fidelity-${method}-`));
-    const first = await makeAugmenter(method, tiny(method, { epochs: 4 }) as never).fit(train, { checkpointDir: dir, checkpointEvery: 2, epochs: 2 } as never);
+    const first = makeAugmenter(method, tiny(method, { epochs: 4, fidelityEvery: 1 }) as never);
+    await killedAfter(2, first, { checkpointDir: dir, checkpointEvery: 2 });
     first.dispose();
     // as an older version wrote it: no fidelityEvery among the options
     const file = path.join(dir, 'augmenter.json');
@@ -199,7 +208,10 @@ test('bad options fail at once, naming the option', async () => {
     assert.throws(() => makeAugmenter(method, options as never), (e: Error) => e instanceof OptionError && pattern.test(e.message), `${method} ${JSON.stringify(options)}`);
   }
   const aug = makeAugmenter('adan', tiny('adan') as never);
-  await assert.rejects(aug.fit(train, { epochz: 3 } as never), /adan\.epochz/);
+  await assert.rejects(aug.fit(train, { epochz: 3 } as never), /adan\.fit\.epochz/);
+  const before = { ...aug.settings };
+  await assert.rejects(aug.fit(train, { epochs: 1 } as never), /settings go to the constructor/);
+  assert.deepEqual(aug.settings, before, 'a refused fit leaves the settings as constructed');
   await assert.rejects(aug.fit(train, { checkpointEvery: 2 } as never), /checkpointDir/);
   assert.throws(() => aug.sample([0]), /not fitted yet: call fit before sample/);
   assert.throws(() => aug.encode(train), /not fitted yet/);

@@ -95,5 +95,6 @@ test('bad options and labels fail with the option named', async () => {
   assert.throws(() => copy().sample([0]), /not fitted yet/);
   const aug = await copy().fit(train);
   assert.throws(() => aug.sample([3]), /labels\[0\]/);
-  await assert.rejects(copy().fit(train, { seed: 'x' } as never), /copy\.seed/);
+  // settings go to the constructor; fit never rewrites them
+  await assert.rejects(copy().fit(train, { seed: 3 } as never), /option copy\.fit\.seed: got 3, expected one of onEpoch, checkpointDir, checkpointEvery, resume: settings go to the constructor/);
 });

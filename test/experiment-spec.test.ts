@@ -24,10 +24,10 @@ async function rejects(spec: ExperimentSpec, pattern: RegExp): Promise<void> {
 }
 
 test('unknown augmentation method or classifier', async () => {
-  await rejects({ ...base, augment: ['none', 'mixup'] }, /spec\.augment\[1\]\.method: got "mixup", expected one of none, copy, noise, smote/);
+  await rejects({ ...base, augment: ['none', 'mixup'] }, /spec\.augment\[1\]\.method: got "mixup", expected one of none, steps, copy, noise, smote/);
   await rejects({ ...base, classifiers: ['rf'] }, /spec\.classifiers\[0\]\.name: got "rf", expected one of ncm/);
   // With the project's factories the lists are the paper's.
-  assert.throws(() => resolveSpec({ ...base, augment: ['mixup'] }, defaultAugmenters.methods, ['svm', 'dnn']), /one of none, copy, noise, smote, gan, cgan, aae, adan, wadan/);
+  assert.throws(() => resolveSpec({ ...base, augment: ['mixup'] }, defaultAugmenters.methods, ['svm', 'dnn']), /one of none, steps, copy, noise, smote, gan, cgan, aae, adan, wadan/);
 });
 
 test('numbers of sets outside 0..10, repeats below 1', async () => {

@@ -25,7 +25,7 @@ test('the notebooks of every section are there, numbered in reading order', () =
 });
 
 for (const file of files) {
-  test(`${file}: nbformat 4, tslab kernel, imports from ../dist/src only, a parameter cell, clean outputs`, () => {
+  test(`${file}: nbformat 4, tslab kernel, imports from ../dist/src (or a benchmark) only, a parameter cell, clean outputs`, () => {
     const nb = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { nbformat: number; nbformat_minor: number; metadata: { kernelspec?: Record<string, string> }; cells: Cell[] };
     assert.equal(nb.nbformat, 4);
     assert.ok(Number.isInteger(nb.nbformat_minor));
@@ -37,7 +37,7 @@ for (const file of files) {
     for (const [i, cell] of code.entries()) {
       const src = text(cell.source);
       for (const m of src.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)) {
-        assert.match(m[1], /^\.\.\/dist\/src\//, `code cell ${i + 1} imports ${m[1]}: cells import the compiled library (../dist/src/...) only`);
+        assert.match(m[1], /^\.\.\/dist\/(src|bench)\//, `code cell ${i + 1} imports ${m[1]}: cells import the compiled library (../dist/src/...) or a benchmark (../dist/bench/...) only`);
       }
       assert.doesNotMatch(src, /import\s*\(\s*['"]vega/, `code cell ${i + 1}: vega/vega-lite are loaded by src/plot, not by cells`);
       for (const o of cell.outputs ?? []) {

@@ -23,7 +23,7 @@ test('notebook code cells type-check against dist/src', { skip: !fs.existsSync(p
       const nb = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
       const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
       const out = path.join(tmp, f.replace(/\.ipynb$/, '.ts'));
-      fs.writeFileSync(out, code.replace(/(['"])\.\.\/dist\/src\//g, (_, q: string) => `${q}${dist}/`) + '\nexport {};\n');
+      fs.writeFileSync(out, code.replace(/(['"])\.\.\/dist\/src\//g, (_, q: string) => `${q}${dist}/`).replace(/(['"])\.\.\/dist\/bench\//g, (_, q: string) => `${q}${path.join(projectRoot, 'dist', 'bench')}/`) + '\nexport {};\n');
       return out;
     });
     const program = ts.createProgram(sources, {

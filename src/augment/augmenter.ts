@@ -1,7 +1,8 @@
 /**
  * The seam every data-augmentation method shares (CTGAN's verbs: fit, sample, save, load).
- * Settings (hyper-parameters) go to the constructor; `fit(train, options)` may also override
- * them for one call, Keras-style, and carries callbacks and checkpointing.
+ * Settings (hyper-parameters) go to the constructor and stay as given; `fit(train, control)`
+ * takes the data and what steers one run (callbacks, checkpointing), as scikit-learn's `fit`
+ * never rewrites an estimator's settings.
  */
 import type { Dataset } from '../data/dataset';
 
@@ -37,7 +38,7 @@ export interface Augmenter {
   /** Per-epoch losses (empty for methods without training). */
   readonly history: readonly EpochRecord[];
   /** Train on the training fold only. Resolves to `this`. */
-  fit(train: Dataset, options?: FitControl & Record<string, unknown>): Promise<this>;
+  fit(train: Dataset, control?: FitControl): Promise<this>;
   /** Exactly one synthetic row per requested label, in the original feature space. */
   sample(labels: ArrayLike<number>, options?: SampleOptions): Dataset;
   /** Write everything needed to sample again (manifest JSON + weights) into `dir`. */

@@ -23,7 +23,7 @@ import { checkClassWeights } from '../data/class-weights';
 import { PAPER_EPOCHS } from '../protocol/paper';
 import { Mlp, uniquePrefix } from './nets';
 import { adam } from './optim';
-import { checkInt, checkNumber, checkSeed, mergeOptions, splitFitOptions } from './options';
+import { checkFitControl, checkInt, checkNumber, checkSeed, mergeOptions } from './options';
 import { checkLabels, syntheticDataset } from './synthetic-rows';
 
 /** Settings every trained augmenter has (defaults: the paper's, Section IV-D and the SPEC). */
@@ -126,8 +126,8 @@ const CHECKPOINT_STATE = 'checkpoint';
 
 export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmenter {
   abstract readonly method: AugmentMethod;
-  /** Current settings; `fit(train, overrides)` may change them for that call and after. */
-  settings: O;
+  /** The settings given to the constructor, with the defaults filled in (fit never changes them). */
+  readonly settings: O;
   history: EpochRecord[] = [];
   /** The networks by name (paper's names: E, R, C, G, D; G0/D0... per class for GAN). */
   nets: Record<string, Mlp> = {};
@@ -172,13 +172,11 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
     return 'none';
   }
 
-  async fit(train: Dataset, options?: FitControl & Record<string, unknown>): Promise<this> {
-    const { control, overrides } = splitFitOptions(options);
-    const settings = mergeOptions(this.label, this.settings, overrides);
-    this.validate(settings);
+  async fit(train: Dataset, options?: FitControl): Promise<this> {
+    const control = checkFitControl(this.label, options);
+    const settings = this.settings;
     if (train.n === 0) throw new DataError(train.name, 'no training rows to train the augmenter on');
     await initBackend(); // the fastest backend present (native BLAS here) before any optimizer exists
-    this.settings = settings;
     const root = new Random(settings.seed);
 
     let start = 0;

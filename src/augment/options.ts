@@ -18,25 +18,25 @@ export function mergeOptions<T extends object>(what: string, defaults: T, option
   return out as T;
 }
 
-/** Split `fit`'s second argument into the control part and setting overrides. */
-export function splitFitOptions(options: (FitControl & Record<string, unknown>) | undefined): {
-  control: FitControl;
-  overrides: Record<string, unknown>;
-} {
-  const control: Record<string, unknown> = {};
-  const overrides: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options ?? {})) {
-    if ((FIT_CONTROL_KEYS as readonly string[]).includes(k)) control[k] = v;
-    else overrides[k] = v;
+/**
+ * Check `fit`'s second argument: only fit controls. A setting there is an error that says where
+ * settings go (the constructor), so a run's settings are always the ones it was built with.
+ */
+export function checkFitControl(what: string, options: FitControl | undefined): FitControl {
+  const given = (options ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(FIT_CONTROL_KEYS as readonly string[]).includes(key)) {
+      throw new OptionError(`${what}.fit.${key}`, given[key], `one of ${FIT_CONTROL_KEYS.join(', ')}: settings go to the constructor (e.g. ${what}({ ${key}: ... })), fit takes the data and these controls`);
+    }
   }
-  const c = control as FitControl;
+  const c = given as FitControl;
   if (c.checkpointEvery !== undefined && !(Number.isInteger(c.checkpointEvery) && c.checkpointEvery >= 0)) {
     throw new OptionError('fit.checkpointEvery', c.checkpointEvery, 'a non-negative integer (0 = never)');
   }
   if (c.checkpointEvery && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder when checkpointEvery > 0');
   if (c.resume && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder to resume from when resume is true');
   if (c.onEpoch !== undefined && typeof c.onEpoch !== 'function') throw new OptionError('fit.onEpoch', c.onEpoch, 'a function (record) => void');
-  return { control: c, overrides };
+  return c;
 }
 
 export function checkInt(name: string, v: unknown, min: number): void {

@@ -7,7 +7,7 @@ import type { Dataset } from '../data/dataset';
 import { NotFittedError, OptionError, DataError } from '../util/errors';
 import { Random } from '../util/random';
 import type { Augmenter, AugmentMethod, EpochRecord, FitControl, SampleOptions } from './augmenter';
-import { mergeOptions, splitFitOptions } from './options';
+import { checkFitControl, mergeOptions } from './options';
 import { checkLabels, rowsByClass, syntheticDataset } from './synthetic-rows';
 import { MANIFEST_VERSION, readArrays, writeArrays, writeManifest, type Manifest } from './io';
 
@@ -26,8 +26,8 @@ export interface TrainingRows {
 export abstract class RowAugmenter<O extends { seed: number }> implements Augmenter {
   abstract readonly method: AugmentMethod;
   readonly history: readonly EpochRecord[] = [];
-  /** Current settings (constructor options merged with the defaults; `fit` may override). */
-  settings: O;
+  /** The settings given to the constructor, with the defaults filled in (fit never changes them). */
+  readonly settings: O;
   protected rows?: TrainingRows;
   private sampler?: Random;
 
@@ -51,12 +51,9 @@ export abstract class RowAugmenter<O extends { seed: number }> implements Augmen
   protected abstract stateToJSON(): { state: Record<string, unknown>; arrays: import('./io').NamedArray[] };
   protected abstract stateFromJSON(state: Record<string, unknown>, arrays: Map<string, import('./io').NamedArray>): void;
 
-  async fit(train: Dataset, options?: FitControl & Record<string, unknown>): Promise<this> {
-    const { overrides } = splitFitOptions(options);
-    const settings = mergeOptions(this.name(), this.settings, overrides);
-    this.validate(settings);
+  async fit(train: Dataset, control?: FitControl): Promise<this> {
+    checkFitControl(this.name(), control);
     if (train.n === 0) throw new DataError(train.name, 'no training rows to augment from');
-    this.settings = settings;
     this.rows = {
       name: train.name,
       x: Float32Array.from(train.x),
@@ -67,7 +64,7 @@ export abstract class RowAugmenter<O extends { seed: number }> implements Augmen
       byClass: rowsByClass(train.y, train.classes.length),
     };
     this.fitState(this.rows);
-    this.sampler = new Random(settings.seed).derive('sample');
+    this.sampler = new Random(this.settings.seed).derive('sample');
     return this;
   }
 
