@@ -1,6 +1,7 @@
 /**
- * Emotion classifiers behind one interface: the paper's linear SVM and DNN, and the RBF-kernel
- * SVM of the authors' script (scikit-learn's `SVC(kernel='rbf')`).
+ * Emotion classifiers behind one interface (`fit / predict`, `save` + `loadClassifier`): the
+ * linear SVM and the ReLU DNN the paper's text names, and what the authors' scripts run, the
+ * RBF-kernel SVM (scikit-learn's `SVC(kernel='rbf')`) and their Keras DNN (`DNN_AUTHORS_OPTIONS`).
  *
  * @example
  * const svm = await makeClassifier('svm', { C: 1 }).fit(train);

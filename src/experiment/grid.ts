@@ -52,9 +52,10 @@ export const QUICK_EPOCHS = 20;
  * The experiment behind Table I (`emodb`) or II (`iemocap`).
  *
  * Full: methods none, copy, noise, smote, gan, cgan, aae, adan, wadan x 0..10 sets x 3 repeats
- * x linear SVM and the paper's DNN, GAN-type augmenters trained for the paper's 1500 epochs,
- * every fold (10 speakers / 5 sessions). EmoDB: ~23 h of one-thread compute on a 2-core machine (BENCHMARKS.md):
- * run it sharded (docs/slurm-example.sbatch).
+ * x the protocol's SVM and DNN (`paper`: the linear SVM and ReLU DNN the text names; `code`: the
+ * authors' RBF SVC and Keras DNN), GAN-type augmenters trained for the paper's epochs, every fold
+ * (10 speakers / 5 sessions). EmoDB, paper protocol: 22.5 h of one-thread compute recorded
+ * (BENCHMARKS.md); run it with `jobs` workers or sharded (docs/slurm-example.sbatch).
  *
  * Quick: folds 1-3 and 0-2 sets (EmoDB) or fold 1 and 0-1 sets (IEMOCAP), none, copy, noise,
  * smote and a 20-epoch WADAN, 1 repeat, linear SVM: minutes, and it shows the machinery, not
