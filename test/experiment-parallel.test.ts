@@ -105,15 +105,19 @@ test("a group claimed by a worker that was killed is computed by the next run", 
   for (const u of victim.units) assert.ok(store.has(u.key));
 });
 
-test('the most expensive groups come first; the plan order breaks ties', async () => {
+test('groups come fold by fold, the most expensive first within a fold; the plan order breaks ties', async () => {
   const prep = await prepareExperiment({ ...smallSpec(smallData()), augment: ['none', 'copy', { method: 'wadan', options: { epochs: 5 } }] } as ExperimentSpec, { classifiers: countingNcm() });
   const ordered = orderByCost(prep.groups);
-  for (let i = 1; i < ordered.length; i++) assert.ok(groupCost(ordered[i - 1]) >= groupCost(ordered[i]));
+  assert.equal(ordered.length, prep.groups.length);
+  for (let i = 1; i < ordered.length; i++) {
+    const [a, b] = [ordered[i - 1], ordered[i]];
+    assert.ok(a.fold < b.fold || (a.fold === b.fold && groupCost(a) >= groupCost(b)), `group ${i}: fold ${a.fold} -> ${b.fold}`);
+  }
   assert.equal(ordered[0].augmenter?.method, 'wadan');
-  const firstCheap = ordered.findIndex((g) => g.augmenter === undefined);
-  const cheap = ordered.slice(firstCheap).filter((g) => g.augmenter === undefined);
-  const inPlan = prep.groups.filter((g) => g.augmenter === undefined && groupCost(g) === groupCost(cheap[0]));
-  assert.deepEqual(cheap.filter((g) => groupCost(g) === groupCost(cheap[0])).map((g) => g.key), inPlan.map((g) => g.key));
+  assert.equal(ordered[0].fold, 1);
+  const fold1Cheap = ordered.filter((g) => g.fold === 1 && g.augmenter === undefined);
+  const inPlan = prep.groups.filter((g) => g.fold === 1 && g.augmenter === undefined);
+  assert.deepEqual(fold1Cheap.map((g) => g.key), inPlan.map((g) => g.key), 'equal costs keep the plan order');
 });
 
 test('jobs: 2 worker processes give the same records as one process, each unit computed once', async () => {

@@ -6,13 +6,15 @@ import { groupCost, type PlannedUnit, type UnitGroup } from './plan';
 import type { Claims } from './claims';
 
 /**
- * Groups from the most to the least expensive (ties keep the plan's order): the 1,500-epoch fits
- * start first, so the cheap real-only units at the end keep every worker busy to the last.
+ * The order groups are computed in: fold by fold, and within a fold from the most to the least
+ * expensive (ties keep the plan's order). A grid cut short then holds whole folds (every method
+ * with its real-only and copy units on the same speakers, as paired comparisons need), and in the
+ * last fold the 1,500-epoch fits start first, so its cheap units keep every worker busy to the end.
  */
 export function orderByCost(groups: readonly UnitGroup[]): UnitGroup[] {
   return groups
     .map((g, i) => ({ g, i, cost: groupCost(g) }))
-    .sort((a, b) => b.cost - a.cost || a.i - b.i)
+    .sort((a, b) => a.g.fold - b.g.fold || b.cost - a.cost || a.i - b.i)
     .map((x) => x.g);
 }
 
