@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { tf } from '../src/backend/tf';
 import { classWeights, gradientPenalty, weightedCrossEntropy, bceWithLogits, adanEarlyStop, wadanDiscriminatorLoss, Mlp, leakyRelu } from '../src/augment/index';
 import { mlpGradientPenalty } from '../src/augment/penalty';
-import type { EpochRecord } from '../src/augment/index';
 import { Random } from '../src/util/random';
 
 test('class weights are n_max / n_k (Eq. 11, Section IV-D), or the code floor, or none', () => {
@@ -153,7 +152,7 @@ test('LeakyReLU is the authors\' 0.6 x + 0.4 |x|', () => {
 });
 
 test("ADAN's early stop follows the code's rule (after epoch 200, balanced D in nearby epochs)", () => {
-  const rec = (epoch: number, p: number): EpochRecord => ({ epoch, seconds: 0, pReal: p, pFake: p });
+  const rec = (epoch: number, p: number) => ({ epoch, seconds: 0, pReal: p, pFake: p });
   const balancedFrom = (start: number, count: number) => Array.from({ length: count }, (_, i) => rec(start + i, 0.505));
   // before epoch 200 nothing counts
   assert.equal(adanEarlyStop(balancedFrom(1, 150), 200, 0.01), false);

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '../src/backend/tf';
 import { makeAugmenter, loadAugmenter, trainAdanOneStep, weightedCrossEntropy, Mlp, type AugmentMethod, type AdanOptimizers } from '../src/augment/index';
+import type { EpochRecord } from '../src/augment/augmenter';
 import { Random } from '../src/util/random';
 import { OptionError } from '../src/util/errors';
 import { smallData } from './augment-fixtures';
@@ -52,7 +53,7 @@ for (const method of TRAINED) {
     assert.equal(aug.history.length, 3);
     aug.history.forEach((r, i) => {
       assert.equal(r.epoch, i + 1);
-      for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite(r[k]), `${method} epoch ${r.epoch}: ${k} = ${r[k]}`);
+      for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite((r as Record<string, number>)[k]), `${method} epoch ${r.epoch}: ${k} = ${(r as EpochRecord)[k]}`);
     });
     // epoch 1 creates the optimizers' moments; from then on no tensor may leak
     assert.deepEqual(counts.slice(1), new Array(counts.length - 1).fill(counts[1]), `${method}: tensors per epoch ${counts}`);
@@ -129,9 +130,9 @@ test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch an
   for (const method of ['adan', 'wadan'] as const) {
     const every = await makeAugmenter(method, tiny(method, { epochs: 12 }) as never).fit(train);
     const sparse = await makeAugmenter(method, tiny(method, { epochs: 12, fidelityEvery: 5 }) as never).fit(train);
-    const measured = sparse.history.filter((r) => 'labelFidelity' in r).map((r) => r.epoch);
+    const measured = (sparse.history as readonly EpochRecord[]).filter((r) => 'labelFidelity' in r).map((r) => r.epoch);
     assert.deepEqual(measured, [1, 5, 10, 12], `${method}: measured epochs`);
-    assert.ok(sparse.history.every((r) => ('labelFidelity' in r) === ('labelFidelityCentroid' in r)));
+    assert.ok((sparse.history as readonly EpochRecord[]).every((r) => ('labelFidelity' in r) === ('labelFidelityCentroid' in r)));
     const strip = (h: readonly Record<string, number>[]) => h.map(({ seconds: _s, labelFidelity: _f, labelFidelityCentroid: _c, ...rest }) => rest);
     assert.deepEqual(strip(sparse.history), strip(every.history), `${method}: same losses`);
     for (const e of measured) {
@@ -146,7 +147,7 @@ test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch an
     assert.equal(spec.data.values.length, 2 * measured.length);
     // the default: every 10th epoch
     const byDefault = await makeAugmenter(method, tiny(method, { epochs: 21, fidelityEvery: undefined }) as never).fit(train);
-    assert.deepEqual(byDefault.history.filter((r) => 'labelFidelity' in r).map((r) => r.epoch), [1, 10, 20, 21]);
+    assert.deepEqual((byDefault.history as readonly EpochRecord[]).filter((r) => 'labelFidelity' in r).map((r) => r.epoch), [1, 10, 20, 21]);
     for (const x of [every, sparse, byDefault]) x.dispose();
   }
   assert.throws(() => makeAugmenter('wadan', { fidelityEvery: 0 }), /wadan\.fidelityEvery/);
@@ -230,8 +231,8 @@ test('variants train: real BatchNorm, fixed mu, class weights, the code\'s power
   for (const [method, extra] of variants) {
     const aug = makeAugmenter(method, tiny(method, { epochs: 2, ...extra }) as never);
     await aug.fit(train);
-    for (const r of aug.history) for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite(r[k]), `${method} ${JSON.stringify(extra)}: ${k}`);
-    if (method === 'gan') assert.ok(aug.history.every((r) => r.G < 0), 'minimax G loss log(1 - D(G(z))) is negative');
+    for (const r of aug.history) for (const k of LOSS_NAMES[method]) assert.ok(Number.isFinite((r as EpochRecord)[k]), `${method} ${JSON.stringify(extra)}: ${k}`);
+    if (method === 'gan') assert.ok((aug.history as readonly EpochRecord[]).every((r) => r.G < 0), 'minimax G loss log(1 - D(G(z))) is negative');
     if (extra.batchNorm === 'batch') {
       // moving statistics moved away from their initial 0 / 1
       const E = (aug as { nets: Record<string, { norms: { movingMean: tf.Variable }[] }> }).nets.E;
@@ -294,8 +295,8 @@ test('ADAN and WADAN learn: on separable classes their rows R(G(z, y)) come to c
     const aug = makeAugmenter(method, { epochs: 60, batchSize: 30, learningRate: 3e-3, seed: 1, latentDim: 8, zDim: 4, encoderHidden: [32], decoderHidden: [32], classifierHidden: [16], generatorHidden: [16], discriminatorHidden: [16], fidelityRows: 60 });
     await aug.fit(data);
     const h = aug.history;
-    assert.ok(h[9].labelFidelityCentroid < 0.6, `${method}: not yet at epoch 10 (${h[9].labelFidelityCentroid})`);
-    assert.ok(h[59].labelFidelity >= 0.9 && h[59].labelFidelityCentroid >= 0.9, `${method}: fidelity at epoch 60 ${h[59].labelFidelity} / ${h[59].labelFidelityCentroid}`);
+    assert.ok(h[9].labelFidelityCentroid! < 0.6, `${method}: not yet at epoch 10 (${h[9].labelFidelityCentroid})`);
+    assert.ok(h[59].labelFidelity! >= 0.9 && h[59].labelFidelityCentroid! >= 0.9, `${method}: fidelity at epoch 60 ${h[59].labelFidelity} / ${h[59].labelFidelityCentroid}`);
     const labels = Array.from({ length: 90 }, (_, i) => i % 3);
     const s = aug.sample(labels, { seed: 2 });
     let hits = 0;

@@ -21,6 +21,7 @@
  * Order per iteration: D x dTimes, R, E (as ADAN).
  */
 import { tf } from '../backend/tf';
+import type { AaeEpoch } from './augmenter';
 import { Random } from '../util/random';
 import { bceWithLogits, reconstructionLoss } from './losses';
 import { Mlp, BATCH_NORM_MODES, type BatchNormMode } from './nets';
@@ -114,7 +115,7 @@ export function trainAaeOneStep(nets: AaeNets, opt: Record<keyof AaeNets, tf.Opt
   return out;
 }
 
-export class Aae extends NeuralAugmenter<AaeOptions> {
+export class Aae extends NeuralAugmenter<AaeOptions, AaeEpoch> {
   readonly method = 'aae' as const;
 
   constructor(options?: Partial<AaeOptions>) {
@@ -141,9 +142,9 @@ export class Aae extends NeuralAugmenter<AaeOptions> {
     };
   }
 
-  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Omit<AaeEpoch, 'epoch' | 'seconds'> {
     const s = this.settings;
-    const steps: Record<string, tf.Scalar>[] = [];
+    const steps: ReturnType<typeof trainAaeOneStep>[] = [];
     for (const index of epochBatches(data, rng)) {
       const { x, y, w } = gatherBatch(data, index);
       const labels = Int32Array.from(index, (i) => data.labels[i]);

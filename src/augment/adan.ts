@@ -8,7 +8,7 @@
  * the updates before it (Algorithm 1 read literally).
  */
 import { tf } from '../backend/tf';
-import type { EpochRecord } from './augmenter';
+import type { AdanEpoch } from './augmenter';
 import { bceWithLogits, logOneMinusSigmoid, reconstructionLoss, weightedCrossEntropy } from './losses';
 import type { Random } from '../util/random';
 import { LATENT_DEFAULTS, LatentAugmenter, epochBatches, generateLatent, meanLosses, validateLatent, type AdanNets, type LatentOptions } from './latent';
@@ -165,7 +165,7 @@ export function adanProbabilities(nets: AdanNets, data: FitData, rng: Random, zD
  * a qualifying epoch (after `after`, pReal and pFake within `tol` of 0.5) within two epochs of
  * the previous qualifying one increases a counter; when the counter is already 3, training stops.
  */
-export function adanEarlyStop(history: readonly EpochRecord[], after: number, tol: number): boolean {
+export function adanEarlyStop(history: readonly Pick<AdanEpoch, 'epoch' | 'pReal' | 'pFake'>[], after: number, tol: number): boolean {
   let previous = 0;
   let count = 0;
   for (const r of history) {
@@ -178,7 +178,7 @@ export function adanEarlyStop(history: readonly EpochRecord[], after: number, to
   return false;
 }
 
-export class Adan extends LatentAugmenter<AdanOptions> {
+export class Adan extends LatentAugmenter<AdanOptions, AdanEpoch> {
   readonly method = 'adan' as const;
 
   constructor(options?: Partial<AdanOptions>) {
@@ -192,10 +192,10 @@ export class Adan extends LatentAugmenter<AdanOptions> {
     checkNumber('adan.earlyStopTolerance', o.earlyStopTolerance, 0, 0.5);
   }
 
-  protected trainEpoch(epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(epoch: number, rng: Random, data: FitData): Omit<AdanEpoch, 'epoch' | 'seconds'> {
     const nets = this.adanNets;
     const opt = this.optimizers as AdanOptimizers;
-    const steps: Record<string, tf.Scalar>[] = [];
+    const steps: ReturnType<typeof trainAdanOneStep>[] = [];
     for (const index of epochBatches(data, rng)) {
       const batch = { ...gatherBatch(data, index), z: normalNoise(rng, index.length, this.settings.zDim) };
       steps.push({ ...trainAdanOneStep(nets, opt, batch, this.settings) });
@@ -204,7 +204,7 @@ export class Adan extends LatentAugmenter<AdanOptions> {
     return { ...meanLosses(steps), ...adanProbabilities(nets, data, rng, this.settings.zDim), ...this.fidelityAt(epoch, data) };
   }
 
-  protected override shouldStop(history: readonly EpochRecord[]): boolean {
+  protected override shouldStop(history: readonly AdanEpoch[]): boolean {
     return this.settings.earlyStop && adanEarlyStop(history, this.settings.earlyStopAfter, this.settings.earlyStopTolerance);
   }
 }

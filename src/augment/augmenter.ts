@@ -16,6 +16,21 @@ export interface EpochRecord {
   [loss: string]: number;
 }
 
+/**
+ * The records each method writes, with the paper's names for the losses: typed, so a typo in a
+ * field name (`h.G` vs `h.g`) fails to compile. Each is an `EpochRecord` too (read generically by
+ * plots and progress displays).
+ */
+export type GanEpoch = { epoch: number; seconds: number; D: number; G: number };
+export type CganEpoch = GanEpoch;
+export type AaeEpoch = { epoch: number; seconds: number; D: number; E: number; R: number };
+/** ADAN and WADAN, on the epochs it is measured (`fidelityEvery`): labels recognised by C(E(.)) and by the nearest real class centroid. */
+export type FidelityFields = { labelFidelity?: number; labelFidelityCentroid?: number };
+/** ADAN: D (Eq. 10), C (11), R (12), E (13), G (14), and D's mean probability on real and generated latents (the early-stop statistic). */
+export type AdanEpoch = { epoch: number; seconds: number; D: number; C: number; R: number; E: number; G: number; pReal: number; pFake: number } & FidelityFields;
+/** WADAN: D (Eq. 17) with its gradient-penalty term GP, C, R, E, G (Eq. 18). */
+export type WadanEpoch = { epoch: number; seconds: number; D: number; GP: number; C: number; R: number; E: number; G: number } & FidelityFields;
+
 /** Control of one `fit` call: progress, checkpoints, resume. */
 export interface FitControl {
   /** Called after every epoch with that epoch's record. */

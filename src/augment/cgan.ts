@@ -8,6 +8,7 @@
  * (about 8 M parameters on IS11, like ADAN's E plus R). One D update per iteration (dTimes 1).
  */
 import { tf } from '../backend/tf';
+import type { CganEpoch } from './augmenter';
 import type { Random } from '../util/random';
 import { bceWithLogits } from './losses';
 import { Mlp } from './nets';
@@ -66,7 +67,7 @@ export function trainCganOneStep(nets: CganNets, opt: { G: tf.Optimizer; D: tf.O
   });
 }
 
-export class Cgan extends NeuralAugmenter<CganOptions> {
+export class Cgan extends NeuralAugmenter<CganOptions, CganEpoch> {
   readonly method = 'cgan' as const;
 
   constructor(options?: Partial<CganOptions>) {
@@ -90,9 +91,9 @@ export class Cgan extends NeuralAugmenter<CganOptions> {
     };
   }
 
-  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Omit<CganEpoch, 'epoch' | 'seconds'> {
     const nets = this.nets as unknown as CganNets;
-    const steps: Record<string, tf.Scalar>[] = [];
+    const steps: ReturnType<typeof trainCganOneStep>[] = [];
     for (const index of epochBatches(data, rng)) {
       const { x, y, w } = gatherBatch(data, index);
       const z = normalNoise(rng, index.length, this.settings.zDim);

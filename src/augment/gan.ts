@@ -14,6 +14,7 @@
  * One D update per iteration (dTimes 1), the standard GAN recipe.
  */
 import { tf } from '../backend/tf';
+import type { GanEpoch } from './augmenter';
 import type { Random } from '../util/random';
 import { bceWithLogits, logOneMinusSigmoid } from './losses';
 import { Mlp } from './nets';
@@ -80,7 +81,7 @@ export function trainGanOneStep(nets: GanNets, opt: { G: tf.Optimizer; D: tf.Opt
   });
 }
 
-export class Gan extends NeuralAugmenter<GanOptions> {
+export class Gan extends NeuralAugmenter<GanOptions, GanEpoch> {
   readonly method = 'gan' as const;
   private classRows?: Int32Array[];
 
@@ -113,7 +114,7 @@ export class Gan extends NeuralAugmenter<GanOptions> {
     this.classRows = Array.from({ length: data.k }, (_, k) => Int32Array.from(Array.from(data.labels).flatMap((l, i) => (l === k ? [i] : []))));
   }
 
-  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(_epoch: number, rng: Random, data: FitData): Omit<GanEpoch, 'epoch' | 'seconds'> {
     const s = this.settings;
     const perClass: Record<string, number>[] = [];
     this.classRows!.forEach((rows, k) => {
@@ -121,7 +122,7 @@ export class Gan extends NeuralAugmenter<GanOptions> {
       const crng = rng.derive(`class${k}`);
       const perm = crng.permutation(rows.length);
       const m = Math.min(s.batchSize, rows.length);
-      const steps: Record<string, tf.Scalar>[] = [];
+      const steps: ReturnType<typeof trainGanOneStep>[] = [];
       for (let it = 0; it < Math.floor(rows.length / m); it++) {
         const index = Int32Array.from(perm.subarray(it * m, (it + 1) * m), (p) => rows[p]);
         const { x, y, w } = gatherBatch(data, index);
@@ -133,7 +134,7 @@ export class Gan extends NeuralAugmenter<GanOptions> {
       perClass.push(meanLosses(steps));
     });
     const keys = Object.keys(perClass[0] ?? {});
-    return Object.fromEntries(keys.map((key) => [key, perClass.reduce((a, r) => a + r[key], 0) / perClass.length]));
+    return Object.fromEntries(keys.map((key) => [key, perClass.reduce((a, r) => a + r[key as keyof typeof r], 0) / perClass.length])) as Omit<GanEpoch, 'epoch' | 'seconds'>;
   }
 
   protected generate(labels: Int32Array, rng: Random): Float32Array {

@@ -14,6 +14,7 @@ import { tidyToArray } from './neural';
 import { checkInt, checkLayers, checkNumber, checkOneOf } from './options';
 import { checkLabels } from './synthetic-rows';
 import type { ClassWeightMode } from './losses';
+import type { EpochRecord } from './augmenter';
 
 /** Settings ADAN and WADAN share. Defaults: the paper (Section IV-D) and the authors' code. */
 export interface LatentOptions extends NeuralOptions {
@@ -153,7 +154,7 @@ export function validateLatent(what: string, o: LatentOptions): void {
 }
 
 /** Base of Adan and Wadan: networks, fidelity, encode / sampleLatent / sample. */
-export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAugmenter<O> {
+export abstract class LatentAugmenter<O extends LatentOptions, R extends EpochRecord = EpochRecord> extends NeuralAugmenter<O, R> {
   private centroids?: Float32Array;
   private fidelityNoise?: { z: Float32Array; labels: Int32Array };
 
@@ -224,7 +225,7 @@ export abstract class LatentAugmenter<O extends LatentOptions> extends NeuralAug
   }
 
   /** Label fidelity after 0-based `epoch` when it is due (see `fidelityEvery`), else no fields. */
-  protected fidelityAt(epoch: number, data: FitData): ReturnType<LatentAugmenter<O>['labelFidelity']> {
+  protected fidelityAt(epoch: number, data: FitData): ReturnType<LatentAugmenter<O, R>['labelFidelity']> {
     const e = epoch + 1;
     const every = this.settings.fidelityEvery;
     return e === 1 || e % every === 0 || e === this.settings.epochs ? this.labelFidelity(data) : {};
@@ -279,11 +280,11 @@ export function epochBatches(data: FitData, rng: Random): Int32Array[] {
 }
 
 /** Mean of each named scalar over the iterations of an epoch (one GPU/CPU sync per epoch). */
-export function meanLosses(steps: Record<string, tf.Scalar>[]): Record<string, number> {
-  if (steps.length === 0) return {};
-  const keys = Object.keys(steps[0]);
+export function meanLosses<K extends string>(steps: Record<K, tf.Scalar>[]): Record<K, number> {
+  if (steps.length === 0) return {} as Record<K, number>;
+  const keys = Object.keys(steps[0]) as K[];
   const values = tidyToArray(() => tf.stack(steps.map((s) => tf.stack(keys.map((k) => s[k])))).mean(0));
   tf.dispose(steps.flatMap((s) => Object.values(s)));
-  return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+  return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as Record<K, number>;
 }
 

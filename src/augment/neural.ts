@@ -124,11 +124,11 @@ export function oneHot(labels: Int32Array, k: number): tf.Tensor2D {
 
 const CHECKPOINT_STATE = 'checkpoint';
 
-export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmenter {
+export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRecord = EpochRecord> implements Augmenter {
   abstract readonly method: AugmentMethod;
   /** The settings given to the constructor, with the defaults filled in (fit never changes them). */
   readonly settings: O;
-  history: EpochRecord[] = [];
+  history: R[] = [];
   /** The networks by name (paper's names: E, R, C, G, D; G0/D0... per class for GAN). */
   nets: Record<string, Mlp> = {};
   protected optimizers: Record<string, tf.Optimizer> = {};
@@ -152,7 +152,8 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
   /** Create the networks for `this.meta` and `this.settings`, weights drawn from `rng`. */
   protected abstract buildNets(rng: Random): Record<string, Mlp>;
   /** Train one epoch; returns the record's fields besides epoch and seconds. */
-  protected abstract trainEpoch(epoch: number, rng: Random, data: FitData): Record<string, number>;
+  /** One epoch of training: the record's loss fields (the loop adds `epoch` and `seconds`). */
+  protected abstract trainEpoch(epoch: number, rng: Random, data: FitData): Omit<R, 'epoch' | 'seconds'>;
   /** Synthetic rows for `labels` in the scaled space, row-major m x d. */
   protected abstract generate(labels: Int32Array, rng: Random): Float32Array;
   /** Prepare per-fit state after the networks exist (e.g. WADAN's fixed mu). */
@@ -160,7 +161,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
   /** Release per-fit state. */
   protected endFit(): void {}
   /** Early stop after the last record (ADAN's option). */
-  protected shouldStop(_history: readonly EpochRecord[]): boolean {
+  protected shouldStop(_history: readonly R[]): boolean {
     return false;
   }
   /** Settings that change what is measured, never what is trained: they may differ when resuming. */
@@ -205,7 +206,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
         if (this.shouldStop(this.history)) break;
         const t0 = performance.now();
         const fields = this.trainEpoch(epoch, root.derive(`epoch${epoch}`), data);
-        const record: EpochRecord = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, ...fields };
+        const record = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, ...fields } as R;
         for (const [k, v] of Object.entries(fields)) {
           if (!Number.isFinite(v)) throw new Error(`${this.label}: loss ${k} became ${v} in epoch ${epoch + 1} (try a smaller learningRate)`);
         }
@@ -334,7 +335,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions> implements Augmen
       trainingName: String(m.state.trainingName ?? 'training'),
     };
     this.scaler = MaxAbsScaler.fromJSON(m.scaling as { scale: number[] });
-    this.history = [...m.history];
+    this.history = [...m.history] as R[];
     this.nets = this.buildNets(new Random(0));
     for (const [name, net] of Object.entries(this.nets)) {
       const group = m.weights[name];

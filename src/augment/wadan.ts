@@ -28,6 +28,7 @@ import { LATENT_DEFAULTS, LatentAugmenter, epochBatches, generateLatent, meanLos
 import { gatherBatch, normalNoise, type FitData } from './neural';
 import { checkNumber, checkOneOf } from './options';
 import type { AdanBatch, AdanOptimizers } from './adan';
+import type { WadanEpoch } from './augmenter';
 
 export interface WadanOptions extends LatentOptions {
   /** lambda, weight of the gradient penalty in Eq. 17. Paper: 10. */
@@ -172,7 +173,7 @@ export function trainWadanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Wa
   return losses;
 }
 
-export class Wadan extends LatentAugmenter<WadanOptions> {
+export class Wadan extends LatentAugmenter<WadanOptions, WadanEpoch> {
   readonly method = 'wadan' as const;
   private fixedMu?: Float32Array;
 
@@ -193,10 +194,10 @@ export class Wadan extends LatentAugmenter<WadanOptions> {
     this.fixedMu = root.derive('mu').uniformArray(data.batch);
   }
 
-  protected trainEpoch(epoch: number, rng: Random, data: FitData): Record<string, number> {
+  protected trainEpoch(epoch: number, rng: Random, data: FitData): Omit<WadanEpoch, 'epoch' | 'seconds'> {
     const nets = this.adanNets;
     const opt = this.optimizers as AdanOptimizers;
-    const steps: Record<string, tf.Scalar>[] = [];
+    const steps: ReturnType<typeof trainWadanOneStep>[] = [];
     for (const index of epochBatches(data, rng)) {
       const m = index.length;
       const z = normalNoise(rng, m, this.settings.zDim);
