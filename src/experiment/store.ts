@@ -70,7 +70,7 @@ export interface StoreIdentity {
 /** A run (or merge) that would put units of another dataset or protocol into a store. */
 export class StoreMismatchError extends Error {
   constructor(readonly dir: string, what: string) {
-    super(`${dir} ${what}; give this run a store of its own (--store DIR)`);
+    super(`${dir} ${what}; give this run a store of its own (--store DIR; storeDir in a notebook)`);
     this.name = 'StoreMismatchError';
   }
 }

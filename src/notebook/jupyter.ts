@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../data/locate';
 
@@ -90,6 +91,52 @@ export interface ExecuteResult {
   error?: string;
 }
 
+/** Exit status of EXECUTE_PY when a cell failed (the executed notebook is then in its third argument). */
+const CELL_FAILED = 3;
+
+/** argv: source, output, output on failure, per-cell timeout (-1 = none), working directory. */
+const EXECUTE_PY = `
+import sys, nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+src, out, failed, timeout, cwd = sys.argv[1:6]
+nb = nbformat.read(src, as_version=4)
+client = NotebookClient(nb, timeout=None if int(timeout) < 0 else int(timeout), kernel_name='tslab', resources={'metadata': {'path': cwd}})
+try:
+    client.execute()
+except CellExecutionError:
+    nbformat.write(nb, failed)
+    sys.exit(${CELL_FAILED})
+nbformat.write(nb, out)
+`;
+
+/**
+ * The message of the cell that stopped a run: the last executed cell's error output or, for tslab,
+ * its stderr (where tslab prints the exception), with the cell's first line to find it.
+ */
+/** An exception as printed by Node: its message lines, without the stack trace below them. */
+function messageLines(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const stack = lines.findIndex((l) => /^\s+at /.test(l));
+  return (stack < 0 ? lines.slice(-15) : lines.slice(0, stack).slice(-15)).join('\n');
+}
+
+export function failedCellMessage(file: string): string {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; source: string | string[]; outputs?: { output_type: string; ename?: string; evalue?: string; name?: string; text?: string | string[] }[] }[] };
+  let last = -1;
+  nb.cells.forEach((c, i) => {
+    if (c.cell_type === 'code' && c.execution_count != null && (last < 0 || c.execution_count >= (nb.cells[last].execution_count ?? 0))) last = i;
+  });
+  if (last < 0) return 'no cell ran (the kernel did not start?)';
+  const cell = nb.cells[last];
+  const text = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : t ?? '');
+  const errors = (cell.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`);
+  const stderr = (cell.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => text(o.text)).join('');
+  const body = errors.length > 0 ? errors.join('\n') : messageLines(stderr) || '(the cell failed without printing a message)';
+  const first = text(cell.source).split('\n').find((l) => l.trim() !== '') ?? '';
+  return `cell ${last + 1} (${first.trim().slice(0, 80)}):\n${body}`;
+}
+
 /** Cells' error outputs of a notebook file, as "ename: evalue" lines. */
 export function notebookErrors(file: string): string[] {
   const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: { outputs?: { output_type: string; ename?: string; evalue?: string; name?: string; text?: string | string[] }[] }[] };
@@ -114,18 +161,16 @@ export async function executeNotebook(
 ): Promise<ExecuteResult> {
   const start = Date.now();
   const dir = path.dirname(path.resolve(file));
-  const args = ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${options.timeoutSeconds === null ? -1 : options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.kernel_name=tslab'];
-  let outFile: string;
-  if (options.inPlace) {
-    args.push('--inplace');
-    outFile = path.resolve(file);
-  } else {
-    const outDir = path.resolve(options.outDir ?? fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'adan-nb-')));
-    fs.mkdirSync(outDir, { recursive: true });
-    outFile = path.join(outDir, path.basename(file));
-    args.push('--output', outFile);
-  }
-  args.push(path.resolve(file));
+  // nbclient directly rather than `nbconvert --execute`: when a cell fails, nbconvert writes no
+  // notebook and shows tslab's error as "<Error>:" (tslab prints the error to the cell's stderr and
+  // sends no ename/evalue). This driver writes the executed notebook either way, so the failing
+  // cell's own stderr becomes the message; a failed run never overwrites the source notebook.
+  const timeout = options.timeoutSeconds === null ? -1 : options.timeoutSeconds ?? 3600;
+  const outDir = options.inPlace ? undefined : path.resolve(options.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nb-')));
+  if (outDir) fs.mkdirSync(outDir, { recursive: true });
+  const outFile = options.inPlace ? path.resolve(file) : path.join(outDir!, path.basename(file));
+  const failedFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nb-failed-')), path.basename(file));
+  const args = ['-c', EXECUTE_PY, path.resolve(file), outFile, failedFile, String(timeout), dir];
   const child = spawn(options.python, args, { cwd: dir, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
@@ -147,6 +192,9 @@ export async function executeNotebook(
   });
   if (tick) clearInterval(tick);
   const seconds = (Date.now() - start) / 1000;
+  if (status === `exited with ${CELL_FAILED}` && fs.existsSync(failedFile)) {
+    return { notebook: file, ok: false, seconds, error: failedCellMessage(failedFile) };
+  }
   if (!fs.existsSync(outFile) || status !== 'exited with 0') {
     const lines = stderr.split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l)).slice(-15);
     const tail = [...(cause && !lines.includes(cause) ? [`kernel: ${cause}`, '...'] : []), ...lines].join('\n');
