@@ -1,0 +1,279 @@
+/**
+ * `adan-lab bench --grid`: what each kind of unit of the paper's grids costs on this machine, on
+ * the real data shapes, in one process and one sitting, and the wall clock of each whole grid
+ * projected from those costs.
+ *
+ * Measured (ADAN_THREADS = `threads`, 1 by default: what each of `--jobs 2` workers gets):
+ * - **fit epoch** of every trained augmenter under each protocol's settings: one fold's training
+ *   rows, the seconds from one epoch's record to the next inside `fit` (history, label fidelity
+ *   where due, ADAN's statistic: everything the grid pays), median over the timed epochs after a
+ *   warm-up epoch. The bare iteration against it is bench/fit-overhead.ts.
+ * - **classifier unit** of each protocol (linear SVM and the paper's DNN; RBF SVC and the
+ *   authors' DNN): fit on one fold's training rows plus `sets` sets of noisy copies (seeded;
+ *   standing in for synthetic rows: trained augmenters' rows can be harder, e.g. AAE's for the
+ *   linear SVM), then predict the test fold. Sizes 0 and `maxSets` sets.
+ * - **reference** (with `references`): the same rows through scikit-learn's SVC and a PyTorch
+ *   replica of each DNN (bench/reference/grid_unit.py, Debian's python3), same threads.
+ *
+ * Projection: every unit of `reproduceGrid(dataset, { protocol })` priced by the fitted cost of
+ * its kind (linear in the training rows for the DNN and the linear SVM, quadratic for the RBF
+ * SVM, from the two measured sizes), every augmenter fit at its epochs (ADAN under the code
+ * protocol at all 1,500: early stop makes it an upper bound), summed and divided by `jobs`.
+ * It prices the scheduler as perfect; the measured wall clock of a real grid is the check.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { concat, type Dataset } from '../src/data/dataset';
+import { splitFolds } from '../src/data/folds';
+import { findDataEntry, projectRoot } from '../src/data/locate';
+import { loadDataset } from '../src/data/registry';
+import { initBackend } from '../src/backend/init';
+import { makeAugmenter, type AugmentMethod } from '../src/augment/index';
+import { makeClassifier } from '../src/classify/index';
+import { PROTOCOLS, augmentOptions, classifierOptions, type ProtocolName } from '../src/protocol/protocols';
+import { PAPER_TABLES, TRAINED_METHODS, type PaperDataset } from '../src/protocol/paper';
+import { reproduceGrid } from '../src/experiment/grid';
+import { prepareExperiment, type PreparedExperiment } from '../src/experiment/prepare';
+import { normalizeFold } from '../src/experiment/runner';
+import { resolveNormalize } from '../src/experiment/spec';
+import { Random } from '../src/util/random';
+
+export interface GridBenchOptions {
+  /** Corpora to measure and project (those whose data is absent are skipped with a note). */
+  datasets: PaperDataset[];
+  /** Timed fit epochs per augmenter (after one warm-up epoch). */
+  fitEpochs: number;
+  /** BLAS threads of this process (each grid worker's share). */
+  threads: number;
+  /** Workers the projection divides by (`reproduce --jobs`). */
+  jobs: number;
+  /** Time the same units with scikit-learn / PyTorch (skipped with a note where absent). */
+  references: boolean;
+  /** The largest number of sets timed per classifier unit (IEMOCAP's 10 sets take long: fewer by default there). */
+  maxSets: Record<PaperDataset, number>;
+  seed: number;
+  /** Progress lines (stderr by the CLI). */
+  onProgress?: (line: string) => void;
+}
+
+export const GRID_BENCH_DEFAULTS: Readonly<Omit<GridBenchOptions, 'onProgress'>> = {
+  datasets: ['emodb', 'iemocap'],
+  fitEpochs: 5,
+  threads: 1,
+  jobs: 2,
+  references: true,
+  maxSets: { emodb: 10, iemocap: 1 },
+  seed: 0,
+};
+
+export type UnitKind = 'svm-linear' | 'svm-rbf' | 'dnn-paper' | 'dnn-code';
+
+export interface UnitTiming {
+  dataset: PaperDataset;
+  /** `fit-<method>-<protocol>` (seconds per epoch) or a classifier unit kind (seconds per unit). */
+  kind: string;
+  /** Training rows (for a fit: the rows of one epoch). */
+  rows: number;
+  sets: number | null;
+  seconds: number;
+  referenceSeconds: number | null;
+  reference: string | null;
+}
+
+export interface GridBenchResult {
+  date: string;
+  machine: { cpu: string; cores: number; openblasCoretype: string | null };
+  backend: string;
+  threads: number;
+  jobs: number;
+  units: UnitTiming[];
+  /** Hours of wall clock per grid on `jobs` workers; null where the corpus was not measured. */
+  projectedHours: Record<PaperDataset, Record<ProtocolName, number | null>>;
+  /** What the projection is made of, per grid: hours of fits and of each classifier kind (one worker). */
+  breakdown: Record<string, Record<string, number>>;
+  notes: string[];
+}
+
+const CLASSIFIER_KIND: Record<ProtocolName, Record<'svm' | 'dnn', UnitKind>> = {
+  paper: { svm: 'svm-linear', dnn: 'dnn-paper' },
+  code: { svm: 'svm-rbf', dnn: 'dnn-code' },
+};
+
+/** The training rows and `copies` noisy copies of them (N(0, 0.1²) added, seeded). */
+export function withNoisyCopies(train: Dataset, copies: number, seed: number): Dataset {
+  if (copies === 0) return train;
+  const parts = [train];
+  for (let c = 1; c <= copies; c++) {
+    const rng = new Random(seed).derive(`copy ${c}`);
+    const x = new Float32Array(train.x.length);
+    for (let i = 0; i < x.length; i++) x[i] = train.x[i] + 0.1 * rng.normal();
+    parts.push({ ...train, x, synthetic: true });
+  }
+  return concat(parts, `${train.name} + ${copies} noisy copies`);
+}
+
+/** Seconds per unit at `rows` from two measured points: a + b·rows, or c·rows² for the RBF SVM (kernel rows). */
+export function costModel(kind: string, points: readonly { rows: number; seconds: number }[]): (rows: number) => number {
+  const [p, q] = [...points].sort((a, b) => a.rows - b.rows);
+  if (!q || q.rows === p.rows) return (r) => (p.seconds * r) / p.rows;
+  if (kind === 'svm-rbf') {
+    // fit the exponent between the two sizes (libsvm: between linear and quadratic), clamp to [1, 2]
+    const e = Math.min(2, Math.max(1, Math.log(q.seconds / p.seconds) / Math.log(q.rows / p.rows)));
+    return (r) => p.seconds * (r / p.rows) ** e;
+  }
+  const b = (q.seconds - p.seconds) / (q.rows - p.rows);
+  const a = p.seconds - b * p.rows;
+  return (r) => Math.max(0, a + b * r);
+}
+
+/**
+ * Seconds of one worker for every unit of a prepared grid, by part: `fits` (each trained
+ * augmenter at its epochs times `fitEpoch(method)`) and each classifier kind (`unit(kind, rows)`
+ * at the unit's training rows: the fold's real rows times 1 + sets).
+ */
+export function gridCost(prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string) => number, unit: (kind: UnitKind, rows: number) => number): Record<string, number> {
+  const parts: Record<string, number> = { fits: 0 };
+  for (const g of prep.groups) {
+    const a = g.augmenter;
+    if (a && TRAINED_METHODS.includes(a.method)) parts.fits += Number(a.options.epochs) * fitEpoch(a.method);
+    const trainRows = prep.folds.find((f) => f.fold.index === g.fold)!.train.n;
+    for (const u of g.units) {
+      const kind = CLASSIFIER_KIND[protocol][u.config.classifier.name as 'svm' | 'dnn'];
+      // the steps control trains real rows for as many updates as k sets: priced as k sets
+      parts[kind] = (parts[kind] ?? 0) + unit(kind, (1 + u.config.sets) * trainRows);
+    }
+  }
+  return parts;
+}
+
+function fold1(data: Dataset): { train: Dataset; test: Dataset } {
+  const [f] = splitFolds(data, [1]);
+  return { train: f.train, test: f.test };
+}
+
+async function timeFitEpoch(method: AugmentMethod, options: Record<string, unknown>, train: Dataset, epochs: number): Promise<number> {
+  const stamps: number[] = [];
+  const aug = makeAugmenter(method, { ...options, epochs: epochs + 1, seed: 0 } as never);
+  await aug.fit(train, { onEpoch: () => stamps.push(performance.now()) });
+  (aug as { dispose?: () => void }).dispose?.();
+  const gaps = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000);
+  return median(gaps);
+}
+
+async function timeUnit(kind: UnitKind, options: Record<string, unknown>, train: Dataset, test: Dataset): Promise<number> {
+  const t0 = performance.now();
+  const c = makeClassifier(kind.startsWith('svm') ? 'svm' : 'dnn', options);
+  await c.fit(train);
+  c.predict(test.x);
+  (c as { dispose?: () => void }).dispose?.();
+  return (performance.now() - t0) / 1000;
+}
+
+function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The reference seconds of `kind` on the rows in `dir` (grid_unit.py), or null with a note. */
+function referenceSeconds(kind: UnitKind, dataset: PaperDataset, dir: string, threads: number, notes: string[]): { seconds: number; reference: string } | null {
+  const script = path.join(projectRoot, 'bench', 'reference', 'grid_unit.py');
+  const r = spawnSync('/usr/bin/python3', [script, '--kind', kind, '--dataset', dataset, '--rows', dir, '--threads', String(threads)], { encoding: 'utf8', timeout: 3 * 3600 * 1000 });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').pop();
+    notes.push(`no reference for ${kind} on ${dataset}: ${why}`);
+    return null;
+  }
+  const out = JSON.parse(r.stdout) as { seconds: number; reference: string };
+  return out;
+}
+
+function writeRows(dir: string, train: Dataset, test: Dataset): void {
+  const bytes = (a: Float32Array | Int32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'x.f32'), bytes(train.x));
+  fs.writeFileSync(path.join(dir, 'y.i32'), bytes(train.y));
+  fs.writeFileSync(path.join(dir, 'test-x.f32'), bytes(test.x));
+  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ n: train.n, d: train.d, k: train.classes.length, nTest: test.n }));
+}
+
+export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}): Promise<GridBenchResult> {
+  const o: GridBenchOptions = { ...GRID_BENCH_DEFAULTS, ...options, maxSets: { ...GRID_BENCH_DEFAULTS.maxSets, ...options.maxSets } };
+  const say = o.onProgress ?? (() => undefined);
+  process.env.ADAN_THREADS = String(o.threads);
+  const backend = await initBackend({ threads: o.threads });
+  const notes: string[] = [];
+  const units: UnitTiming[] = [];
+  const projectedHours = { emodb: { paper: null, code: null }, iemocap: { paper: null, code: null } } as GridBenchResult['projectedHours'];
+  const breakdown: GridBenchResult['breakdown'] = {};
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-bench-grid-'));
+  try {
+    for (const dataset of o.datasets) {
+      const entry = PAPER_TABLES[dataset].dataset;
+      if (!findDataEntry(entry)) {
+        notes.push(`${dataset}: ${entry} not found in the data path: not measured, not projected`);
+        continue;
+      }
+      const data = await loadDataset(entry);
+      const { train, test } = fold1(data);
+      // features as the grid sees them: EmoDB's are z-normalised already, IEMOCAP's per training fold
+      const scaled = normalizeFold(train, test, resolveNormalize('auto', data.name));
+      // fit epochs
+      const perEpoch = new Map<string, number>();
+      for (const protocol of ['paper', 'code'] as const) {
+        for (const method of TRAINED_METHODS) {
+          const opts = augmentOptions(PROTOCOLS[protocol], method, undefined);
+          const same = protocol === 'code' && Object.keys(PROTOCOLS.code.augment).includes(method) === false;
+          if (same) {
+            perEpoch.set(`${method}-code`, perEpoch.get(`${method}-paper`)!);
+            continue;
+          }
+          say(`${dataset}: ${method} (${protocol}) fit, ${o.fitEpochs + 1} epochs of ${scaled.train.n} rows ...`);
+          const s = await timeFitEpoch(method as AugmentMethod, opts, scaled.train, o.fitEpochs);
+          perEpoch.set(`${method}-${protocol}`, s);
+          units.push({ dataset, kind: `fit-${method}-${protocol}`, rows: scaled.train.n, sets: null, seconds: s, referenceSeconds: null, reference: null });
+        }
+      }
+      // classifier units
+      const models = new Map<UnitKind, (rows: number) => number>();
+      for (const protocol of ['paper', 'code'] as const) {
+        for (const name of ['svm', 'dnn'] as const) {
+          const kind = CLASSIFIER_KIND[protocol][name];
+          const copts = classifierOptions(PROTOCOLS[protocol], name, dataset);
+          const points: { rows: number; seconds: number }[] = [];
+          for (const sets of [0, o.maxSets[dataset]]) {
+            const rows = withNoisyCopies(scaled.train, sets, o.seed);
+            say(`${dataset}: ${kind} unit on ${rows.n} rows ...`);
+            const seconds = await timeUnit(kind, copts, rows, scaled.test);
+            let ref: { seconds: number; reference: string } | null = null;
+            if (o.references) {
+              const dir = path.join(scratch, `${dataset}-${sets}`);
+              if (!fs.existsSync(dir)) writeRows(dir, rows, scaled.test);
+              say(`${dataset}: ${kind} reference on ${rows.n} rows ...`);
+              ref = referenceSeconds(kind, dataset, dir, o.threads, notes);
+            }
+            points.push({ rows: rows.n, seconds });
+            units.push({ dataset, kind, rows: rows.n, sets, seconds, referenceSeconds: ref?.seconds ?? null, reference: ref?.reference ?? null });
+          }
+          models.set(kind, costModel(kind, points));
+        }
+      }
+      // projection
+      for (const protocol of ['paper', 'code'] as const) {
+        const prep = await prepareExperiment(reproduceGrid(dataset, { protocol }), { loadData: async () => data });
+        const parts = gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!, (kind, rows) => models.get(kind)!(rows));
+        const total = Object.values(parts).reduce((s, v) => s + v, 0);
+        breakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / 3600]));
+        projectedHours[dataset][protocol] = total / 3600 / o.jobs;
+      }
+      if (o.maxSets[dataset] < 10) notes.push(`${dataset}: classifier units timed at 0 and ${o.maxSets[dataset]} sets; larger sets extrapolated (linear in rows; RBF SVM by the exponent between the two sizes)`);
+    }
+    notes.push('synthetic rows are noisy copies of the real ones; a trained augmenter\'s rows may cost more (AAE\'s rows drive the linear SVM to its pass cap)');
+    notes.push('ADAN under the code protocol is priced at all its epochs; its early stop (after epoch 200) only shortens it');
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  return { date: new Date().toISOString(), machine: { cpu, cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null }, backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown, notes };
+}
