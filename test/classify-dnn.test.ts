@@ -14,6 +14,10 @@ import { splitFolds } from '../src/data/folds';
 import { summarizeFolds } from '../src/eval/metrics';
 import { Random } from '../src/util/random';
 import { realData } from './real-data';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadClassifier } from '../src/classify/load';
 
 /** k Gaussian blobs in d dimensions, centres `sep` apart on the first k axes. */
 function blobs(opts: { perClass: number[]; d: number; sep: number; noise: number; seed: number }): Dataset {
@@ -470,4 +474,36 @@ test("emodb-is11 LOSO, the authors' network, one seed: within 2.5 points of the 
   const s = summarizeFolds(preds, ds.classes.length);
   assert.ok(Math.abs(100 * s.wa - 79.1) <= 2.5, `WA ${(100 * s.wa).toFixed(2)} %`);
   assert.ok(Math.abs(100 * s.uar - 77.2) <= 2.5, `UAR ${(100 * s.uar).toFixed(2)} %`);
+});
+
+test("save then loadClassifier predicts exactly what the saved DNN did (the authors' BatchNorm network and the plain one); damaged files are named", async () => {
+  for (const options of [{ ...QUICK, ...DNN_AUTHORS_OPTIONS, hiddenLayers: [16, 8], epochs: 5, seed: 4 }, { ...QUICK, classWeight: 'balanced' as const, seed: 4 }]) {
+    const net = await dnn(options).fit(easy);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-dnn-save-'));
+    await net.save(dir);
+    const loaded = (await loadClassifier(dir)) as Dnn;
+    assert.ok(loaded instanceof Dnn);
+    assert.deepEqual(loaded.predictProba(easyTest.x), net.predictProba(easyTest.x));
+    assert.deepEqual(loaded.predict(easyTest.x), net.predict(easyTest.x));
+    assert.deepEqual({ ...loaded.options }, { ...net.options });
+    assert.deepEqual(loaded.history, net.history);
+    loaded.dispose();
+    // a weights file of another length, then the right length with other bytes
+    const weights = path.join(dir, 'weights.f32');
+    const good = fs.readFileSync(weights);
+    fs.writeFileSync(weights, good.subarray(0, 8));
+    await assert.rejects(loadClassifier(dir), (e: Error) => e.message.includes('weights.f32') && /truncated/.test(e.message));
+    const changed = Buffer.from(good);
+    changed[0] ^= 1;
+    fs.writeFileSync(weights, changed);
+    await assert.rejects(loadClassifier(dir), (e: Error) => e.message.includes('weights.f32') && /SHA-256/.test(e.message));
+    // options that describe another network than the weights
+    fs.writeFileSync(weights, good);
+    const manifestFile = path.join(dir, 'classifier.json');
+    const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...m, options: { ...m.options, hiddenLayers: [32] } }));
+    await assert.rejects(loadClassifier(dir), (e: Error) => e.message.includes('classifier.json') && /shapes do not match/.test(e.message));
+    net.dispose();
+  }
+  await assert.rejects(new Dnn().save(os.tmpdir()), /not fitted yet: call fit before save/);
 });

@@ -28,6 +28,7 @@ import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
 import type { Classifier } from './classifier';
+import { CLASSIFIER_FORMAT, CLASSIFIER_MANIFEST_VERSION, readArrayFile, writeArrayFile, writeClassifierManifest, type ClassifierManifest } from './io';
 import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from './class-weights';
 import { makeClassifierOptimizer } from './optimizer';
 import { PROTOCOLS } from '../protocol/protocols';
@@ -411,6 +412,7 @@ interface DnnState {
   net: DnnWeights;
   d: number;
   k: number;
+  classes: string[];
   classWeights: Float64Array;
 }
 
@@ -480,7 +482,7 @@ export class Dnn implements Classifier {
 
     this.dispose();
     const net = buildDnn([d, ...o.hiddenLayers, k], root.derive('init'), o.batchNorm);
-    this.state = { net, d, k, classWeights };
+    this.state = { net, d, k, classes: [...train.classes], classWeights };
     this.history = [];
     const optimizer = makeClassifierOptimizer(o);
     const order = root.derive('batches');
@@ -561,6 +563,77 @@ export class Dnn implements Classifier {
   /** The fitted weights (kernels and biases per layer, BatchNorm layers), for inspection or saving. */
   get weights(): DnnWeights {
     return this.fitted('weights').net;
+  }
+
+  /**
+   * Write the fitted network to `dir` (classifier.json and weights.f32: every kernel, bias and
+   * BatchNorm scale, shift and moving statistic): `loadClassifier(dir)` predicts exactly as this
+   * one. What continued training would need (Adam's moments, TensorFlow's debias shadows) is not kept.
+   */
+  async save(dir: string): Promise<void> {
+    const s = this.fitted('save');
+    const variables = allVariables(s.net);
+    const flat = new Float32Array(variables.reduce((n, v) => n + v.size, 0));
+    let at = 0;
+    for (const v of variables) {
+      flat.set(v.dataSync() as Float32Array, at);
+      at += v.size;
+    }
+    const { onEpoch: _callback, ...options } = this.options;
+    const manifest: ClassifierManifest = {
+      format: CLASSIFIER_FORMAT,
+      version: CLASSIFIER_MANIFEST_VERSION,
+      kind: 'dnn',
+      options: { ...options, hiddenLayers: [...options.hiddenLayers] },
+      classes: [...s.classes],
+      d: s.d,
+      shapes: variables.map((v) => v.shape),
+      classWeights: Array.from(s.classWeights),
+      files: { weights: writeArrayFile(dir, 'weights.f32', flat, [flat.length]) },
+      history: this.history,
+      bestEpoch: this.bestEpoch,
+    };
+    writeClassifierManifest(dir, manifest);
+  }
+
+  /** Rebuild a fitted network from a manifest `loadClassifier` has read (and checked in its common part). */
+  static async fromManifest(dir: string, m: ClassifierManifest, file: string): Promise<Dnn> {
+    let net: Dnn;
+    try {
+      net = new Dnn(m.options as Partial<DnnOptions>);
+    } catch (e) {
+      throw new DataError(file, `options: ${(e as Error).message}`);
+    }
+    const k = m.classes.length;
+    await initBackend();
+    const weights = buildDnn([m.d, ...net.options.hiddenLayers, k], new Random(0), net.options.batchNorm);
+    const variables = allVariables(weights);
+    const shapes = m.shapes;
+    const same = Array.isArray(shapes) && shapes.length === variables.length && variables.every((v, i) => JSON.stringify(v.shape) === JSON.stringify(shapes[i]));
+    if (!same) {
+      tf.dispose(variables);
+      throw new DataError(file, `shapes do not match a ${[m.d, ...net.options.hiddenLayers, k].join('-')} network${net.options.batchNorm ? ' with BatchNorm' : ''} (the options and the weights disagree)`);
+    }
+    const flat = readArrayFile(dir, m.files.weights, 'weights', file);
+    if (flat.length !== variables.reduce((n, v) => n + v.size, 0)) {
+      tf.dispose(variables);
+      throw new DataError(file, `weights hold ${flat.length} values, the shapes ${variables.reduce((n, v) => n + v.size, 0)}`);
+    }
+    let at = 0;
+    restore(weights, variables.map((v) => {
+      const part = Float32Array.from(flat.subarray(at, at + v.size));
+      at += v.size;
+      return part;
+    }));
+    const cw = m.classWeights;
+    if (!Array.isArray(cw) || cw.length !== k) {
+      tf.dispose(variables);
+      throw new DataError(file, `classWeights must be ${k} numbers`);
+    }
+    net.state = { net: weights, d: m.d, k, classes: [...m.classes], classWeights: Float64Array.from(cw as number[]) };
+    net.history = Array.isArray(m.history) ? (m.history as DnnEpoch[]) : [];
+    net.bestEpoch = typeof m.bestEpoch === 'number' ? m.bestEpoch : net.history.length;
+    return net;
   }
 
   /** Free the network's tensors (the classifier is unfitted afterwards). */

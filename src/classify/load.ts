@@ -11,6 +11,7 @@ import type { Classifier } from './classifier';
 import { readClassifierManifest } from './io';
 import { KernelSvm } from './kernel-svm';
 import { LinearSvm } from './linear-svm';
+import { Dnn } from './dnn';
 import { DataError } from '../util/errors';
 
 /** Rebuild a fitted classifier from the folder its `save(dir)` wrote. */
@@ -21,6 +22,8 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
       return KernelSvm.fromManifest(dir, manifest, file);
     case 'linear-svm':
       return LinearSvm.fromManifest(dir, manifest, file);
+    case 'dnn':
+      return Dnn.fromManifest(dir, manifest, file);
     default:
       throw new DataError(file, `kind ${JSON.stringify(manifest.kind)} cannot be loaded by this adan-lab yet`);
   }
