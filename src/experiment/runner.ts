@@ -29,6 +29,7 @@ import { orderByCost, workThrough } from './schedule';
 import type { ExperimentSpec, ResolvedSpec } from './spec';
 import { SyntheticSets } from './synthetic-sets';
 import { scoreUnit } from './unit';
+import { sharedSets, splitInner, type InnerFold } from './inner';
 
 export type { Progress, EpochProgress, RunEvents } from './run-progress';
 export { ExperimentAborted, prepareExperiment, type PreparedExperiment, type RunOptions, type RunResult } from './prepare';
@@ -92,7 +93,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       onWaiting: (n) => process.env.ADAN_WORKER === undefined && o.warn(`${n} unit group(s) are being computed by another process on ${options.storeDir}; waiting for them`),
     }, async (group, pending) => {
       const fold = folds(group.fold);
-      const source = new SyntheticSets(group, pending, fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
+      // a refit inner group's augmenter learns from its inner fold's training rows only
+      const source = new SyntheticSets(group, pending, group.inner ? fold.inner(group.inner).train : fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
         checkpointEvery: o.checkpointEvery,
         onEpoch: (record) => { events.fitEpoch(group.key, record); claims.refresh(group.key); },
         onFitRestart: () => events.fitRestart(group.key),
@@ -102,8 +104,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       try {
         for (const unit of pending) {
           checkAbort();
-          const sets = group.augmenter ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : []; // real-only and steps units draw none
-          const record = store.put(unit.config, await scoreUnit(unit, fold, sets, o.classifiers, source.takeFit()));
+          const drawn = group.augmenter ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : []; // real-only and steps units draw none
+          const inner = unit.config.inner;
+          const split = inner ? fold.inner(inner) : fold;
+          // shared inner units train on their inner fold's part of the outer sets (inner.ts)
+          const sets = inner?.rows === 'shared' ? sharedSets(drawn, split.train) : drawn;
+          const record = store.put(unit.config, await scoreUnit(unit, split, sets, o.classifiers, source.takeFit()));
           claims.refresh(group.key);
           events.unitDone(unit.key, { wa: record.outcome.wa, uar: record.outcome.uar, seconds: record.outcome.seconds });
           await nextTurn(); // let I/O in between units: a worker's messages out, a closed channel, Ctrl-C
@@ -146,17 +152,47 @@ function fanOut(progress: RunEvents, extra: RunEvents | undefined): RunEvents {
   };
 }
 
+/** A fold's normalised training and test rows, and the rows of its inner folds. */
+interface PreparedFold {
+  index: number;
+  train: Dataset;
+  test: Dataset;
+  /** An inner fold's training and test rows, made from this fold's training rows only (inner.ts). */
+  inner(f: InnerFold): { train: Dataset; test: Dataset };
+}
+
 /** The normalised training and test rows of a fold, the last one kept for the next group. */
-function foldPreparer(prep: PreparedExperiment): (index: number) => { train: Dataset; test: Dataset } {
+function foldPreparer(prep: PreparedExperiment): (index: number) => PreparedFold {
   const byIndex = new Map(prep.folds.map((f) => [f.fold.index, f]));
-  let last: { index: number; train: Dataset; test: Dataset } | undefined;
+  const how = prep.spec.normalize as 'zscore' | 'none';
+  let last: PreparedFold | undefined;
   return (index) => {
     if (last?.index !== index) {
       const f = byIndex.get(index)!;
-      last = { index, ...normalizeFold(f.train, f.test, prep.spec.normalize as 'zscore' | 'none') };
+      const outer = normalizeFold(f.train, f.test, how);
+      const inner = new Map<string, { train: Dataset; test: Dataset }>();
+      last = {
+        index,
+        ...outer,
+        inner: (fold) => {
+          const id = `${fold.rows}/${fold.index}`;
+          let split = inner.get(id);
+          if (!split) {
+            // shared: the outer fold's normalised rows, the space its augmenter's rows are in;
+            // refit: normalisation fitted on the inner training rows, like any fold's
+            split = fold.rows === 'shared' ? splitInner(outer.train, fold, index) : normalizeSplit(splitInner(f.train, fold, index), how);
+            inner.set(id, split);
+          }
+          return split;
+        },
+      };
     }
     return last;
   };
+}
+
+function normalizeSplit(split: { train: Dataset; test: Dataset }, how: 'zscore' | 'none'): { train: Dataset; test: Dataset } {
+  return normalizeFold(split.train, split.test, how);
 }
 
 /** Normalisation fitted on the real training rows only, applied to both. */
