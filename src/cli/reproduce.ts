@@ -37,7 +37,7 @@ export function registerReproduce(program: Command): void {
       .addOption(jobsOption())
       .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
       .addOption(new Option('--select <how>', 'how the number of sets is chosen: test (the paper: best point on the test speakers) or inner (also by 3 inner folds on each fold\'s training speakers: best.csv setsInner, uarInner; about 3x the classifier fits of the grid, README "Choosing the number of sets")').choices(SELECT_MODES).default('test'))
-      .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from the outer fold\'s augmenter (shared: its inner test speakers were seen by it) or from one fitted per inner fold (refit: 3x the augmenter fits)').choices(INNER_ROWS))
+      .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from one augmenter fitted per inner fold (refit), or from the outer fold\'s (shared: its inner test speakers were seen by it); auto (default): refit for copy, noise, smote, shared for the GAN-type ones').choices(INNER_ROWS))
       .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
       .option('--json', 'print the best points and the summary as one JSON object', false),

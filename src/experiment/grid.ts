@@ -7,7 +7,7 @@ import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable,
 import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
 import type { AugmentSpec, ClassifierSpec, ExperimentSpec } from './spec';
 import { STEPS_METHOD } from './steps';
-import type { InnerRows, SelectMode } from './inner';
+import type { InnerRowsMode, SelectMode } from './inner';
 
 export { paperTable, type PaperDataset };
 
@@ -45,8 +45,8 @@ export interface ReproduceOptions {
    * are unchanged. Default `test` (the paper's pick on the test folds only).
    */
   select: SelectMode;
-  /** With select `inner`: `shared` (default) or `refit` synthetic rows for the inner units (spec.innerRows). */
-  innerRows: InnerRows | undefined;
+  /** With select `inner`: `auto` (default), `shared` or `refit` synthetic rows for the inner units (spec.innerRows). */
+  innerRows: InnerRowsMode | undefined;
 }
 
 export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined };

@@ -9,7 +9,7 @@ import { stableKey, sha256 } from './hash';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import type { ResolvedSpec } from './spec';
 import { STEPS_METHOD } from './steps';
-import type { InnerFold } from './inner';
+import { innerRowsFor, type InnerFold, type InnerSplit } from './inner';
 
 /** Bumped when the meaning of a stored unit changes (old results then no longer match). */
 export const PLAN_VERSION = 1;
@@ -75,7 +75,7 @@ export function planUnits(
   folds: { index: number; group: string }[],
   trainsInEpochs: (c: ResolvedSpec['classifiers'][number]) => boolean = () => true,
   /** The inner folds of each outer fold (by fold index), when `spec.select` is 'inner'. */
-  innerOf?: ReadonlyMap<number, readonly InnerFold[]>,
+  innerOf?: ReadonlyMap<number, readonly InnerSplit[]>,
 ): UnitGroup[] {
   if (spec.normalize === 'auto') throw new Error("planUnits: resolve normalize 'auto' for the dataset first (resolveNormalize)");
   const normalize = spec.normalize;
@@ -120,7 +120,7 @@ export function planUnits(
   if (spec.select === 'inner') {
     if (!innerOf) throw new Error("planUnits: spec.select 'inner' needs the inner folds of every outer fold");
     // after every outer unit: the outer part of the plan is the plan without inner selection
-    for (const g of [...groups.values()]) for (const outer of [...g.units]) addInnerUnits(outer, innerOf.get(outer.config.fold.index) ?? [], groups);
+    for (const g of [...groups.values()]) for (const outer of [...g.units]) addInnerUnits(outer, innerOf.get(outer.config.fold.index) ?? [], spec.innerRows, groups);
   }
   return [...groups.values()];
 }
@@ -132,11 +132,13 @@ export function planUnits(
  * augmenter is fitted on that inner fold's training rows; steps units, which fit no augmenter,
  * are a group each as outer ones are.
  */
-function addInnerUnits(outer: PlannedUnit, folds: readonly InnerFold[], groups: Map<string, UnitGroup>): void {
+function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: ResolvedSpec['innerRows'], groups: Map<string, UnitGroup>): void {
   if (outer.config.sets === 0) return;
-  if (folds.length === 0) throw new Error(`planUnits: no inner folds for fold ${outer.config.fold.index}`);
+  if (splits.length === 0) throw new Error(`planUnits: no inner folds for fold ${outer.config.fold.index}`);
   const outerGroup = groups.get(outer.group)!;
-  for (const inner of folds) {
+  const rows = innerRowsFor(outer.config.augment.method, mode);
+  for (const split of splits) {
+    const inner: InnerFold = { ...split, rows };
     const config: UnitConfig = { ...outer.config, inner };
     const key = stableKey(config);
     const aug = outerGroup.augmenter;

@@ -11,7 +11,7 @@ import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFac
 import { fitCost, parseShard, planUnits, type PlannedUnit, type Shard, type UnitGroup } from './plan';
 import type { EpochProgress, Progress, RunEvents } from './run-progress';
 import { EXPERIMENT_DEFAULTS, SELECT_FIELDS, resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
-import { innerFolds, splitInner, type InnerFold } from './inner';
+import { innerFolds, splitInner, type InnerSplit } from './inner';
 import { STEPS_METHOD, epochsOfClassifier } from './steps';
 import { ResultStore, type UnitRecord } from './store';
 
@@ -150,10 +150,10 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
  * The inner folds of every outer fold, from its training groups only; each is split once here so
  * that an inner fold whose training rows lack a class fails before any work.
  */
-function planInnerFolds(folds: readonly FoldData[], spec: ResolvedSpec): Map<number, InnerFold[]> {
-  const out = new Map<number, InnerFold[]>();
+function planInnerFolds(folds: readonly FoldData[], spec: ResolvedSpec): Map<number, InnerSplit[]> {
+  const out = new Map<number, InnerSplit[]>();
   for (const f of folds) {
-    const inner = innerFolds(f.train.groups, f.fold, spec.seed, spec.innerRows, spec.innerFolds);
+    const inner = innerFolds(f.train.groups, f.fold, spec.seed, spec.innerFolds);
     for (const i of inner) splitInner(f.train, i, f.fold.index);
     out.set(f.fold.index, inner);
   }

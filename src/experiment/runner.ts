@@ -65,9 +65,18 @@ function formatDuration(s: number): string {
  * const summary = summarize(run.records);
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
+  if (checkRunOptions(options).jobs > 1) return runParallel(spec, options);
+  return runPrepared(await prepareExperiment(spec, options), options);
+}
+
+/**
+ * {@link runExperiment} in this process for an experiment prepared already (one process only:
+ * `jobs` is not looked at). Every unit's key, and so every seed, comes from `prep`'s plan; the
+ * rows come from `prep.folds`. A test uses it to change a fold's test rows under the same plan
+ * (seeds derive from the data's fingerprint, so poisoning the data itself would change them).
+ */
+export async function runPrepared(prep: PreparedExperiment, options: RunOptions): Promise<RunResult> {
   const o = checkRunOptions(options);
-  if (o.jobs > 1) return runParallel(spec, options);
-  const prep = await prepareExperiment(spec, options);
   for (const note of prep.notes) if (process.env.ADAN_WORKER === undefined) o.warn(note);
   const backend = options.initBackend === false ? undefined : await setUpBackend(prep.spec);
   const store = openStore(prep, options.storeDir);

@@ -8,7 +8,7 @@ import { OptionError, checkOptionKeys, describe } from '../util/errors';
 import { MAX_SETS } from '../protocol/paper';
 import { PROTOCOL_NAMES } from '../protocol/protocols';
 import { STEPS_METHOD } from './steps';
-import { INNER_FOLDS, INNER_ROWS, SELECT_MODES, type InnerRows, type SelectMode } from './inner';
+import { INNER_FOLDS, INNER_ROWS, SELECT_MODES, type InnerRowsMode, type SelectMode } from './inner';
 
 /** `none` = real rows only (0 augmented sets). */
 export type MethodName = string;
@@ -89,11 +89,12 @@ export interface ExperimentSpec {
    */
   select?: SelectMode;
   /**
-   * With `select: 'inner'`: where the inner units' synthetic rows come from, `shared` (default:
-   * the outer fold's augmenter, so the inner test speakers were seen by it; no extra fit) or
-   * `refit` (an augmenter fitted per inner fold on its training rows only). See inner.ts.
+   * With `select: 'inner'`: where the inner units' synthetic rows come from, `shared` (the outer
+   * fold's augmenter, so the inner test speakers were seen by it; no extra fit), `refit` (an
+   * augmenter fitted per inner fold on its training rows only), or `auto` (default: refit for
+   * copy, noise, smote, whose fits are free; shared for the GAN-type ones). See inner.ts.
    */
-  innerRows?: InnerRows;
+  innerRows?: InnerRowsMode;
   /** With `select: 'inner'`: inner folds per outer fold (the training groups dealt into them, seeded). Default 3. */
   innerFolds?: number;
 }
@@ -111,7 +112,7 @@ export const EXPERIMENT_DEFAULTS = {
   train: 'real+synthetic' as 'real+synthetic' | 'synthetic',
   protocol: undefined as string | undefined,
   select: 'test' as SelectMode,
-  innerRows: 'shared' as InnerRows,
+  innerRows: 'auto' as InnerRowsMode,
   innerFolds: INNER_FOLDS,
 };
 
@@ -143,7 +144,7 @@ export interface ResolvedSpec {
   train: 'real+synthetic' | 'synthetic';
   protocol: string | undefined;
   select: SelectMode;
-  innerRows: InnerRows;
+  innerRows: InnerRowsMode;
   innerFolds: number;
 }
 
