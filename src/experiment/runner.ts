@@ -13,7 +13,10 @@
  *    shuffled order, drawn with a seed of its own: set j is the same whichever other numbers of
  *    sets the grid asks for, and k sets = sets 1..k (the paper's progressively increased amount);
  * 4. the classifier is fitted on the real training rows + k sets (or the k sets alone with
- *    `train: 'synthetic'`) and predicts the test rows.
+ *    `train: 'synthetic'`) and predicts the test rows;
+ * 5. with `select: 'inner'` (inner.ts), an inner unit does 1-4 inside its fold's training rows:
+ *    its real rows are an inner fold's split of them, its sets the inner fold's part of the outer
+ *    sets (`shared`) or drawn from an augmenter fitted on the inner training rows (`refit`).
  */
 import * as fs from 'node:fs';
 import type { Dataset } from '../data/dataset';
