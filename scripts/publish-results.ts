@@ -17,6 +17,7 @@ import { ResultStore } from '../src/experiment/store';
 import { computeTime, fitRows, formatComputeTime, formatEarlyStops, matchedCurves, summarize } from '../src/experiment/summary';
 import { formatCurves, formatTable } from '../src/experiment/paper';
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
+import { innerRows } from '../src/experiment/inner-select';
 import { toCsv, toRows } from '../src/experiment/output';
 import { PAPER_TABLES } from '../src/protocol/paper';
 import { describeStore } from '../src/cli/store-line';
@@ -56,6 +57,8 @@ function main(): void {
     'units.csv': toCsv(toRows(summary, 'units')),
     'paired.csv': toCsv(paired as unknown as Record<string, unknown>[]),
     'fits.csv': toCsv(fitRows(records) as unknown as Record<string, unknown>[]),
+    // a store with inner units (reproduce --select inner): every fold's inner scores and choice
+    ...(summary.inner.length > 0 ? { 'inner.csv': toCsv(innerRows(summary.inner)) } : {}),
   };
   fs.mkdirSync(out, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileAtomic(path.join(out, name), text);

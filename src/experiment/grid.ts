@@ -7,6 +7,7 @@ import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable,
 import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
 import type { AugmentSpec, ClassifierSpec, ExperimentSpec } from './spec';
 import { STEPS_METHOD } from './steps';
+import type { InnerRowsMode, SelectMode } from './inner';
 
 export { paperTable, type PaperDataset };
 
@@ -38,9 +39,17 @@ export interface ReproduceOptions {
    * every k, as many updates as k augmented sets give. Default false.
    */
   stepsControl: boolean;
+  /**
+   * `inner`: also choose each outer fold's number of sets by inner folds on its training
+   * speakers (spec.select, inner.ts; best.csv's setsInner and uarInner). The grid's outer units
+   * are unchanged. Default `test` (the paper's pick on the test folds only).
+   */
+  select: SelectMode;
+  /** With select `inner`: `auto` (default), `shared` or `refit` synthetic rows for the inner units (spec.innerRows). */
+  innerRows: InnerRowsMode | undefined;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined };
 
 /** The paper protocol's DNN of each dataset (Section V-B, V-C), from src/protocol. */
 export const PAPER_DNN: Readonly<Record<PaperDataset, Readonly<Record<string, unknown>>>> = PROTOCOLS.paper.dnn;
@@ -72,6 +81,8 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const o: ReproduceOptions = { ...REPRODUCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError('epochs', o.epochs, 'a whole number >= 1');
   const p = protocolNamed(o.protocol);
+  // only when asked: a grid without them is the spec it always was
+  const select = o.select === 'inner' ? { select: o.select, ...(o.innerRows ? { innerRows: o.innerRows } : {}) } : o.innerRows ? { innerRows: o.innerRows } : {};
   const data = o.data ?? PAPER_TABLES[dataset].dataset;
   const normalize = 'auto'; // none for the authors' (already z-normalised) EmoDB features, zscore per training fold otherwise
   const svmOptions = classifierOptions(p, 'svm', dataset);
@@ -91,6 +102,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
       seed: o.seed,
       normalize,
       protocol: p.name,
+      ...select,
     };
   }
   const epochs = o.epochs ?? PAPER_EPOCHS;
@@ -103,6 +115,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
     seed: o.seed,
     normalize,
     protocol: p.name,
+    ...select,
   };
 }
 

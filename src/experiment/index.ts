@@ -7,13 +7,15 @@
  *   console.log(formatTable(s, PAPER_TABLE_I));
  *   writeResults(s, 'results/emodb-quick/results', run.records);
  */
-export { runExperiment, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type RunEvents, type PreparedExperiment } from './runner';
+export { runExperiment, runPrepared, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type RunEvents, type PreparedExperiment } from './runner';
 export { resolveSpec, resolveNormalize, PRENORMALIZED_DATASETS, EXPERIMENT_DEFAULTS, MAX_SETS, compactOptions, type ExperimentSpec, type AugmentSpec, type ClassifierSpec, type ResolvedSpec } from './spec';
 export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type PlannedUnit, type UnitGroup, type Shard } from './plan';
 export { ResultStore, mergeStores, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport, type StoreIdentity } from './store';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
+export { innerFolds, splitInner, sharedSets, innerRowsFor, INNER_FOLDS, SELECT_MODES, INNER_ROWS, type InnerFold, type InnerSplit, type InnerRows, type InnerRowsMode, type SelectMode } from './inner';
+export { innerChoices, innerColumns, innerRows, isInner, outerRecords, type InnerChoice, type InnerColumns } from './inner-select';
 export { pairedTable, formatPaired, type PairedRow, type PairedTableOptions } from './paired-table';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, defaultStore, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';

@@ -7,6 +7,7 @@ import { writeFileAtomic } from './atomic';
 import { curves, fitRows, matchedCurves, type Summary } from './summary';
 import { pairedTable } from './paired-table';
 import type { UnitRecord } from './store';
+import { innerRows, outerRecords } from './inner-select';
 
 /** The tables a Summary holds. */
 export type TableName = 'units' | 'summary' | 'best' | 'curves';
@@ -33,7 +34,8 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
  * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),
  * plus, when records are given, every test prediction (predictions.csv: one line per test row and
  * unit), every GAN-type fit with the epochs it trained (fits.csv: where ADAN's rule stopped it)
- * and the paired comparisons against real-only and copy (paired.csv, src/experiment/paired-table.ts).
+ * and the paired comparisons against real-only and copy (paired.csv, src/experiment/paired-table.ts);
+ * with inner units (`select: 'inner'`), inner.csv: each outer fold's inner scores and choice.
  * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
  * repeats, which matters while a grid is partly done). Returns the files written.
  */
@@ -47,6 +49,12 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
     writeFileAtomic(json, JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n');
     files.push(csv, json);
   }
+  if (summary.inner.length > 0) {
+    // select: 'inner': every outer fold's inner scores per number of sets and its choice
+    const inner = path.join(dir, 'inner.csv');
+    writeFileAtomic(inner, toCsv(innerRows(summary.inner)));
+    files.push(inner);
+  }
   if (records) {
     const paired = path.join(dir, 'paired.csv');
     writeFileAtomic(paired, toCsv(pairedTable(records) as unknown as Record<string, unknown>[]) || 'dataset,method,augment,classifier,sets,against,delta,low,high,p,folds,repeats\n');
@@ -56,7 +64,7 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
     writeFileAtomic(fitsCsv, toCsv(fits) || 'dataset,method,augmentOptions,fold,repeat,epochsAsked,epochs,seconds\n');
     files.push(fitsCsv);
     const lines = ['key,fold,method,sets,repeat,classifier,id,yTrue,yPred'];
-    for (const r of records) {
+    for (const r of outerRecords(records)) { // test predictions only; inner units predict training speakers
       const c = r.config;
       const o = r.outcome;
       for (let i = 0; i < o.ids.length; i++) {

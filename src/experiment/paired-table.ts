@@ -8,6 +8,7 @@
 import { pairedDifference } from '../analysis/paired';
 import { canonicalJson, seedFromKey, stableKey } from './hash';
 import type { UnitRecord } from './store';
+import { outerRecords } from './inner-select';
 
 export interface PairedRow {
   dataset: string;
@@ -47,7 +48,7 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
   const classifierOf = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
   const real = new Map<Key, Map<string, number>>(); // classifier -> "fold/repeat" -> uar
   const lines = new Map<Key, { sample: UnitRecord; points: Map<number, Map<string, number>> }>();
-  for (const r of records) {
+  for (const r of outerRecords(records)) {
     const fr = `${r.config.fold.index}/${r.config.repeat}`;
     if (r.config.sets === 0) {
       const m = real.get(classifierOf(r)) ?? new Map<string, number>();

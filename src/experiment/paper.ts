@@ -34,7 +34,9 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   lines.sort((a, b) => rank(a.method) - rank(b.method) || a.label.localeCompare(b.label) || a.classifier.localeCompare(b.classifier));
 
   const pct = (v: number | null | undefined, std?: number): string => (v === null || v === undefined || Number.isNaN(v) ? '–' : std !== undefined && std > 0 ? `${v.toFixed(2)}±${std.toFixed(2)}` : v.toFixed(2));
-  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'paper sets', 'ours WA', 'ours UAR', 'ours sets', 'ΔUAR', 'folds×rep'];
+  // select: 'inner': the figure chosen on training speakers, and the one chosen on nothing, beside the paper's pick on test
+  const inner = best.some((b) => b.setsInner !== '');
+  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'paper sets', 'ours WA', 'ours UAR', 'ours sets', 'ΔUAR', ...(inner ? ['mean-sets UAR', 'inner UAR', 'inner sets'] : []), 'folds×rep'];
   const rows = lines.map((l) => {
     const o = l.ours;
     const delta = o && o.method !== 'none' && !Number.isNaN(o.baselineUar) ? (100 * (o.uar - o.baselineUar)).toFixed(2) : '';
@@ -48,6 +50,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
       o ? pct(100 * o.uar, 100 * o.uarStd) : '',
       o ? String(o.sets) : '',
       delta && !delta.startsWith('-') ? `+${delta}` : delta,
+      ...(inner ? innerCells(o, pct) : []),
       o ? `${o.folds}×${o.repeats}${!o.repeatsComplete ? ' (partial repeats)' : o.partialRepeats ? ` (+${o.partialRepeats} partial)` : ''}` : '',
     ];
   });
@@ -59,6 +62,12 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   out.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   out.push('', ...tableNotes(summary, paper), ...(options.notes ?? []).map((n) => `note: ${n}`));
   return out.join('\n');
+}
+
+/** The inner columns of a row: mean over its sets, the UAR at the inner choices, the choices in fold order (`2,10,1`). */
+function innerCells(o: BestRow | undefined, pct: (v: number | undefined) => string): string[] {
+  if (!o || o.method === 'none') return ['', '', ''];
+  return [pct(100 * o.uarMeanSets), o.setsInner ? pct(100 * o.uarInner) : '', o.setsInner.split(' ').filter((x) => x).map((x) => x.split(':')[1]).join(',')];
 }
 
 /**
@@ -107,6 +116,13 @@ export function formatCurves(rows: readonly SummaryRow[]): string {
 export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   const notes = [
     'note: "sets" is the number of augmented sets at the peak, chosen on the test folds as the paper did (an optimistic figure); ΔUAR is against our real-only point of the same classifier on the same folds.',
+    ...(summary.best.some((b) => b.setsInner !== '')
+      ? [
+          `note: "mean-sets UAR" is the mean over the line's numbers of sets >= 1 (chosen on nothing); "inner UAR" is the test UAR at each fold's number of sets chosen by inner folds on its training speakers ("inner sets", in fold order; inner.csv has the inner scores)${
+            summary.inner.some((c) => c.rows === 'shared') ? "; the inner folds' synthetic rows came from the outer fold's augmenter, which had seen their test speakers (innerRows 'shared', README)" : ''
+          }.`,
+        ]
+      : []),
     ...(paper ? ["note: '–' where the paper gives no number, '?' where it does not say at how many sets its peak lies; 'not run' where this store has no such row."] : []),
   ];
   const same = summary.best.filter((b) => b.method !== 'none' && b.uar === b.baselineUar && b.wa === b.baselineWa);

@@ -9,6 +9,7 @@ import { stableKey, sha256 } from './hash';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import type { ResolvedSpec } from './spec';
 import { STEPS_METHOD } from './steps';
+import { innerRowsFor, type InnerFold, type InnerSplit } from './inner';
 
 /** Bumped when the meaning of a stored unit changes (old results then no longer match). */
 export const PLAN_VERSION = 1;
@@ -26,6 +27,11 @@ export interface UnitConfig {
   repeat: number;
   classifier: { name: string; options: Record<string, unknown> };
   seed: number;
+  /**
+   * Only on inner units (`select: 'inner'`, inner.ts): the inner fold of `fold` it trains and is
+   * scored in. Absent on every outer unit, so outer keys are what they were before inner folds.
+   */
+  inner?: InnerFold;
 }
 
 export interface PlannedUnit {
@@ -43,6 +49,11 @@ export interface UnitGroup {
   fold: number;
   /** The augmenter's configuration (undefined for real-only units). */
   augmenter?: { method: string; options: Record<string, unknown>; repeat: number | null; seed: number };
+  /**
+   * Set on the groups of `innerRows: 'refit'`: the augmenter is fitted on this inner fold's
+   * training rows, not on the outer fold's. (Shared inner units join their outer group.)
+   */
+  inner?: InnerFold;
   units: PlannedUnit[];
 }
 
@@ -58,7 +69,14 @@ export interface DataIdentity {
  * real-only unit), grouped by the augmenter they share. `folds` are the fold numbers with the
  * name of their held-out group.
  */
-export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index: number; group: string }[], trainsInEpochs: (c: ResolvedSpec['classifiers'][number]) => boolean = () => true): UnitGroup[] {
+export function planUnits(
+  spec: ResolvedSpec,
+  data: DataIdentity,
+  folds: { index: number; group: string }[],
+  trainsInEpochs: (c: ResolvedSpec['classifiers'][number]) => boolean = () => true,
+  /** The inner folds of each outer fold (by fold index), when `spec.select` is 'inner'. */
+  innerOf?: ReadonlyMap<number, readonly InnerSplit[]>,
+): UnitGroup[] {
   if (spec.normalize === 'auto') throw new Error("planUnits: resolve normalize 'auto' for the dataset first (resolveNormalize)");
   const normalize = spec.normalize;
   const groups = new Map<string, UnitGroup>();
@@ -99,7 +117,41 @@ export function planUnits(spec: ResolvedSpec, data: DataIdentity, folds: { index
       }
     }
   }
+  if (spec.select === 'inner') {
+    if (!innerOf) throw new Error("planUnits: spec.select 'inner' needs the inner folds of every outer fold");
+    // after every outer unit: the outer part of the plan is the plan without inner selection
+    for (const g of [...groups.values()]) for (const outer of [...g.units]) addInnerUnits(outer, innerOf.get(outer.config.fold.index) ?? [], spec.innerRows, groups);
+  }
   return [...groups.values()];
+}
+
+/**
+ * The inner units of one outer unit with sets >= 1 (real-only units choose nothing): one per
+ * inner fold, same configuration plus the inner fold. `shared` ones join the outer unit's group
+ * (the same fitted augmenter supplies their rows); `refit` ones get a group per inner fold whose
+ * augmenter is fitted on that inner fold's training rows; steps units, which fit no augmenter,
+ * are a group each as outer ones are.
+ */
+function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: ResolvedSpec['innerRows'], groups: Map<string, UnitGroup>): void {
+  if (outer.config.sets === 0) return;
+  if (splits.length === 0) throw new Error(`planUnits: no inner folds for fold ${outer.config.fold.index}`);
+  const outerGroup = groups.get(outer.group)!;
+  const rows = innerRowsFor(outer.config.augment.method, mode);
+  for (const split of splits) {
+    const inner: InnerFold = { ...split, rows };
+    const config: UnitConfig = { ...outer.config, inner };
+    const key = stableKey(config);
+    const aug = outerGroup.augmenter;
+    let groupKey = key;
+    if (aug && inner.rows === 'shared') groupKey = outer.group;
+    else if (aug) groupKey = stableKey({ v: PLAN_VERSION, data: config.data, normalize: config.normalize, fold: config.fold, inner, augmenter: aug });
+    let g = groups.get(groupKey);
+    if (!g) {
+      g = { key: groupKey, fold: config.fold.index, augmenter: aug, ...(aug ? { inner } : {}), units: [] };
+      groups.set(groupKey, g);
+    }
+    g.units.push({ key, config, group: groupKey, augmentLabel: outer.augmentLabel, classifierLabel: outer.classifierLabel });
+  }
 }
 
 /** The augmenter a unit needs: method, options, the repeat it belongs to (null = shared by all repeats), its seed. */

@@ -10,7 +10,8 @@ import { datasetFingerprint } from './hash';
 import { defaultAugmenters, defaultClassifiers, defaultLoader, type AugmenterFactory, type ClassifierFactory, type DataLoader } from './factories';
 import { fitCost, parseShard, planUnits, type PlannedUnit, type Shard, type UnitGroup } from './plan';
 import type { EpochProgress, Progress, RunEvents } from './run-progress';
-import { resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
+import { EXPERIMENT_DEFAULTS, SELECT_FIELDS, resolveNormalize, resolveSpec, type ExperimentSpec, type ResolvedSpec } from './spec';
+import { innerFolds, splitInner, type InnerSplit } from './inner';
 import { STEPS_METHOD, epochsOfClassifier } from './steps';
 import { ResultStore, type UnitRecord } from './store';
 
@@ -139,9 +140,31 @@ export async function prepareExperiment(spec: ExperimentSpec, options: Pick<RunO
   const fingerprint = datasetFingerprint(data);
   const folds = splitFolds(data, resolved.folds);
   const identity = { name: data.name, fingerprint, n: data.n, d: data.d };
-  const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })), (c) => inEpochs.has(c.label));
-  const storedSpec = { ...resolved, data: identity, folds: folds.map((f) => f.fold.index) } as Record<string, unknown>;
+  const innerOf = resolved.select === 'inner' ? planInnerFolds(folds, resolved) : undefined;
+  const groups = planUnits(resolved, identity, folds.map((f) => ({ index: f.fold.index, group: f.fold.group })), (c) => inEpochs.has(c.label), innerOf);
+  const storedSpec = withoutDefaultSelect({ ...resolved, data: identity, folds: folds.map((f) => f.fold.index) });
   return { spec: resolved, data, fingerprint, folds, groups, storedSpec, notes: missingTestClasses(folds) };
+}
+
+/**
+ * The inner folds of every outer fold, from its training groups only; each is split once here so
+ * that an inner fold whose training rows lack a class fails before any work.
+ */
+function planInnerFolds(folds: readonly FoldData[], spec: ResolvedSpec): Map<number, InnerSplit[]> {
+  const out = new Map<number, InnerSplit[]>();
+  for (const f of folds) {
+    const inner = innerFolds(f.train.groups, f.fold, spec.seed, spec.innerFolds);
+    for (const i of inner) splitInner(f.train, i, f.fold.index);
+    out.set(f.fold.index, inner);
+  }
+  return out;
+}
+
+/** The stored spec without the selection fields at their defaults: a spec that does not use them is stored as before they existed. */
+function withoutDefaultSelect(spec: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...spec };
+  for (const k of SELECT_FIELDS) if (out[k] === EXPERIMENT_DEFAULTS[k]) delete out[k];
+  return out;
 }
 
 /** RunOptions with their defaults, checked. */

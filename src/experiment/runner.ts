@@ -13,7 +13,10 @@
  *    shuffled order, drawn with a seed of its own: set j is the same whichever other numbers of
  *    sets the grid asks for, and k sets = sets 1..k (the paper's progressively increased amount);
  * 4. the classifier is fitted on the real training rows + k sets (or the k sets alone with
- *    `train: 'synthetic'`) and predicts the test rows.
+ *    `train: 'synthetic'`) and predicts the test rows;
+ * 5. with `select: 'inner'` (inner.ts), an inner unit does 1-4 inside its fold's training rows:
+ *    its real rows are an inner fold's split of them, its sets the inner fold's part of the outer
+ *    sets (`shared`) or drawn from an augmenter fitted on the inner training rows (`refit`).
  */
 import * as fs from 'node:fs';
 import type { Dataset } from '../data/dataset';
@@ -29,6 +32,7 @@ import { orderByCost, workThrough } from './schedule';
 import type { ExperimentSpec, ResolvedSpec } from './spec';
 import { SyntheticSets } from './synthetic-sets';
 import { scoreUnit } from './unit';
+import { sharedSets, splitInner, type InnerFold } from './inner';
 
 export type { Progress, EpochProgress, RunEvents } from './run-progress';
 export { ExperimentAborted, prepareExperiment, type PreparedExperiment, type RunOptions, type RunResult } from './prepare';
@@ -64,9 +68,18 @@ function formatDuration(s: number): string {
  * const summary = summarize(run.records);
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
+  if (checkRunOptions(options).jobs > 1) return runParallel(spec, options);
+  return runPrepared(await prepareExperiment(spec, options), options);
+}
+
+/**
+ * {@link runExperiment} in this process for an experiment prepared already (one process only:
+ * `jobs` is not looked at). Every unit's key, and so every seed, comes from `prep`'s plan; the
+ * rows come from `prep.folds`. A test uses it to change a fold's test rows under the same plan
+ * (seeds derive from the data's fingerprint, so poisoning the data itself would change them).
+ */
+export async function runPrepared(prep: PreparedExperiment, options: RunOptions): Promise<RunResult> {
   const o = checkRunOptions(options);
-  if (o.jobs > 1) return runParallel(spec, options);
-  const prep = await prepareExperiment(spec, options);
   for (const note of prep.notes) if (process.env.ADAN_WORKER === undefined) o.warn(note);
   const backend = options.initBackend === false ? undefined : await setUpBackend(prep.spec);
   const store = openStore(prep, options.storeDir);
@@ -92,7 +105,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       onWaiting: (n) => process.env.ADAN_WORKER === undefined && o.warn(`${n} unit group(s) are being computed by another process on ${options.storeDir}; waiting for them`),
     }, async (group, pending) => {
       const fold = folds(group.fold);
-      const source = new SyntheticSets(group, pending, fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
+      // a refit inner group's augmenter learns from its inner fold's training rows only
+      const source = new SyntheticSets(group, pending, group.inner ? fold.inner(group.inner).train : fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
         checkpointEvery: o.checkpointEvery,
         onEpoch: (record) => { events.fitEpoch(group.key, record); claims.refresh(group.key); },
         onFitRestart: () => events.fitRestart(group.key),
@@ -102,8 +116,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       try {
         for (const unit of pending) {
           checkAbort();
-          const sets = group.augmenter ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : []; // real-only and steps units draw none
-          const record = store.put(unit.config, await scoreUnit(unit, fold, sets, o.classifiers, source.takeFit()));
+          const drawn = group.augmenter ? await source.sets(unit.config.repeat, unit.config.sets, checkAbort) : []; // real-only and steps units draw none
+          const inner = unit.config.inner;
+          const split = inner ? fold.inner(inner) : fold;
+          // shared inner units train on their inner fold's part of the outer sets (inner.ts)
+          const sets = inner?.rows === 'shared' ? sharedSets(drawn, split.train) : drawn;
+          const record = store.put(unit.config, await scoreUnit(unit, split, sets, o.classifiers, source.takeFit()));
           claims.refresh(group.key);
           events.unitDone(unit.key, { wa: record.outcome.wa, uar: record.outcome.uar, seconds: record.outcome.seconds });
           await nextTurn(); // let I/O in between units: a worker's messages out, a closed channel, Ctrl-C
@@ -146,17 +164,47 @@ function fanOut(progress: RunEvents, extra: RunEvents | undefined): RunEvents {
   };
 }
 
+/** A fold's normalised training and test rows, and the rows of its inner folds. */
+interface PreparedFold {
+  index: number;
+  train: Dataset;
+  test: Dataset;
+  /** An inner fold's training and test rows, made from this fold's training rows only (inner.ts). */
+  inner(f: InnerFold): { train: Dataset; test: Dataset };
+}
+
 /** The normalised training and test rows of a fold, the last one kept for the next group. */
-function foldPreparer(prep: PreparedExperiment): (index: number) => { train: Dataset; test: Dataset } {
+function foldPreparer(prep: PreparedExperiment): (index: number) => PreparedFold {
   const byIndex = new Map(prep.folds.map((f) => [f.fold.index, f]));
-  let last: { index: number; train: Dataset; test: Dataset } | undefined;
+  const how = prep.spec.normalize as 'zscore' | 'none';
+  let last: PreparedFold | undefined;
   return (index) => {
     if (last?.index !== index) {
       const f = byIndex.get(index)!;
-      last = { index, ...normalizeFold(f.train, f.test, prep.spec.normalize as 'zscore' | 'none') };
+      const outer = normalizeFold(f.train, f.test, how);
+      const inner = new Map<string, { train: Dataset; test: Dataset }>();
+      last = {
+        index,
+        ...outer,
+        inner: (fold) => {
+          const id = `${fold.rows}/${fold.index}`;
+          let split = inner.get(id);
+          if (!split) {
+            // shared: the outer fold's normalised rows, the space its augmenter's rows are in;
+            // refit: normalisation fitted on the inner training rows, like any fold's
+            split = fold.rows === 'shared' ? splitInner(outer.train, fold, index) : normalizeSplit(splitInner(f.train, fold, index), how);
+            inner.set(id, split);
+          }
+          return split;
+        },
+      };
     }
     return last;
   };
+}
+
+function normalizeSplit(split: { train: Dataset; test: Dataset }, how: 'zscore' | 'none'): { train: Dataset; test: Dataset } {
+  return normalizeFold(split.train, split.test, how);
 }
 
 /** Normalisation fitted on the real training rows only, applied to both. */

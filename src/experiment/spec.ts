@@ -8,6 +8,7 @@ import { OptionError, checkOptionKeys, describe } from '../util/errors';
 import { MAX_SETS } from '../protocol/paper';
 import { PROTOCOL_NAMES } from '../protocol/protocols';
 import { STEPS_METHOD } from './steps';
+import { INNER_FOLDS, INNER_ROWS, SELECT_MODES, type InnerRowsMode, type SelectMode } from './inner';
 
 /** `none` = real rows only (0 augmented sets). */
 export type MethodName = string;
@@ -76,6 +77,26 @@ export interface ExperimentSpec {
    * in). Default: none named (a custom spec; the store's protocol is then not checked).
    */
   protocol?: string;
+  /**
+   * How the number of augmented sets is chosen for the tables: `test` (default) only as the
+   * paper did, the best point on the test folds (an optimistic figure); `inner` also by inner
+   * leave-speakers-out folds on each outer fold's training speakers (inner.ts): every outer unit
+   * with sets >= 1 gets `innerFolds` inner units, the inner score of each number of sets is the
+   * UAR pooled over the inner folds (mean over repeats), the choice its argmax (ties to fewer
+   * sets), and the outer fold's test UAR is read at that choice from the outer units already
+   * computed (best.csv: setsInner, uarInner). The outer units, and their keys, are the same in
+   * both modes, so a store computed with `test` is reused as it is.
+   */
+  select?: SelectMode;
+  /**
+   * With `select: 'inner'`: where the inner units' synthetic rows come from, `shared` (the outer
+   * fold's augmenter, so the inner test speakers were seen by it; no extra fit), `refit` (an
+   * augmenter fitted per inner fold on its training rows only), or `auto` (default: refit for
+   * copy, noise, smote, whose fits are free; shared for the GAN-type ones). See inner.ts.
+   */
+  innerRows?: InnerRowsMode;
+  /** With `select: 'inner'`: inner folds per outer fold (the training groups dealt into them, seeded). Default 3. */
+  innerFolds?: number;
 }
 
 /** The spec's defaults, in one place. */
@@ -90,7 +111,13 @@ export const EXPERIMENT_DEFAULTS = {
   augmenterPerRepeat: false,
   train: 'real+synthetic' as 'real+synthetic' | 'synthetic',
   protocol: undefined as string | undefined,
+  select: 'test' as SelectMode,
+  innerRows: 'auto' as InnerRowsMode,
+  innerFolds: INNER_FOLDS,
 };
+
+/** Spec fields that a stored spec leaves out at their defaults (specs stored before they existed hash as they did). */
+export const SELECT_FIELDS = ['select', 'innerRows', 'innerFolds'] as const;
 
 /** Datasets whose features come normalised already (`normalize: 'auto'` leaves them as they are). */
 export const PRENORMALIZED_DATASETS: readonly string[] = ['emodb-is11'];
@@ -116,6 +143,9 @@ export interface ResolvedSpec {
   augmenterPerRepeat: boolean;
   train: 'real+synthetic' | 'synthetic';
   protocol: string | undefined;
+  select: SelectMode;
+  innerRows: InnerRowsMode;
+  innerFolds: number;
 }
 
 /**
@@ -148,6 +178,16 @@ export function resolveSpec(spec: ExperimentSpec, methods: readonly string[], cl
   if (typeof s.augmenterPerRepeat !== 'boolean') throw new OptionError('spec.augmenterPerRepeat', s.augmenterPerRepeat, 'true or false');
   if (s.train !== 'real+synthetic' && s.train !== 'synthetic') throw new OptionError('spec.train', s.train, "'real+synthetic' or 'synthetic'");
   if (s.protocol !== undefined && !(PROTOCOL_NAMES as readonly string[]).includes(s.protocol)) throw new OptionError('spec.protocol', s.protocol, `one of ${PROTOCOL_NAMES.join(', ')}, or none for a custom spec`);
+  if (!SELECT_MODES.includes(s.select)) throw new OptionError('spec.select', s.select, `one of ${SELECT_MODES.join(', ')}`);
+  if (!INNER_ROWS.includes(s.innerRows)) throw new OptionError('spec.innerRows', s.innerRows, `one of ${INNER_ROWS.join(', ')}`);
+  if (!Number.isInteger(s.innerFolds) || s.innerFolds < 2) throw new OptionError('spec.innerFolds', s.innerFolds, 'a whole number >= 2');
+  if (s.select !== 'inner') {
+    // inner settings without inner selection would be silently ignored: say so instead
+    if (s.innerRows !== EXPERIMENT_DEFAULTS.innerRows) throw new OptionError('spec.innerRows', s.innerRows, "only with spec.select 'inner'");
+    if (s.innerFolds !== EXPERIMENT_DEFAULTS.innerFolds) throw new OptionError('spec.innerFolds', s.innerFolds, "only with spec.select 'inner'");
+  } else if (!s.sets.some((k) => k > 0)) {
+    throw new OptionError('spec.sets', s.sets, "some number of sets >= 1 when spec.select is 'inner' (the inner folds choose among them)");
+  }
   if (s.train === 'synthetic' && s.sets.includes(0)) throw new OptionError('spec.sets', s.sets, "sets >= 1 when spec.train is 'synthetic' (0 sets would train on nothing)");
 
   if (!Array.isArray(s.augment) || s.augment.length === 0) throw new OptionError('spec.augment', s.augment, 'a non-empty list of methods');
@@ -199,6 +239,11 @@ function labelEntries<T extends { options: Record<string, unknown>; label: strin
 export function compactOptions(options: Record<string, unknown>): string {
   const keys = Object.keys(options).sort();
   return keys.length === 0 ? 'defaults' : keys.map((k) => `${k}=${typeof options[k] === 'object' ? JSON.stringify(options[k]) : String(options[k])}`).join(',');
+}
+
+/** Options as the tables print them: '' for none, else {@link compactOptions}. */
+export function optionsText(o: Record<string, unknown>): string {
+  return Object.keys(o).length === 0 ? '' : compactOptions(o);
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

@@ -56,7 +56,7 @@ export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions,
 export function describeMissing(missing: readonly PlannedUnit[]): string[] {
   const by = new Map<string, { units: number; folds: number[] }>();
   for (const u of missing) {
-    const label = `${u.augmentLabel} × ${u.classifierLabel}`;
+    const label = `${u.augmentLabel} × ${u.classifierLabel}${u.config.inner ? ' (inner folds)' : ''}`;
     const e = by.get(label) ?? { units: 0, folds: [] };
     e.units++;
     e.folds.push(u.config.fold.index);

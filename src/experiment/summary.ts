@@ -7,7 +7,8 @@
 import { meanStd, median, summarizeFolds } from '../eval/metrics';
 import { canonicalJson } from './hash';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
-import { compactOptions } from './spec';
+import { compactOptions, optionsText } from './spec';
+import { innerChoices, innerColumns, lineKey, outerRecords, type InnerChoice } from './inner-select';
 import { ResultStore, type UnitRecord } from './store';
 import { formatRanges } from './format-ranges';
 
@@ -89,12 +90,27 @@ export interface BestRow extends SummaryRow {
    */
   baselineWa: number;
   baselineUar: number;
+  /**
+   * Mean UAR over the line's points with sets >= 1 on the same folds as the best point (the
+   * real-only line: its one point): the figure chosen on nothing, beside the one chosen on test.
+   */
+  uarMeanSets: number;
+  /**
+   * With `select: 'inner'` (inner-select.ts): each outer fold's number of sets chosen by inner
+   * folds on its training speakers, `fold:sets` separated by spaces; '' without inner units.
+   */
+  setsInner: string;
+  /** UAR of the outer test predictions at those choices, pooled over folds, mean over repeats; NaN without inner units. */
+  uarInner: number;
 }
 
 export interface Summary {
+  /** Outer units only (inner units are scored on training speakers: they are in `inner`). */
   units: UnitRow[];
   summary: SummaryRow[];
   best: BestRow[];
+  /** `select: 'inner'`: every outer fold's choice per line with its inner scores (empty without inner units). */
+  inner: InnerChoice[];
 }
 
 export interface SummarizeOptions {
@@ -117,6 +133,8 @@ export function summarize(input: string | ResultStore | { records: readonly Unit
   let records: readonly UnitRecord[] =
     typeof input === 'string' ? new ResultStore(input).all() : input instanceof ResultStore ? input.all() : Array.isArray(input) ? (input as readonly UnitRecord[]) : (input as { records: readonly UnitRecord[] }).records;
   if (options.keys) records = records.filter((r) => options.keys!.has(r.key));
+  const withInner = records;
+  records = outerRecords(records); // inner units only choose (below); every table is of outer units
   const units = records.map(unitRow).sort(unitOrder);
   const cells = new Map<string, { rows: UnitRow[]; records: UnitRecord[] }>();
   for (const r of records) {
@@ -130,7 +148,10 @@ export function summarize(input: string | ResultStore | { records: readonly Unit
   const recordsOf = new Map<SummaryRow, UnitRecord[]>();
   for (const cell of cells.values()) recordsOf.set(summarizeCell(cell.records), cell.records);
   const summary = [...recordsOf.keys()].sort(summaryOrder);
-  return { units, summary, best: bestSets(summary, by, recordsOf) };
+  const inner = innerChoices(withInner);
+  const columns = innerColumns(withInner, inner);
+  const best = bestSets(summary, by, recordsOf).map((b) => ({ ...b, ...columns.get(lineKey(b)) }));
+  return { units, summary, best, inner };
 }
 
 function unitRow(r: UnitRecord): UnitRow {
@@ -160,10 +181,6 @@ function unitRow(r: UnitRecord): UnitRow {
     seconds: o.seconds,
     augmenterSeconds: o.augmenterSeconds,
   };
-}
-
-function optionsText(o: Record<string, unknown>): string {
-  return Object.keys(o).length === 0 ? '' : compactOptions(o);
 }
 
 function summarizeCell(records: UnitRecord[]): SummaryRow {
@@ -235,9 +252,12 @@ export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar
   }
   const out: BestRow[] = [];
   for (const rows of lines.values()) {
-    const best = comparable(rows).reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
+    const points = comparable(rows);
+    const best = points.reduce((a, b) => (b[by] > a[by] || (b[by] === a[by] && b.sets < a.sets) ? b : a));
     const base = matchedBaseline(best, summary, recordsOf);
-    out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN });
+    const augmented = points.some((r) => r.sets > 0) ? points.filter((r) => r.sets > 0) : points;
+    const uarMeanSets = augmented.reduce((s, r) => s + r.uar, 0) / augmented.length;
+    out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN, uarMeanSets, setsInner: '', uarInner: NaN });
   }
   return out.sort(summaryOrder);
 }
@@ -359,8 +379,10 @@ export interface FitRow {
  * stopped early, and when (e.g. the epoch at which ADAN's early-stop rule ended each fold's fit).
  */
 export function fitRows(records: readonly UnitRecord[]): FitRow[] {
+  // a shared inner unit may report its outer augmenter's fit (the first unit after it); a refit
+  // inner unit's fit is an inner augmenter's, not one of the grid's
   return records
-    .filter((r) => r.outcome.augmenterEpochs !== undefined && TRAINED_METHODS.includes(r.config.augment.method))
+    .filter((r) => r.outcome.augmenterEpochs !== undefined && TRAINED_METHODS.includes(r.config.augment.method) && r.config.inner?.rows !== 'refit')
     .map((r) => ({
       dataset: r.config.data.name,
       method: r.config.augment.method,
@@ -422,7 +444,7 @@ export function matchedCurves(records: readonly UnitRecord[]): SummaryRow[] {
   const pair = (r: UnitRecord): string => `${r.config.fold.index}/${r.config.repeat}`;
   const bases = new Map<string, UnitRecord[]>();
   const lines = new Map<string, UnitRecord[]>();
-  for (const r of records) {
+  for (const r of outerRecords(records)) {
     const [map, id] = r.config.augment.method === 'none' ? [bases, baseId(r)] : [lines, curveId(r)];
     const list = map.get(id) ?? [];
     list.push(r);

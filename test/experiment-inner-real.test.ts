@@ -1,0 +1,61 @@
+/**
+ * Inner selection (`select: 'inner'`) never reads a test-fold row: on the real EmoDB features
+ * (skipped when absent), the outer test speaker's rows are poisoned (features replaced by noise,
+ * labels rotated) under the same plan, and every inner prediction, score and choice stays what
+ * it was, while the outer test UAR moves (so the poison did reach the test fold). The plan is
+ * kept because every seed derives from the data's fingerprint: poisoning the dataset itself
+ * would redraw every augmented set and classifier start, whatever the code reads. Linear SVM, 'noise', 2 numbers of sets, fold 1:
+ * seconds, not minutes. Both ways of giving the inner units their synthetic rows are checked.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { realData } from './real-data';
+import type { Dataset } from '../src/data/dataset';
+import { Random } from '../src/util/random';
+import { loadDataset } from '../src/data/registry';
+import { prepareExperiment, runPrepared } from '../src/experiment/runner';
+import { summarize } from '../src/experiment/summary';
+import { isInner } from '../src/experiment/inner-select';
+import type { ExperimentSpec } from '../src/experiment/spec';
+import type { UnitRecord } from '../src/experiment/store';
+import { tempDir } from './experiment-fixtures';
+
+const rd = realData('emodb-is11');
+let emodb: Dataset | undefined; // loaded once for both tests
+
+/** A fold's test rows with features drawn at random and every label moved to the next class. */
+function poison(test: Dataset): Dataset {
+  const rng = new Random(99);
+  const x = Float32Array.from(test.x, () => rng.normal() * 3);
+  const y = Int32Array.from(test.y, (c) => (c + 1) % test.classes.length);
+  return { ...test, x, y };
+}
+
+/** Inner units' predictions by key. */
+function innerPredictions(records: readonly UnitRecord[]): Record<string, number[]> {
+  return Object.fromEntries(records.filter(isInner).map((r) => [r.key, r.outcome.yPred]));
+}
+
+for (const innerRows of ['auto', 'shared'] as const) {
+  test(`inner choices ignore a poisoned test fold (innerRows ${innerRows})`, { skip: rd.skip }, async () => {
+    emodb ??= loadDataset('emodb-is11');
+    const spec: ExperimentSpec = { data: emodb, folds: [1], augment: ['noise'], sets: [1, 2], classifiers: ['svm'], normalize: 'zscore', seed: 0, select: 'inner', innerRows };
+    const prep = await prepareExperiment(spec);
+    // the same plan (keys, seeds), the outer test fold's rows poisoned: only those rows differ
+    const bad = { ...prep, folds: prep.folds.map((f) => ({ ...f, test: poison(f.test) })) };
+    const cleanRun = await runPrepared(prep, { storeDir: tempDir('inner-clean') });
+    const poisonedRun = await runPrepared(bad, { storeDir: tempDir('inner-poisoned') });
+    const clean = summarize(cleanRun.records);
+    const poisoned = summarize(poisonedRun.records);
+
+    assert.equal(clean.inner.length, 1);
+    const scores = clean.inner[0].scores.map((s) => s.uar);
+    assert.notEqual(scores[0], scores[1], 'the inner scores of 1 and 2 sets differ (a choice that is not just the tie-break)');
+    assert.deepEqual(innerPredictions(poisonedRun.records), innerPredictions(cleanRun.records), 'every inner prediction unchanged');
+    assert.deepEqual(poisoned.inner, clean.inner, 'inner scores and choices unchanged');
+    assert.equal(poisoned.best[0].setsInner, clean.best[0].setsInner);
+    // the poison reached the outer test fold: its UAR at the choice moved (to chance or below)
+    assert.notEqual(poisoned.best[0].uarInner, clean.best[0].uarInner);
+    assert.ok(poisoned.best[0].uarInner < 0.3, `poisoned test UAR ${poisoned.best[0].uarInner}`);
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * `select: 'inner'` (inner.ts, inner-select.ts) on small synthetic data: the plan of a spec
+ * without it is the plan it always was (keys recorded before inner folds existed), inner folds
+ * are a seeded partition of the training speakers, inner units are stored, resumed and sharded
+ * like outer ones, a store computed without inner selection is reused as it is, and the choice
+ * is argmax of the pooled inner UAR with ties to fewer sets.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareExperiment, runExperiment, ExperimentAborted } from '../src/experiment/runner';
+import { reproduceGrid } from '../src/experiment/grid';
+import { summarize } from '../src/experiment/summary';
+import { canonicalJson, sha256 } from '../src/experiment/hash';
+import { makeSynthetic } from '../src/data/synthetic';
+import { innerFolds } from '../src/experiment/inner';
+import { innerChoices, innerColumns, isInner } from '../src/experiment/inner-select';
+import type { UnitGroup, UnitConfig } from '../src/experiment/plan';
+import type { UnitRecord } from '../src/experiment/store';
+import type { ExperimentSpec } from '../src/experiment/spec';
+import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
+
+const digest = (groups: readonly UnitGroup[]): string => sha256(JSON.stringify(groups.map((g) => [g.key, g.units.map((u) => u.key)])));
+const factories = () => ({ classifiers: ncmFactory(), augmenters: countingAugmenters() });
+
+test('the plan without inner selection is the plan main computed (keys, groups, order, stored spec)', async () => {
+  // digests computed on main (87b0f80) before inner folds existed
+  const small = await prepareExperiment(smallSpec(smallData()), factories());
+  assert.equal(digest(small.groups), '2859dd0720cb02a8a1657e2a4bc60ac34740d05b8af47260f1f2e92ce60c3da8');
+  assert.equal(sha256(canonicalJson(small.storedSpec)).slice(0, 16), 'feb79b2eba7b4038');
+  const grid = await prepareExperiment({ ...reproduceGrid('emodb', { stepsControl: true }), data: makeSynthetic({ n: 300, d: 20, speakers: 10, seed: 1 }) });
+  assert.equal(grid.groups.flatMap((g) => g.units).length, 5160);
+  assert.equal(digest(grid.groups), 'e034900b37580d0fd274282222ee5c3f11b82bb472351f0d1cc2d5a34f68ffc4');
+});
+
+test('with inner selection the outer units are the same; inner units are added, 3 per outer unit with sets >= 1', async () => {
+  const spec = smallSpec(smallData());
+  const plain = await prepareExperiment(spec, factories());
+  const inner = await prepareExperiment({ ...spec, select: 'inner' }, factories());
+  const outerKeys = (groups: readonly UnitGroup[]) => groups.flatMap((g) => g.units).filter((u) => !u.config.inner).map((u) => u.key);
+  assert.deepEqual(outerKeys(inner.groups), outerKeys(plain.groups));
+  const augmented = plain.groups.flatMap((g) => g.units).filter((u) => u.config.sets > 0).length;
+  const innerUnits = inner.groups.flatMap((g) => g.units).filter((u) => u.config.inner);
+  assert.equal(innerUnits.length, 3 * augmented);
+  // auto rows: copy, noise and smote refit per inner fold, each with a group (augmenter) of its own
+  assert.ok(innerUnits.every((u) => u.config.inner!.rows === 'refit'));
+  assert.ok(innerUnits.every((u) => inner.groups.find((g) => g.key === u.group)!.inner !== undefined));
+  const shared = await prepareExperiment({ ...spec, select: 'inner', innerRows: 'shared' }, factories());
+  for (const g of shared.groups) {
+    const kinds = new Set(g.units.map((u) => (u.config.inner ? 'inner' : 'outer')));
+    if (kinds.has('inner')) assert.ok(kinds.has('outer') && !g.inner, 'shared inner units join the group of their outer augmenter');
+  }
+  assert.equal(shared.groups.length, plain.groups.length, 'no augmenter fit added');
+  assert.deepEqual(shared.storedSpec.select, 'inner');
+});
+
+test('inner folds: a seeded partition of the outer fold\'s training groups, never its test group', () => {
+  const train = ['03', '08', '09', '10', '11', '12', '13', '14', '15'];
+  const a = innerFolds(train, { group: '16' }, 0);
+  assert.deepEqual(a.map((f) => f.test.length), [3, 3, 3]);
+  assert.deepEqual(a.flatMap((f) => f.test).sort(), train);
+  assert.deepEqual(innerFolds([...train].reverse(), { group: '16' }, 0), a, 'the order rows come in does not matter');
+  const seeds = new Set([0, 1, 2, 3, 4].map((s) => JSON.stringify(innerFolds(train, { group: '16' }, s))));
+  assert.ok(seeds.size > 1, 'the seed deals them');
+  assert.deepEqual(innerFolds(['s1', 's2', 's3', 's4'], { group: 's5' }, 0).map((f) => f.test.length), [2, 1, 1]);
+  assert.throws(() => innerFolds(['s1', 's2'], { group: 's3' }, 0), /spec\.innerFolds: got 3, expected at most the number of training groups/);
+  assert.throws(() => innerFolds(['s1', 's2', 's3'], { group: 's3' }, 0), /outer test group s3 is among the training groups/);
+});
+
+test('inner options are checked and named', async () => {
+  const spec = smallSpec(smallData());
+  await assert.rejects(prepareExperiment({ ...spec, select: 'nested' } as unknown as ExperimentSpec, factories()), /spec\.select: got "nested", expected one of test, inner/);
+  await assert.rejects(prepareExperiment({ ...spec, innerRows: 'refit' }, factories()), /spec\.innerRows: got "refit", expected only with spec\.select 'inner'/);
+  await assert.rejects(prepareExperiment({ ...spec, select: 'inner', innerFolds: 1 }, factories()), /spec\.innerFolds: got 1, expected a whole number >= 2/);
+  await assert.rejects(prepareExperiment({ ...spec, select: 'inner', sets: [0] }, factories()), /spec\.sets: .*some number of sets >= 1 when spec\.select is 'inner'/);
+});
+
+test('a store computed without inner selection is reused as it is; an interrupted inner run resumes; shards cover it', async () => {
+  const spec = { ...smallSpec(smallData()), augment: ['none', 'copy', { method: 'noise', options: { scale: 0.5 } }] };
+  const storeDir = tempDir('inner-reuse');
+  const plain = await runExperiment(spec, { storeDir, ...factories() });
+  // interrupted after 10 inner units, then the same call again
+  const controller = new AbortController();
+  let seen = 0;
+  await assert.rejects(
+    runExperiment({ ...spec, select: 'inner' }, { storeDir, ...factories(), signal: controller.signal, onProgress: (p) => p.unit && ++seen === 10 && controller.abort() }),
+    ExperimentAborted,
+  );
+  const resumed = await runExperiment({ ...spec, select: 'inner' }, { storeDir, ...factories() });
+  assert.equal(resumed.reused, plain.total + 10);
+  assert.equal(resumed.computed, resumed.total - plain.total - 10);
+  const outer = resumed.records.filter((r) => !isInner(r));
+  assert.deepEqual(outer.map((r) => r.checksum).sort(), plain.records.map((r) => r.checksum).sort(), 'the outer units are the stored ones, untouched');
+
+  // the same inner grid in one go, and as two shards into one store
+  const fresh = await runExperiment({ ...spec, select: 'inner' }, { storeDir: tempDir('inner-fresh'), ...factories() });
+  const sharedStore = tempDir('inner-shards');
+  const one = await runExperiment({ ...spec, select: 'inner' }, { storeDir: sharedStore, shard: '1/2', ...factories() });
+  const two = await runExperiment({ ...spec, select: 'inner' }, { storeDir: sharedStore, shard: '2/2', ...factories() });
+  const preds = (rs: readonly UnitRecord[]) => Object.fromEntries(rs.map((r) => [r.key, r.outcome.yPred]));
+  assert.deepEqual(preds([...one.records, ...two.records]), preds(fresh.records));
+  assert.deepEqual(preds(resumed.records), preds(fresh.records), 'the interrupted run ends where one run does');
+  assert.equal(one.total + two.total, fresh.total);
+  const s = summarize(fresh.records);
+  assert.equal(s.units.length, plain.total, 'tables of outer units only');
+  assert.deepEqual(withoutTimings(summarize(resumed.records)), withoutTimings(s));
+  assert.ok(s.best.filter((b) => b.method !== 'none').every((b) => b.setsInner.split(' ').length === 4 && Number.isFinite(b.uarInner)));
+});
+
+test('refit rows fit one augmenter per inner fold on its training rows; shared rows fit none more', async () => {
+  const spec: ExperimentSpec = { data: smallData(), augment: ['copy'], sets: [1, 2], classifiers: ['ncm'], folds: [1, 2], select: 'inner' };
+  const refit = countingAugmenters();
+  await runExperiment({ ...spec, innerRows: 'refit' }, { storeDir: tempDir('inner-refit'), classifiers: ncmFactory(), augmenters: refit });
+  assert.equal(refit.fits, 2 + 2 * 3);
+  const shared = countingAugmenters();
+  const run = await runExperiment({ ...spec, innerRows: 'shared' }, { storeDir: tempDir('inner-shared'), classifiers: ncmFactory(), augmenters: shared });
+  assert.equal(shared.fits, 2);
+  // a shared inner unit trains on its inner fold's real rows plus that fold's worth of each set
+  for (const r of run.records.filter(isInner)) assert.equal(r.outcome.trainSynthetic, r.config.sets * r.outcome.trainReal);
+});
+
+/** A unit record with given predictions (only the fields the choice reads). */
+function unit(fold: number, sets: number, repeat: number, inner: number | undefined, yTrue: number[], yPred: number[]): UnitRecord {
+  const config = {
+    v: 1, data: { name: 'd', fingerprint: 'f', n: 0, d: 1 }, normalize: 'none', train: 'real+synthetic', fold: { index: fold, group: `g${fold}` },
+    augment: { method: 'copy', options: {}, perRepeat: false }, sets, repeat, classifier: { name: 'c', options: {} }, seed: 0,
+    ...(inner ? { inner: { index: inner, count: 2, test: [`t${inner}`], rows: 'refit' } } : {}),
+  } as UnitConfig;
+  return { format: 'adan-lab/unit@1', key: `${fold}/${sets}/${repeat}/${inner}`, config, checksum: '', outcome: { ids: [], yTrue, yPred, classes: ['a', 'b'], wa: 0, uar: 0, trainReal: 0, trainSynthetic: 0, seconds: 0, augmenterSeconds: 0, augmentLabel: 'copy', classifierLabel: 'c', finishedAt: '' } };
+}
+
+test('the choice: UAR pooled over inner folds, mean over repeats, argmax with ties to fewer sets; uarInner pools the outer units at the choices', () => {
+  const right = [0, 1], wrong = [1, 0];
+  const records = [
+    // fold 1: 1 set scores 0.5 pooled (one inner fold right, one wrong); 2 sets 1.0 in repeat 1, 0.5 in repeat 2 -> 0.75: chooses 2
+    unit(1, 1, 1, 1, [0, 1], right), unit(1, 1, 1, 2, [0, 1], wrong), unit(1, 1, 2, 1, [0, 1], right), unit(1, 1, 2, 2, [0, 1], wrong),
+    unit(1, 2, 1, 1, [0, 1], right), unit(1, 2, 1, 2, [0, 1], right), unit(1, 2, 2, 1, [0, 1], right), unit(1, 2, 2, 2, [0, 1], wrong),
+    // fold 2: a tie (1.0 each): fewer sets
+    unit(2, 1, 1, 1, [0, 1], right), unit(2, 1, 1, 2, [0, 1], right), unit(2, 2, 1, 1, [0, 1], right), unit(2, 2, 1, 2, [0, 1], right),
+    // outer test units: fold 1 at 2 sets all right, at 1 set all wrong; fold 2 at 1 set half right
+    unit(1, 1, 1, undefined, [0, 1], wrong), unit(1, 2, 1, undefined, [0, 1], right), unit(2, 1, 1, undefined, [0, 0, 1, 1], [0, 1, 0, 1]), unit(2, 2, 1, undefined, [0, 1], wrong),
+  ];
+  const choices = innerChoices(records);
+  assert.deepEqual(choices.map((c) => [c.fold, c.sets, c.scores.map((s) => s.uar)]), [[1, 2, [0.5, 0.75]], [2, 1, [1, 1]]]);
+  const [columns] = [...innerColumns(records).values()];
+  assert.equal(columns.setsInner, '1:2 2:1');
+  // pooled: fold 1 [0,1]->[0,1] and fold 2 [0,0,1,1]->[0,1,0,1]: class 0 2/3, class 1 2/3
+  assert.ok(Math.abs(columns.uarInner - 2 / 3) < 1e-12, String(columns.uarInner));
+  // an outer unit changed (a test fold) moves no choice
+  const flipped = records.map((r) => (isInner(r) ? r : { ...r, outcome: { ...r.outcome, yPred: r.outcome.yPred.map((p) => 1 - p) } }));
+  assert.deepEqual(innerChoices(flipped), choices);
+});
