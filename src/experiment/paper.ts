@@ -127,7 +127,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   ];
   const same = summary.best.filter((b) => b.method !== 'none' && b.uar === b.baselineUar && b.wa === b.baselineWa);
   if (same.length > 0) {
-    notes.push(`note: ${same.map((b) => `${b.augment} + ${b.classifier}`).join(', ')}: the best point scores exactly as real rows alone (ΔUAR +0.00). Rows that copy the real ones, or lie between two of a class (SMOTE) or close to one (small noise), leave a linear SVM's maximum margin where it was when the real rows are separable (here: more features than rows), so its predictions do not change.`);
+    notes.push(`note: ${same.map((b) => `${b.augment} + ${b.classifier}`).join(', ')}: the best point scores exactly as real rows alone (ΔUAR +0.00). Rows that copy the real ones, or lie between two of a class (SMOTE) or close to one (small noise), can leave an SVM's maximum margin where it was when the real rows are separable (here: more features than rows, or an RBF kernel), so its predictions do not change.`);
   }
   const short = summary.best.filter((b) => TRAINED_METHODS.includes(b.method) && epochsOf(b.augmentOptions) !== undefined && epochsOf(b.augmentOptions)! < PAPER_EPOCHS);
   if (short.length > 0) {
