@@ -10,3 +10,4 @@ export * from './cache';
 export * from './clean';
 export * from './experiments';
 export * from './figures';
+export * from './outputs';

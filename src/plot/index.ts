@@ -1,6 +1,7 @@
 /** Figures: Vega-Lite spec builders and rendering (SVG, PNG, files, inline in tslab). */
 export * from './spec';
 export * from './render';
+export * from './kernel';
 export * from './loss';
 export * from './tsne';
 export * from './histogram';
