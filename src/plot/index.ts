@@ -7,3 +7,6 @@ export * from './tsne';
 export * from './histogram';
 export * from './uar';
 export * from './confusion';
+export * from './fig6';
+export * from './forest';
+export * from './heatmap';

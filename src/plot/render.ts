@@ -166,7 +166,8 @@ export function svgSize(svg: string): { width: number; height: number } | undefi
 
 /** The figure's text representation: its title, if it has one (what a plain-text viewer shows). */
 function figureText(svg: string): string {
-  const at = svg.indexOf('role-title-text');
+  // the chart's own title is drawn after the panels' (a faceted or concatenated figure has several)
+  const at = svg.lastIndexOf('role-title-text');
   const title = at >= 0 ? /<text[^>]*>([^<]+)<\/text>/.exec(svg.slice(at))?.[1] : undefined;
   const decoded = title?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
   return decoded ? `<figure: ${decoded}>` : '<figure>';
