@@ -11,3 +11,4 @@ export * from './clean';
 export * from './experiments';
 export * from './figures';
 export * from './outputs';
+export * from './results';
