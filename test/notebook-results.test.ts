@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown } from '../src/notebook/results';
+import { parseCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
 import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
 import { reproduceGrid } from '../src/experiment/grid';
 import { PAPER_TABLE_I } from '../src/protocol/paper';
@@ -78,4 +78,30 @@ test('figureDir, reproduceStore, committedResults and provenance name what a not
   const line = provenance(p, new Date('2026-12-05T10:30:00Z'));
   // a copy outside git (a release tarball) has no commit to name, and says so
   assert.match(line, /^04-emodb: adan-lab ([0-9a-f]{7,} \(\d{4}-\d\d-\d\d\)( with uncommitted changes in src\/)?|\(not a git checkout: commit unknown\)); run 2026-12-05 10:30 UTC; QUICK mode; Node v\d+/);
+});
+
+test('coverage says a grid still running holds some speakers, and the table says how many a row pools', () => {
+  const t = readResultTables(committedResults('emodb'));
+  assert.equal(t.coverage.text, 'all 10 speakers');
+  // the same tables cut to the first two speakers' rows, as a grid computed fold by fold leaves them
+  const early = t.summary.map((r) => (r.method === 'none' ? r : { ...r, folds: 2, foldIndices: '1,2' }));
+  const c = tableCoverage(early.filter((r) => r.method !== 'none'));
+  assert.equal(c.text, 'partial: 2 of 2 speakers (1–2), no real-only units yet');
+  const mixed = tableCoverage(early);
+  assert.deepEqual(mixed.complete, [1, 2]);
+  assert.match(mixed.text, /^partial: 10 of 10 speakers \(1–10, complete for 1–2\)$/);
+  const best = t.best.map((b) => (b.method === 'wadan' ? { ...b, folds: 2 } : b));
+  const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, folds: 10, summary: early }]);
+  assert.ok(md.includes('| 79.81 / 78.40 (3) [2 of 10 speakers] | +1.74 |  |'), 'a mean over sets mixing speakers is left blank');
+  const full = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, summary: t.summary }]);
+  assert.ok(full.includes('| 79.81 / 78.40 (3) | +1.74 | +0.68 |'), full);
+  assert.equal(meanDelta(t.summary, 'copy', 'dnn').points, 10);
+});
+
+test('storeCoverage counts the speakers with units against those of the missing ones', () => {
+  const unit = (fold: number, sets: number) => ({ config: { fold: { index: fold, group: String(fold) }, sets } });
+  const records = [unit(1, 1), unit(1, 2), unit(2, 1)] as never[];
+  const c = storeCoverage(records, [unit(2, 0), unit(3, 0), unit(1, 0)]);
+  assert.equal(c.text, 'partial: 3 of 6 units, 2 of 3 speakers (1–2, complete for none), no real-only units yet');
+  assert.equal(storeCoverage([...records, unit(1, 0), unit(2, 0)] as never[], []).text, 'all 2 speakers');
 });

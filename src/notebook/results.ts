@@ -136,8 +136,65 @@ export interface GridResults {
   paired: PairedRow[] | null;
   /** The stored units (every prediction), or null when read from tables. */
   records: UnitRecord[] | null;
+  /** Which speakers (folds) the results cover: a grid still running holds only some. */
+  coverage: Coverage;
   /** One or two sentences for the notebook: what was read, and what that allows. */
   note: string;
+}
+
+/** The folds a grid's results cover. */
+export interface Coverage {
+  /** Fold numbers holding at least one unit (tables: pooled by at least one row). */
+  folds: number[];
+  /** Folds of the grid. */
+  of: number;
+  /** Fold numbers holding every unit of the grid (tables: pooled by every row). */
+  complete: number[];
+  /** Units read and units of the grid; undefined for tables (they do not list what is missing). */
+  units?: number;
+  total?: number;
+  /** Whether the real-only units (0 sets) are among them: without them no difference to real-only can be drawn. */
+  realOnly: boolean;
+  /** For figure subtitles and notes, e.g. 'all 10 speakers' or 'partial: 1 of 10 speakers, no real-only units yet'. */
+  text: string;
+}
+
+/** Fold numbers as '1-3, 5'. */
+function foldList(folds: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < folds.length; ) {
+    let j = i;
+    while (j + 1 < folds.length && folds[j + 1] === folds[j] + 1) j++;
+    runs.push(j > i ? `${folds[i]}–${folds[j]}` : `${folds[i]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/** The coverage sentence: full grids say so briefly; partial ones say which speakers and what is missing. */
+function coverageText(c: Omit<Coverage, 'text'>): string {
+  if (c.complete.length === c.of && c.realOnly) return c.of === 1 ? `1 speaker (fold ${c.folds[0]})` : `all ${c.of} speakers`;
+  const units = c.units !== undefined && c.total !== undefined ? `${c.units.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} units, ` : '';
+  const complete = c.complete.length === c.folds.length ? '' : `, complete for ${c.complete.length === 0 ? 'none' : foldList(c.complete)}`;
+  return `partial: ${units}${c.folds.length} of ${c.of} speakers (${foldList(c.folds)}${complete})${c.realOnly ? '' : ', no real-only units yet'}`;
+}
+
+/** Coverage of stored units, against the units of the grid that are missing. */
+export function storeCoverage(records: readonly UnitRecord[], missing: readonly { config: { fold: { index: number } } }[]): Coverage {
+  const fold = (u: { config: { fold: { index: number } } }): number => u.config.fold.index;
+  const folds = [...new Set(records.map(fold))].sort((a, b) => a - b);
+  const lacking = new Set(missing.map(fold));
+  const all = new Set([...folds, ...lacking]);
+  const c = { folds, of: all.size, complete: folds.filter((f) => !lacking.has(f)), units: records.length, total: records.length + missing.length, realOnly: records.some((r) => r.config.sets === 0) };
+  return { ...c, text: coverageText(c) };
+}
+
+/** Coverage of committed tables, from the folds each summary row pools. */
+export function tableCoverage(summary: readonly SummaryRow[]): Coverage {
+  const sets = summary.map((r) => new Set(r.foldIndices.split(',').filter((x) => x !== '').map(Number)));
+  const folds = [...new Set(sets.flatMap((s) => [...s]))].sort((a, b) => a - b);
+  const c = { folds, of: folds.length, complete: folds.filter((f) => sets.every((s) => s.has(f))), realOnly: summary.some((r) => r.method === 'none') };
+  return { ...c, text: coverageText(c) };
 }
 
 /** Options of {@link gridResults}. */
@@ -168,14 +225,16 @@ export function storeHasUnits(store: string): boolean {
 export function readResultTables(dir: string): Omit<GridResults, 'note'> {
   const read = (f: string): Record<string, string>[] => parseCsv(fs.readFileSync(path.join(dir, f), 'utf8'));
   for (const f of ['best.csv', 'summary.csv', 'curves.csv']) if (!fs.existsSync(path.join(dir, f))) throw new Error(`readResultTables: ${path.join(dir, f)} is missing (made by adan-lab results show STORE --out DIR)`);
+  const summary = summaryRowsFromCsv(read('summary.csv'));
   return {
     source: 'tables',
     from: rel(dir),
-    summary: summaryRowsFromCsv(read('summary.csv')),
+    summary,
     best: bestRowsFromCsv(read('best.csv')),
     curves: summaryRowsFromCsv(read('curves.csv')),
     paired: fs.existsSync(path.join(dir, 'paired.csv')) ? pairedRowsFromCsv(read('paired.csv')) : null,
     records: null,
+    coverage: tableCoverage(summary),
   };
 }
 
@@ -195,8 +254,9 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
   if (options.computeMissing || storeHasUnits(options.store)) {
     const { run, summary } = await runInNotebook(options.spec, { storeDir: options.store, label, computeMissing: options.computeMissing ?? false, fillCommand: options.fillCommand });
     const records = [...run.records];
-    const complete = run.records.length === run.total;
-    return {
+    // a run that computed what was missing holds every unit; a read-only one lists what it lacks
+    const coverage = storeCoverage(records, 'missing' in run ? run.missing : []);
+    const result: GridResults = {
       source: 'store',
       from: rel(options.store),
       summary: summary.summary,
@@ -204,13 +264,16 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
       curves: matchedCurves(records),
       paired: pairedTable(records),
       records,
-      note: `${label}: ${records.length} of ${run.total} units from the store ${rel(options.store)}${complete ? '' : ' (partial: lines are drawn on the folds and repeats they have)'}; paired intervals and confusion matrices come from its units.`,
+      coverage,
+      note: `${label}: ${records.length} of ${run.total} units from the store ${rel(options.store)}${coverage.text.startsWith('partial') ? ` (${coverage.text}: each line pools the folds and repeats it has)` : ''}; paired intervals and confusion matrices come from its units.`,
     };
+    console.log(result.note);
+    return result;
   }
   if (options.tables && fs.existsSync(path.join(options.tables, 'best.csv'))) {
     const t = readResultTables(options.tables);
     const note =
-      `${label}: no store at ${rel(options.store)} (results/ is not in git), so these are the committed tables in ${t.from}. ` +
+      `${label}: no store at ${rel(options.store)} (results/ is not in git), so these are the committed tables in ${t.from} (${t.coverage.text}). ` +
       (t.paired ? 'They include paired.csv; ' : 'They hold no per-fold units, so no paired intervals; ') +
       `confusion matrices need the store's predictions${options.fillCommand ? ` (\`${options.fillCommand}\` fills it)` : ''}.`;
     console.log(note);
@@ -255,9 +318,10 @@ export function pooledPredictions(records: readonly UnitRecord[], which: { augme
 }
 
 /** One cell of the rendered Table I / II: WA / UAR (sets) and ΔUAR against the real-only point. */
-function cell(b: BestRow | undefined): { value: string; delta: string } {
+function cell(b: BestRow | undefined, folds?: number): { value: string; delta: string } {
   if (!b) return { value: '–', delta: '' };
-  const sets = b.method === 'none' ? '' : ` (${b.sets})`;
+  // a row of a grid still running pools fewer speakers: say how many, it is not comparable with the paper's
+  const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} speakers]` : '');
   const d = 100 * (b.uar - b.baselineUar);
   return { value: `${(100 * b.wa).toFixed(2)} / ${(100 * b.uar).toFixed(2)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
 }
@@ -268,6 +332,23 @@ export interface TableColumn {
   best: readonly BestRow[] | null;
   /** Said in the cells when `best` is null. Default 'not computed yet'. */
   missing?: string;
+  /** Folds of the complete grid: a row pooling fewer says how many (a grid still running). Default: not said. */
+  folds?: number;
+  /** Every point of the run: adds a column with ΔUAR averaged over 1-10 sets (chosen on nothing, unlike the best point). Default none. */
+  summary?: readonly SummaryRow[] | null;
+}
+
+/**
+ * UAR minus the real-only UAR of the same classifier, averaged over every number of sets (1 or
+ * more) of a method: a figure chosen on nothing, unlike the best point. NaN when a point pools
+ * other folds than the real-only point (a grid still running), as the difference would mix speakers.
+ */
+export function meanDelta(summary: readonly SummaryRow[], method: string, classifier: string): { delta: number; points: number } {
+  const ofClf = (r: SummaryRow): boolean => r.classifierName === classifier || r.classifier === classifier;
+  const base = summary.find((r) => r.method === 'none' && r.sets === 0 && ofClf(r));
+  const points = summary.filter((r) => r.method === method && r.sets > 0 && ofClf(r));
+  if (!base || points.length === 0 || points.some((r) => r.foldIndices !== base.foldIndices)) return { delta: NaN, points: points.length };
+  return { delta: points.reduce((a, r) => a + r.uar - base.uar, 0) / points.length, points: points.length };
 }
 
 /**
@@ -279,15 +360,20 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
   const fmt = (v: number | null | undefined, s?: number): string => (v === null || v === undefined ? '–' : s ? `${v.toFixed(2)}±${s.toFixed(2)}` : v.toFixed(2));
   const order = [...new Set([...paper.entries.map((e) => e.method), ...columns.flatMap((c) => (c.best ?? []).map((b) => b.method))])];
   const classifiers = ['svm', 'dnn'];
-  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR (sets)`, 'ΔUAR'])];
+  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : [])])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const method of order) {
     for (const clf of classifiers) {
       const e = paper.entries.find((x) => x.method === method && x.classifier === clf);
-      const ours = columns.map((c) => (c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf))) : { value: c.missing ?? 'not computed yet', delta: '' }));
+      const ours = columns.map((c) => {
+        const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds) : { value: c.missing ?? 'not computed yet', delta: '' };
+        if (c.summary === undefined) return { ...main, mean: [] };
+        const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
+        return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : ''] };
+      });
       if (!e && ours.every((o) => o.value === '–')) continue;
       const paperCell = e ? `${fmt(e.wa, e.waStd)} / ${fmt(e.uar, e.uarStd)}${e.sets ? ` (${e.sets})` : method === 'none' ? '' : ' (?)'}` : '';
-      lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${ours.flatMap((o) => [o.value, o.delta]).join(' | ')} |`);
+      lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${ours.flatMap((o) => [o.value, o.delta, ...o.mean]).join(' | ')} |`);
     }
   }
   return lines.join('\n');
