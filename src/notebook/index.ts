@@ -12,3 +12,4 @@ export * from './experiments';
 export * from './figures';
 export * from './outputs';
 export * from './results';
+export * from './prose';
