@@ -10,13 +10,17 @@ import type { NotebookJson } from './clean';
 
 const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
 
-/** Every text an output shows: printed text, markdown/HTML/plain, and the SVG of a figure (titles, subtitles, axis labels). */
+/** Every text an output shows: printed text, markdown/HTML/plain, and the words of a figure (titles, subtitles, axis labels, cell values). */
 export function outputText(nb: NotebookJson): string {
   const parts: string[] = [];
   for (const cell of nb.cells) {
     for (const o of cell.outputs ?? []) {
       parts.push(text(o.text));
-      for (const [mime, v] of Object.entries(o.data ?? {})) if (mime.startsWith('text/') || mime === 'image/svg+xml') parts.push(text(v));
+      for (const [mime, v] of Object.entries(o.data ?? {})) {
+        if (mime.startsWith('text/')) parts.push(text(v));
+        // a figure's words only (titles, labels, cell values): its coordinates would match any number
+        else if (mime === 'image/svg+xml') for (const m of text(v).matchAll(/<text[^>]*?(?<!\/)>(.*?)<\/text>/gs)) parts.push(m[1].replace(/<[^>]+>/g, ' '));
+      }
     }
   }
   return parts.join('\n');
