@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
+import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
 import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
 import { reproduceGrid } from '../src/experiment/grid';
 import { PAPER_TABLE_I } from '../src/protocol/paper';
@@ -30,6 +30,11 @@ test('readResultTables reads the committed EmoDB tables: every point, Table I ro
   assert.equal((100 * wadan.uar).toFixed(2), '78.40');
   assert.equal((100 * wadan.baselineUar).toFixed(2), '76.66');
   assert.equal(t.records, null);
+  // published before inner selection: its columns are absent, read as a store without inner units gives them
+  assert.equal(wadan.setsInner, '');
+  assert.ok(Number.isNaN(wadan.uarInner));
+  const withInner = bestRowsFromCsv(parseCsv('method,sets,by,baselineUar,uarMeanSets,setsInner,uarInner\nwadan,3,uar,0.7666,0.7734,1:2 2:5,0.781\n'));
+  assert.deepEqual([withInner[0].uarMeanSets, withInner[0].setsInner, withInner[0].uarInner], [0.7734, '1:2 2:5', 0.781]);
   assert.equal(t.paired === null, !fs.existsSync(path.join(committedResults('emodb'), 'paired.csv')));
   assert.throws(() => readResultTables(os.tmpdir()), /best\.csv is missing/);
 });
