@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { confusionPlot, histogramPlot, lossPlot, save, show, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, type VegaLiteSpec } from '../src/plot';
+import { confusionPlot, histogramPlot, lossPlot, save, show, svgSize, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, type VegaLiteSpec } from '../src/plot';
 import { embeddedPoints, uarVsSets } from '../src/analysis/curves';
 import { Random } from '../src/util/random';
 
@@ -109,18 +109,39 @@ function tslabKernel(): { lastWriteDisplayData: unknown } | undefined {
   }
 }
 
-test('show displays the SVG inline while a tslab kernel is running', { skip: tslabKernel() ? false : 'tslab is not installed' }, async () => {
+test('show displays one output holding the SVG and a PNG while a tslab kernel is running', { skip: tslabKernel() ? false : 'tslab is not installed' }, async () => {
   const kernel = tslabKernel()!;
-  const shown: { data: Record<string, string> }[] = [];
-  kernel.lastWriteDisplayData = (msg: { data: Record<string, string> }) => shown.push(msg); // what the kernel sets while a cell executes
+  const shown: { data: Record<string, string>; metadata: Record<string, unknown> }[] = [];
+  kernel.lastWriteDisplayData = (msg: { data: Record<string, string>; metadata: Record<string, unknown> }) => shown.push(msg); // what the kernel sets while a cell executes
   try {
     const result = await show(lossPlot(history, { title: 'inline' }));
     assert.equal(result, undefined, 'nothing returned (the cell would print it as text)');
-    assert.equal(shown.length, 1);
+    assert.equal(shown.length, 1, 'one output: an untrusted notebook shows its PNG, a trusted one its SVG');
     assert.match(shown[0].data['image/svg+xml'], /^<svg/);
+    assert.ok(Buffer.from(shown[0].data['image/png'], 'base64').subarray(0, 8).equals(PNG_SIGNATURE));
+    assert.equal(shown[0].data['text/plain'], '<figure: inline>');
     await show(lossPlot(history), { format: 'png' });
-    assert.ok(Buffer.from(shown[1].data['image/png'], 'base64').subarray(0, 8).equals(PNG_SIGNATURE));
+    assert.deepEqual(Object.keys(shown[1].data).sort(), ['image/png', 'text/plain']);
+    await show(lossPlot(history), { format: 'svg' });
+    assert.deepEqual(Object.keys(shown[2].data).sort(), ['image/svg+xml', 'text/plain']);
+    await show(lossPlot(history), { pngScale: 2 });
+    assert.deepEqual(shown[3].metadata['image/png'], svgSize(shown[3].data['image/svg+xml']), 'a scale-2 PNG is drawn at the SVG\'s size');
+    await assert.rejects(show(lossPlot(history), { format: 'pdf' as never }), /format must be 'both', 'svg' or 'png'/);
   } finally {
     kernel.lastWriteDisplayData = null;
+  }
+});
+
+test('show with saveAs writes the figure as SVG and PNG; svgSize reads the root size', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-show-'));
+  try {
+    const svg = await show(lossPlot(history), { saveAs: path.join(dir, 'nested', 'fig3') });
+    assert.equal(fs.readFileSync(path.join(dir, 'nested', 'fig3.svg'), 'utf8').trim(), svg);
+    assert.ok(fs.readFileSync(path.join(dir, 'nested', 'fig3.png')).subarray(0, 8).equals(PNG_SIGNATURE));
+    const size = svgSize(svg!)!;
+    assert.ok(size.width > 400 && size.height > 300, JSON.stringify(size));
+    assert.equal(svgSize('<svg viewBox="0 0 1 1"/>'), undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -19,7 +19,7 @@ export interface NamedTensor {
   tensor: tf.Tensor;
 }
 
-/** Options of `makeAdam` (defaults: the paper's Adam, SPEC.md). */
+/** Options of `makeAdam` (defaults: the paper's Adam, docs/method.md). */
 export interface AdamOptions {
   /** Step size; default 1e-4. */
   learningRate?: number;

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 /** The tslab kernelspec every notebook here declares. */
 export const TSLAB_KERNELSPEC = { display_name: 'TypeScript', language: 'typescript', name: 'tslab' } as const;
 
-interface Output {
+/** One stored output of a code cell (nbformat 4). */
+export interface NotebookOutput {
   output_type: string;
   text?: string | string[];
   data?: Record<string, unknown>;
@@ -18,10 +19,11 @@ interface Output {
   transient?: unknown;
   [key: string]: unknown;
 }
-interface Cell {
+/** One cell (nbformat 4). */
+export interface NotebookCell {
   cell_type: string;
   metadata?: Record<string, unknown>;
-  outputs?: Output[];
+  outputs?: NotebookOutput[];
   source: string | string[];
   execution_count?: number | null;
   id?: string;
@@ -31,7 +33,7 @@ export interface NotebookJson {
   nbformat: number;
   nbformat_minor: number;
   metadata: Record<string, unknown>;
-  cells: Cell[];
+  cells: NotebookCell[];
 }
 
 /** Text after the last carriage return of each line ("a\rb\n" -> "b\n"). */

@@ -10,6 +10,7 @@
  *   line.done(`trained in ${s} s`);
  *   showTable([{ method: 'wadan', uar: 0.71 }], { percent: ['uar'] });
  */
+import { displayBundle, type MimeBundle } from '../plot/kernel';
 
 /** tslab's display objects (a subset), when running in a tslab kernel. */
 interface TslabDisplay {
@@ -167,9 +168,90 @@ export function markdownTable(rows: readonly Record<string, unknown>[], options:
   return [head, rule, ...rows.map((r) => `| ${columns.map((c) => cell(c, r[c])).join(' | ')} |`)].join('\n');
 }
 
-/** Display markdown in a tslab notebook; elsewhere print it. */
+/** `&`, `<`, `>` and `"` as HTML entities. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Inline markdown (code, bold, italics, links) of one escaped line -> HTML. */
+function inlineHtml(text: string): string {
+  const codes: string[] = [];
+  let s = text.replace(/`([^`]+)`/g, (_, c: string) => `\u0000${codes.push(`<code>${escapeHtml(c)}</code>`) - 1}\u0000`);
+  s = escapeHtml(s)
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[\s(])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, href: string) => `<a href="${href}">${label}</a>`);
+  return s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => codes[Number(i)]);
+}
+
+/** The cells of one markdown table row (`| a | b \\| c |` -> ['a', 'b | c']). */
+function tableCells(line: string): string[] {
+  const body = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return body.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/**
+ * The markdown that notebooks display (GitHub-flavoured tables, paragraphs, bullet lists,
+ * headings, inline code, bold, italics, links) as plain HTML without scripts or styles. An
+ * untrusted notebook shows `text/html` (sanitised) but not `text/markdown`, so tables carry both.
+ */
+export function markdownToHtml(markdown: string): string {
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const out: string[] = [];
+  let para: string[] = [];
+  let list: string[] = [];
+  const flush = (): void => {
+    if (para.length > 0) out.push(`<p>${para.map(inlineHtml).join('<br>\n')}</p>`);
+    if (list.length > 0) out.push(`<ul>\n${list.map((l) => `<li>${inlineHtml(l)}</li>`).join('\n')}\n</ul>`);
+    para = [];
+    list = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const rule = lines[i + 1];
+    if (/^\s*\|.*\|\s*$/.test(line) && rule !== undefined && /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(rule)) {
+      flush();
+      const align = tableCells(rule).map((c) => (c.startsWith(':') && c.endsWith(':') ? 'center' : c.endsWith(':') ? 'right' : c.startsWith(':') ? 'left' : ''));
+      const cell = (tag: string, c: string, k: number): string => `<${tag}${align[k] ? ` style="text-align: ${align[k]}"` : ''}>${inlineHtml(c)}</${tag}>`;
+      const rows: string[] = [`<thead>\n<tr>${tableCells(line).map((c, k) => cell('th', c, k)).join('')}</tr>\n</thead>`, '<tbody>'];
+      i += 2;
+      for (; i < lines.length && /^\s*\|.*\|\s*$/.test(lines[i]); i++) rows.push(`<tr>${tableCells(lines[i]).map((c, k) => cell('td', c, k)).join('')}</tr>`);
+      i--;
+      out.push(`<table>\n${rows.join('\n')}\n</tbody>\n</table>`);
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    const item = /^\s*[-*]\s+(.*)$/.exec(line);
+    if (line.trim() === '') flush();
+    else if (heading) {
+      flush();
+      out.push(`<h${heading[1].length}>${inlineHtml(heading[2])}</h${heading[1].length}>`);
+    } else if (item) {
+      if (para.length > 0) flush();
+      list.push(item[1]);
+    } else if (list.length > 0 && /^\s+\S/.test(line)) list[list.length - 1] += ` ${line.trim()}`;
+    else {
+      if (list.length > 0) flush();
+      para.push(line);
+    }
+  }
+  flush();
+  return out.join('\n');
+}
+
+/**
+ * The MIME bundle of markdown: `text/markdown` (JupyterLab, trusted), `text/html` (what an
+ * untrusted notebook and GitHub's viewer show: the classic Notebook hides untrusted markdown)
+ * and `text/plain` (the markdown source, for text-only front ends).
+ */
+export function markdownBundle(markdown: string): MimeBundle {
+  return { data: { 'text/html': markdownToHtml(markdown), 'text/markdown': markdown, 'text/plain': markdown } };
+}
+
+/** Display markdown in a tslab notebook (as HTML, markdown and text in one output); elsewhere print it. */
 export function showMarkdown(markdown: string): void {
-  if (!withKernel((t) => t.display.markdown(markdown))) console.log(markdown);
+  if (displayBundle(markdownBundle(markdown))) guardKernelSends();
+  else console.log(markdown);
 }
 
 /** Display rows as a markdown table (tslab) or print it (elsewhere). */

@@ -15,6 +15,7 @@ import type { ExperimentSpec } from '../experiment/spec';
 import type { AugmentMethod, EpochRecord } from '../augment/augmenter';
 import { NON_LOSS_FIELDS } from '../analysis/curves';
 import { progressLine } from './display';
+import { projectRoot } from '../data/locate';
 
 /** Options of {@link runInNotebook}. */
 export interface RunInNotebookOptions {
@@ -40,7 +41,8 @@ export interface RunInNotebookOptions {
 export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebookOptions): Promise<{ run: RunResult | StoredPart; summary: Summary }> {
   if (options.computeMissing === false) {
     const part = await readStored(spec, { storeDir: options.storeDir, onWarning: (m) => console.warn(m) });
-    const rel = path.relative(process.cwd(), part.storeDir) || '.';
+    // relative to the project root, as every other path a notebook prints (its kernel runs in notebooks/)
+    const rel = path.relative(projectRoot, part.storeDir) || '.';
     if (part.records.length === 0) throw new Error(`${options.label ?? 'experiment'}: none of the ${part.total} units is in ${rel}, and computeMissing is false: fill the store first (${options.fillCommand ? `\`${options.fillCommand}\`, sharded on a cluster for long grids` : 'with the command that runs this grid'}), or set computeMissing to true to compute them here`);
     console.log(`${options.label ?? 'experiment'}: ${part.records.length} of ${part.total} units found in ${rel}; nothing computed (computeMissing: false)`);
     if (part.missing.length > 0) {

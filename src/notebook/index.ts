@@ -10,3 +10,6 @@ export * from './cache';
 export * from './clean';
 export * from './experiments';
 export * from './figures';
+export * from './outputs';
+export * from './results';
+export * from './prose';

@@ -15,6 +15,7 @@
  */
 import { MAX_SETS, PAPER_EPOCHS } from '../protocol/paper';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../data/locate';
 
 /** The env values that turn quick mode on (case-insensitive). */
@@ -37,12 +38,25 @@ export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
 export const NOTEBOOK_RESULTS = path.join(projectRoot, 'results', 'notebooks');
 
 /**
- * The store `adan-lab reproduce <dataset>` writes when run from the project root
- * (`results/<dataset>`): a full-mode notebook that runs the same grid reads it, so one full run
- * (CLI, sharded batch job, or notebook) serves both.
+ * The store `adan-lab reproduce <dataset> [--protocol code]` writes when run from the project
+ * root (`results/<dataset>`, `results/<dataset>-code`): a full-mode notebook that runs the same
+ * grid reads it, so one full run (CLI, sharded batch job, or notebook) serves both.
  */
-export function reproduceStore(dataset: 'emodb' | 'iemocap'): string {
-  return path.join(projectRoot, 'results', dataset);
+export function reproduceStore(dataset: 'emodb' | 'iemocap', protocol: 'paper' | 'code' = 'paper'): string {
+  return path.join(projectRoot, 'results', `${dataset}${protocol === 'paper' ? '' : `-${protocol}`}`);
+}
+
+/**
+ * The committed tables of a grid (`docs/results/<name>`, e.g. `emodb`, `emodb-code`): what a
+ * full-mode notebook draws when no store is here (a fresh clone: `results/` is not in git).
+ */
+export function committedResults(name: string): string {
+  return path.join(projectRoot, 'docs', 'results', name);
+}
+
+/** Where a notebook saves its figures: `docs/figures/<notebook>` in full mode (committed), under its store in quick mode (not). */
+export function figureDir(name: string, quick: boolean, resultsDir: string = NOTEBOOK_RESULTS): string {
+  return quick ? path.join(resultsDir, name, 'quick', 'figures') : path.join(projectRoot, 'docs', 'figures', name);
 }
 
 /** What `notebookParams` adds to a notebook's own settings. */
@@ -55,6 +69,10 @@ export interface NotebookMode {
   storeDir: string;
   /** Shared cache of fitted augmenters (all notebooks): `results/notebooks/augmenters`. */
   augmenterDir: string;
+  /** Where `show(spec, { saveAs: \`${p.figureDir}/name\` })` saves figures: `docs/figures/<name>` (full) or `results/notebooks/<name>/quick/figures` (quick). */
+  figureDir: string;
+  /** The notebook's name (its file name without .ipynb). */
+  name: string;
 }
 
 /** Options of {@link notebookParams}. */
@@ -79,7 +97,7 @@ export function notebookParams<T extends object>(name: string, settings: { quick
   const quick = options.quick ?? quickMode();
   const mode = quick ? 'quick' : 'full';
   const root = options.resultsDir ?? NOTEBOOK_RESULTS;
-  return { ...(quick ? settings.quick : settings.full), quick, mode, storeDir: path.join(root, name, mode), augmenterDir: path.join(root, 'augmenters') };
+  return { ...(quick ? settings.quick : settings.full), quick, mode, storeDir: path.join(root, name, mode), augmenterDir: path.join(root, 'augmenters'), figureDir: figureDir(name, quick, root), name };
 }
 
 /** The line a parameter cell prints: which mode, and what it means for the numbers below. */
@@ -88,4 +106,25 @@ export function describeMode(p: NotebookMode): string {
     ? 'QUICK mode (ADAN_QUICK=1): few epochs, folds and sets, so the notebook runs in minutes. GAN-type augmenters trained this briefly ' +
         'produce rows that do not yet carry their label, so augmentation looks harmful here: these numbers show the machinery, never the method.'
     : `FULL mode: the settings of the parameter cell above (the paper's where it gives them: ${PAPER_EPOCHS} epochs, every fold, 0-${MAX_SETS} sets). Long runs are stored in ${path.relative(projectRoot, p.storeDir)} and reused.`;
+}
+
+/** The commit the library was built from: short hash, and whether src/ differs from it; undefined outside a git checkout. */
+export function libraryCommit(root: string = projectRoot): { commit: string; date: string; dirty: boolean } | undefined {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  const head = git('log', '-1', '--format=%h %cI');
+  if (head.status !== 0 || !head.stdout.trim()) return undefined;
+  const [commit, date] = head.stdout.trim().split(' ');
+  const status = git('status', '--porcelain', '--', 'src');
+  return { commit, date, dirty: status.status === 0 && status.stdout.trim() !== '' };
+}
+
+/**
+ * The first line a notebook prints: which notebook, the library's commit (and whether src/ has
+ * changes not committed), when it ran (UTC) and in which mode, so a reader knows what produced
+ * the outputs below.
+ */
+export function provenance(p: Pick<NotebookMode, 'mode' | 'name'>, now: Date = new Date()): string {
+  const c = libraryCommit();
+  const lib = c ? `adan-lab ${c.commit} (${c.date.slice(0, 10)})${c.dirty ? ' with uncommitted changes in src/' : ''}` : 'adan-lab (not a git checkout: commit unknown)';
+  return `${p.name}: ${lib}; run ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC; ${p.mode.toUpperCase()} mode; Node ${process.version}`;
 }

@@ -35,7 +35,8 @@ export function confusionPlot(yTrue: ArrayLike<number>, yPred: ArrayLike<number>
   if (!['count', 'percent', 'both'].includes(o.text!)) throw new Error(`confusionPlot: text must be 'count', 'percent' or 'both', got ${JSON.stringify(o.text)}`);
   const cells = confusionCells(yTrue, yPred, classes).map((c) => {
     const pct = Number.isNaN(c.rate) ? '' : `${Math.round(100 * c.rate)}%`;
-    const label = o.text === 'count' ? String(c.count) : o.text === 'percent' ? pct : `${c.count}\n${pct}`;
+    // percent only (small panels): empty cells stay blank, so the confusions stand out
+    const label = o.text === 'count' ? String(c.count) : o.text === 'percent' ? (c.count === 0 ? '' : pct) : `${c.count}\n${pct}`;
     return { ...c, rate: Number.isNaN(c.rate) ? null : c.rate, label: label.split('\n'), dark: !Number.isNaN(c.rate) && c.rate > 0.55 };
   });
   const k = classes.length;
@@ -58,5 +59,41 @@ export function confusionPlot(yTrue: ArrayLike<number>, yPred: ArrayLike<number>
         encoding: { text: { field: 'label' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: 'black' } },
       },
     ],
+  };
+}
+
+/** One matrix of {@link confusionGrid}. */
+export interface ConfusionItem {
+  title: string;
+  yTrue: ArrayLike<number>;
+  yPred: ArrayLike<number>;
+}
+
+/** Options of {@link confusionGrid}. */
+export interface ConfusionGridOptions extends PlotOptions {
+  /** Matrices per row. Default 3. */
+  columns?: number;
+}
+
+/** Defaults of {@link ConfusionGridOptions}: small panels, the size is per matrix. */
+export const CONFUSION_GRID_DEFAULTS: ConfusionGridOptions = { ...PLOT_DEFAULTS, title: 'Confusion matrices', width: 170, height: 170, columns: 3 };
+
+/**
+ * Several confusion matrices side by side (e.g. real rows only and each method's best point),
+ * each with its WA / UAR; cells show the share of the row (recall on the diagonal).
+ */
+export function confusionGrid(items: readonly ConfusionItem[], classes: readonly string[], options: ConfusionGridOptions = {}): VegaLiteSpec {
+  const o = plotOptions('confusionGrid', CONFUSION_GRID_DEFAULTS, options);
+  if (items.length === 0) throw new Error('confusionGrid: no matrices');
+  const panels = items.map((it) => {
+    const { $schema: _s, config: _c, background: _b, padding: _p, title, ...rest } = confusionPlot(it.yTrue, it.yPred, classes, { title: it.title, width: o.width, height: o.height, text: 'percent' });
+    const t = title as { text: string; subtitle?: string };
+    return { ...rest, title: { text: t.text, subtitle: t.subtitle, fontSize: 11, subtitleFontSize: 9 } };
+  });
+  return {
+    ...top(o),
+    concat: panels,
+    columns: o.columns,
+    resolve: { scale: { color: 'shared' } },
   };
 }

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { VegaLiteSpec } from './spec';
+import { displayBundle, inKernel, type MimeBundle } from './kernel';
 
 /** The parts of vega and vega-lite used here (their own types are ESM-only). */
 interface VegaModule {
@@ -138,56 +139,80 @@ export async function save(spec: VegaLiteSpec, file: string, options: PngOptions
   return out;
 }
 
-/** Options of {@link show}. */
+/** Options of {@link show} and {@link figureBundle}. */
 export interface ShowOptions {
-  /** Display as an SVG (default, sharp and small) or a PNG (for viewers without SVG). */
-  format?: 'svg' | 'png';
+  /**
+   * What the output carries: 'both' (default) an SVG and a PNG in one bundle, so the figure is
+   * drawn sharp where the notebook is trusted and as the PNG everywhere else (an untrusted
+   * notebook, i.e. every fresh clone, shows no SVG; GitHub's viewer); 'svg' or 'png' only one.
+   */
+  format?: 'both' | 'svg' | 'png';
+  /** Pixel density of the inline PNG. Default 1 (a notebook stays small; the SVG is the sharp copy). */
+  pngScale?: number;
+  /** Also write the figure to `<saveAs>.svg` and `<saveAs>.png` (PNG at twice the size). Default: not saved. */
+  saveAs?: string;
 }
 
-/** The tslab display API, when this code runs inside a tslab kernel; undefined elsewhere. */
-interface TslabDisplay {
-  svg(s: string): void;
-  png(b: Uint8Array): void;
+/** Defaults of {@link ShowOptions}. */
+export const SHOW_DEFAULTS: Required<Omit<ShowOptions, 'saveAs'>> = { format: 'both', pngScale: 1 };
+
+/** Width and height (CSS pixels) of an SVG's root element, if it states them. */
+export function svgSize(svg: string): { width: number; height: number } | undefined {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
+  const w = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
+  const h = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  return w > 0 && h > 0 ? { width: w, height: h } : undefined;
+}
+
+/** The figure's text representation: its title, if it has one (what a plain-text viewer shows). */
+function figureText(svg: string): string {
+  // the chart's own title is drawn after the panels' (a faceted or concatenated figure has several)
+  const at = svg.lastIndexOf('role-title-text');
+  const title = at >= 0 ? /<text[^>]*>([^<]+)<\/text>/.exec(svg.slice(at))?.[1] : undefined;
+  const decoded = title?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return decoded ? `<figure: ${decoded}>` : '<figure>';
 }
 
 /**
- * tslab's display objects that may belong to the running kernel: the one the kernel's main module
- * resolves (a global tslab install) and the one this project resolves (a local install).
+ * The MIME bundle of a figure (a spec, or an SVG already rendered): `image/svg+xml`, `image/png`
+ * (base64, with its display size in the metadata so a scale-2 PNG is not drawn twice as large)
+ * and a `text/plain` line. Jupyter picks the SVG where the notebook is trusted, the PNG elsewhere.
  */
-function tslabDisplays(): TslabDisplay[] {
-  const found: TslabDisplay[] = [];
-  const loaders: (() => unknown)[] = [() => require.main?.require('tslab'), () => require('tslab')];
-  for (const load of loaders) {
-    try {
-      // tslab is a notebook-only dependency: guarded requires keep plain Node working without it.
-      const display = (load() as { display?: TslabDisplay } | undefined)?.display;
-      if (display && !found.includes(display)) found.push(display);
-    } catch {
-      // not installed there
-    }
+export async function figureBundle(specOrSvg: VegaLiteSpec | string, options: ShowOptions = {}): Promise<MimeBundle> {
+  const o = { ...SHOW_DEFAULTS, ...options };
+  if (!['both', 'svg', 'png'].includes(o.format)) throw new Error(`show: format must be 'both', 'svg' or 'png', got ${JSON.stringify(o.format)}`);
+  const svg = typeof specOrSvg === 'string' ? specOrSvg : await toSvg(specOrSvg);
+  const data: Record<string, string> = {};
+  const metadata: Record<string, unknown> = {};
+  if (o.format !== 'svg') {
+    data['image/png'] = (await toPng(svg, { scale: o.pngScale })).toString('base64');
+    const size = svgSize(svg);
+    if (size && o.pngScale !== 1) metadata['image/png'] = size;
   }
-  return found;
+  if (o.format !== 'png') data['image/svg+xml'] = svg;
+  data['text/plain'] = figureText(svg);
+  return { data, metadata };
 }
 
 /**
- * Show a figure. In a tslab notebook the figure is displayed inline below the cell and the
- * promise resolves to undefined; elsewhere (plain Node, tests) nothing is displayed and the
- * promise resolves to the SVG string.
+ * Show a figure. In a tslab notebook the figure is displayed inline below the cell (one output
+ * holding the SVG and a PNG: see {@link ShowOptions.format}) and the promise resolves to
+ * undefined; elsewhere (plain Node, tests) nothing is displayed and the promise resolves to the
+ * SVG string. With `saveAs` the figure is also written as SVG and PNG files.
  */
 export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promise<string | undefined> {
-  const format = options.format ?? 'svg';
-  if (format !== 'svg' && format !== 'png') throw new Error(`show: format must be 'svg' or 'png', got ${JSON.stringify(format)}`);
   const svg = await toSvg(spec);
-  const displays = tslabDisplays();
-  const png = format === 'png' && displays.length > 0 ? await toPng(svg) : undefined;
-  for (const display of displays) {
-    try {
-      if (png) display.png(png);
-      else display.svg(svg);
-      return undefined;
-    } catch {
-      // tslab is installed but no kernel is running through this copy ("Not ready"): try the next.
-    }
-  }
-  return svg;
+  if (options.saveAs !== undefined) await saveFigure(svg, options.saveAs);
+  if (!inKernel()) return svg;
+  return displayBundle(await figureBundle(svg, options)) ? undefined : svg;
+}
+
+/** Write an SVG (a spec, or an SVG string) to `<base>.svg` and `<base>.png` (scale 2). Returns both paths. */
+export async function saveFigure(specOrSvg: VegaLiteSpec | string, base: string): Promise<{ svg: string; png: string }> {
+  const svg = typeof specOrSvg === 'string' ? specOrSvg : await toSvg(specOrSvg);
+  const stem = path.resolve(base.replace(/\.(svg|png)$/i, ''));
+  fs.mkdirSync(path.dirname(stem), { recursive: true });
+  fs.writeFileSync(`${stem}.svg`, svg.endsWith('\n') ? svg : svg + '\n');
+  fs.writeFileSync(`${stem}.png`, await toPng(svg, { scale: 2 }));
+  return { svg: `${stem}.svg`, png: `${stem}.png` };
 }

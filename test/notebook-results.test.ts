@@ -1,0 +1,112 @@
+/** src/notebook/results.ts: a grid's results from a store or from the committed tables, and Table I as markdown. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
+import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
+import { reproduceGrid } from '../src/experiment/grid';
+import { PAPER_TABLE_I } from '../src/protocol/paper';
+import { projectRoot } from '../src/data/locate';
+import { toCsv } from '../src/experiment/output';
+
+test('parseCsv reads what toCsv writes: quoted commas, doubled quotes, CRLF, a missing last newline', () => {
+  const rows = [{ a: 'x,y', b: 'say "hi"', c: '' }, { a: '1', b: '2', c: '3' }];
+  assert.deepEqual(parseCsv(toCsv(rows)), rows);
+  assert.deepEqual(parseCsv('a,b\r\n1,"2,3"'), [{ a: '1', b: '2,3' }]);
+  assert.deepEqual(parseCsv(''), []);
+});
+
+test('readResultTables reads the committed EmoDB tables: every point, Table I rows, curves', () => {
+  const t = readResultTables(committedResults('emodb'));
+  assert.equal(t.source, 'tables');
+  assert.equal(t.from, path.join('docs', 'results', 'emodb'));
+  assert.equal(t.summary.length, 162, 'real-only and 8 methods x 10 sets, for SVM and DNN');
+  assert.equal(t.best.length, 18);
+  const wadan = t.best.find((b) => b.method === 'wadan' && b.classifier === 'dnn')!;
+  assert.equal(wadan.sets, 3);
+  assert.equal(wadan.folds, 10);
+  assert.equal((100 * wadan.uar).toFixed(2), '78.40');
+  assert.equal((100 * wadan.baselineUar).toFixed(2), '76.66');
+  assert.equal(t.records, null);
+  // published before inner selection: its columns are absent, read as a store without inner units gives them
+  assert.equal(wadan.setsInner, '');
+  assert.ok(Number.isNaN(wadan.uarInner));
+  const withInner = bestRowsFromCsv(parseCsv('method,sets,by,baselineUar,uarMeanSets,setsInner,uarInner\nwadan,3,uar,0.7666,0.7734,1:2 2:5,0.781\n'));
+  assert.deepEqual([withInner[0].uarMeanSets, withInner[0].setsInner, withInner[0].uarInner], [0.7734, '1:2 2:5', 0.781]);
+  assert.equal(t.paired === null, !fs.existsSync(path.join(committedResults('emodb'), 'paired.csv')));
+  assert.throws(() => readResultTables(os.tmpdir()), /best\.csv is missing/);
+});
+
+test('gridResults falls back to the committed tables when the store has no units, and says so', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-grid-'));
+  try {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+    let r;
+    let none;
+    try {
+      r = await gridResults({ spec: reproduceGrid('emodb'), store: empty, tables: committedResults('emodb'), label: 'EmoDB grid' });
+      none = await optionalGridResults({ spec: reproduceGrid('emodb'), store: empty, tables: path.join(empty, 'nothing'), label: 'code grid', fillCommand: 'node bin/adan-lab.js reproduce emodb --protocol code' });
+    } finally {
+      console.log = log;
+    }
+    assert.equal(r.source, 'tables');
+    assert.match(r.note, /no store at .*committed tables in docs\/results\/emodb/);
+    assert.equal(none, null);
+    assert.match(lines.join('\n'), /code grid: not computed yet .*reproduce emodb --protocol code/);
+    await assert.rejects(gridResults({ spec: reproduceGrid('emodb'), store: empty, label: 'EmoDB grid' }), /no results to draw/);
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('tableMarkdown puts the paper\'s Table I beside our best rows with the UAR difference', () => {
+  const t = readResultTables(committedResults('emodb'));
+  const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best }, { label: 'code', best: null, missing: 'not run' }]);
+  const lines = md.split('\n');
+  assert.equal(lines[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR (sets) | ΔUAR | code: WA / UAR (sets) | ΔUAR |');
+  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.81 / 78.40 (3) | +1.74 | not run |  |'), md);
+  assert.ok(lines.includes('| none (real only) | SVM | 80.56 / – | 81.18 / 79.64 |  | not run |  |'), md);
+  assert.equal(lines.length, 2 + 18);
+});
+
+test('figureDir, reproduceStore, committedResults and provenance name what a notebook uses', () => {
+  assert.equal(figureDir('04-emodb', false), path.join(projectRoot, 'docs', 'figures', '04-emodb'));
+  assert.equal(figureDir('04-emodb', true, '/r'), path.join('/r', '04-emodb', 'quick', 'figures'));
+  assert.equal(reproduceStore('emodb', 'code'), path.join(projectRoot, 'results', 'emodb-code'));
+  assert.equal(reproduceStore('iemocap'), path.join(projectRoot, 'results', 'iemocap'));
+  const p = notebookParams('04-emodb', { quick: {}, full: {} }, { quick: true, resultsDir: '/r' });
+  assert.equal(p.figureDir, figureDir('04-emodb', true, '/r'));
+  const line = provenance(p, new Date('2026-12-05T10:30:00Z'));
+  // a copy outside git (a release tarball) has no commit to name, and says so
+  assert.match(line, /^04-emodb: adan-lab ([0-9a-f]{7,} \(\d{4}-\d\d-\d\d\)( with uncommitted changes in src\/)?|\(not a git checkout: commit unknown\)); run 2026-12-05 10:30 UTC; QUICK mode; Node v\d+/);
+});
+
+test('coverage says a grid still running holds some speakers, and the table says how many a row pools', () => {
+  const t = readResultTables(committedResults('emodb'));
+  assert.equal(t.coverage.text, 'all 10 speakers');
+  // the same tables cut to the first two speakers' rows, as a grid computed fold by fold leaves them
+  const early = t.summary.map((r) => (r.method === 'none' ? r : { ...r, folds: 2, foldIndices: '1,2' }));
+  const c = tableCoverage(early.filter((r) => r.method !== 'none'));
+  assert.equal(c.text, 'partial: 2 of 2 speakers (1–2), no real-only units yet');
+  const mixed = tableCoverage(early);
+  assert.deepEqual(mixed.complete, [1, 2]);
+  assert.match(mixed.text, /^partial: 10 of 10 speakers \(1–10, complete for 1–2\)$/);
+  const best = t.best.map((b) => (b.method === 'wadan' ? { ...b, folds: 2 } : b));
+  const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, folds: 10, summary: early }]);
+  assert.ok(md.includes('| 79.81 / 78.40 (3) [2 of 10 speakers] | +1.74 |  |'), 'a mean over sets mixing speakers is left blank');
+  const full = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, summary: t.summary }]);
+  assert.ok(full.includes('| 79.81 / 78.40 (3) | +1.74 | +0.68 |'), full);
+  assert.equal(meanDelta(t.summary, 'copy', 'dnn').points, 10);
+});
+
+test('storeCoverage counts the speakers with units against those of the missing ones', () => {
+  const unit = (fold: number, sets: number) => ({ config: { fold: { index: fold, group: String(fold) }, sets } });
+  const records = [unit(1, 1), unit(1, 2), unit(2, 1)] as never[];
+  const c = storeCoverage(records, [unit(2, 0), unit(3, 0), unit(1, 0)]);
+  assert.equal(c.text, 'partial: 3 of 6 units, 2 of 3 speakers (1–2, complete for none), no real-only units yet');
+  assert.equal(storeCoverage([...records, unit(1, 0), unit(2, 0)] as never[], []).text, 'all 2 speakers');
+});
