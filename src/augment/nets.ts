@@ -4,7 +4,7 @@
  * back-propagation for WADAN's gradient penalty, and serialisation.
  *
  * Layer = dense -> LeakyReLU(0.2) [-> BatchNorm] for each hidden layer, then dense -> output
- * activation, as in the authors' code (Fig. 1 / SPEC table). LeakyReLU is written as the
+ * activation, as in the authors' code (Fig. 1; docs/method.md, "The networks"). LeakyReLU is written as the
  * authors wrote it, 0.6 x + 0.4 |x|: tfjs' own leakyRelu and tanh have no correct second-order
  * gradient, and the gradient penalty differentiates the discriminator twice.
  */

@@ -26,7 +26,7 @@ import { adam } from './optim';
 import { checkFitControl, checkInt, checkNumber, checkSeed, mergeOptions } from './options';
 import { checkLabels, syntheticDataset } from './synthetic-rows';
 
-/** Settings every trained augmenter has (defaults: the paper's, Section IV-D and the SPEC). */
+/** Settings every trained augmenter has (defaults: the paper's, Section IV-D; docs/method.md). */
 export interface NeuralOptions {
   /** Training epochs (passes over the training fold). Paper: 1500. */
   epochs: number;

@@ -133,7 +133,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   if (short.length > 0) {
     const which = [...new Set(short.map((b) => `${b.augment} (${epochsOf(b.augmentOptions)} epochs)`))].join(', ');
     notes.push(
-      `warning: ${which} trained for fewer than the paper's ${PAPER_EPOCHS} epochs. Short runs make GAN-type augmentation look harmful: in a faithful reference run, WADAN's synthetic rows carried their label for 18 % of rows after 100 epochs and 100 % only after ${PAPER_EPOCHS}, and a 400-epoch WADAN lowered linear-SVM UAR from 79.4 % to 52.7 % (SPEC.md, "What a faithful reference run showed"). Do not judge the method on this table.`,
+      `warning: ${which} trained for fewer than the paper's ${PAPER_EPOCHS} epochs. Short runs make GAN-type augmentation look harmful: in a faithful reference run, WADAN's synthetic rows carried their label for 18 % of rows after 100 epochs and 100 % only after ${PAPER_EPOCHS}, and a 400-epoch WADAN lowered linear-SVM UAR from 79.4 % to 52.7 % (docs/method.md, "What a faithful reference run showed"). Do not judge the method on this table.`,
     );
   }
   const foldCounts = [...new Set(summary.best.map((b) => b.folds))].sort((a, b) => b - a);
