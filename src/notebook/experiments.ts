@@ -13,6 +13,7 @@ import { summarize, type Summary } from '../experiment/summary';
 import { readStored, describeMissing, type StoredPart } from '../experiment/stored';
 import type { ExperimentSpec } from '../experiment/spec';
 import type { AugmentMethod, EpochRecord } from '../augment/augmenter';
+import type { AugmentOptionsMap } from '../augment/index';
 import { NON_LOSS_FIELDS } from '../analysis/curves';
 import { progressLine } from './display';
 import { projectRoot } from '../data/locate';
@@ -75,16 +76,23 @@ export async function runInNotebook(spec: ExperimentSpec, options: RunInNotebook
   return { run, summary: summarize(run.records) };
 }
 
-/** One training run of the paper's Fig. 3. */
-export interface Fig3Run {
+/** One training run of the paper's Fig. 3 with method `M`. */
+export interface Fig3RunOf<M extends AugmentMethod> {
   /** Short id (also the panel label). */
   id: string;
-  method: AugmentMethod;
-  /** Options that make this run (besides epochs and seed). */
-  options: Record<string, unknown>;
+  method: M;
+  /** Options that make this run (besides epochs and seed): options of `M`, checked against them. */
+  options: Partial<AugmentOptionsMap[M]>;
   /** Panel title, with the paper's equation numbers. */
   title: string;
 }
+
+/**
+ * One training run of the paper's Fig. 3: a union over the methods, so that a loop over the
+ * runs can pass `{ ...run.options, epochs, seed }` to `fitCached(run.method, ...)` as it is
+ * (the options stay those of a method, not an untyped record).
+ */
+export type Fig3Run = { [M in AugmentMethod]: Fig3RunOf<M> }[AugmentMethod];
 
 /** The six panels of Fig. 3, in the paper's order. */
 export const FIG3_RUNS: readonly Fig3Run[] = [

@@ -86,8 +86,10 @@ export interface NotebookParamsOptions {
 /**
  * The settings of a notebook for the current mode, plus where its results go. Both settings
  * objects must have the same keys (a key only in one is an error: it would silently differ).
+ * Their types may differ: a setting that is `undefined` in quick mode and a string in full mode
+ * reads as `string | undefined`, with no cast in the notebook's parameter cell.
  */
-export function notebookParams<T extends object>(name: string, settings: { quick: T; full: T }, options: NotebookParamsOptions = {}): T & NotebookMode {
+export function notebookParams<Q extends object, F extends object>(name: string, settings: { quick: Q; full: F }, options: NotebookParamsOptions = {}): (Q | F) & NotebookMode {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`notebookParams: name must be a plain folder name (letters, digits, '.', '-', '_'), got ${JSON.stringify(name)}`);
   if (!settings || typeof settings.quick !== 'object' || typeof settings.full !== 'object') throw new Error('notebookParams: settings must be { quick: {...}, full: {...} }');
   const qk = Object.keys(settings.quick).sort();
