@@ -13,6 +13,7 @@ import { reproduceGrid } from '../src/experiment/grid';
 import { prepareExperiment } from '../src/experiment/prepare';
 import { realData } from './real-data';
 import { makeSynthetic } from '../src/data/synthetic';
+import { buildProgram } from '../src/cli/program';
 
 const rd = realData('emodb-is11');
 
@@ -59,4 +60,15 @@ test('bench --grid refuses an unknown corpus, naming the flag', () => {
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'adan-lab.js'), 'bench', '--grid', '--datasets', 'emodb,timit'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--datasets <list>.*timit/);
+});
+
+test('bench --grid without --datasets measures both corpora (the default is a list, not its text)', async () => {
+  let seen: unknown;
+  const program = buildProgram();
+  const bench = program.commands.find((c: { name(): string }) => c.name() === 'bench')!;
+  bench.action((o: { datasets: unknown }) => {
+    seen = o.datasets;
+  });
+  await program.parseAsync(['node', 'adan-lab', 'bench', '--grid']);
+  assert.deepEqual(seen, ['emodb', 'iemocap']);
 });

@@ -18,7 +18,7 @@ export function registerBench(program: Command): void {
     .addOption(new Option('--seed <n>', 'seed of the data, weights and noise').argParser(wholeNumber(0)).default(0))
     .option('--no-profile', 'skip the kernel-by-kernel profile of one epoch')
     .option('--grid', 'instead: the cost of every unit kind of the grids on the real data (fit epochs, SVM and DNN units of both protocols, beside scikit-learn / PyTorch) and the projected hours of each grid; minutes on EmoDB, longer with IEMOCAP', false)
-    .addOption(new Option('--datasets <list>', 'with --grid: corpora to measure (comma-separated)').default('emodb,iemocap').argParser(corpusList))
+    .addOption(new Option('--datasets <list>', 'with --grid: corpora to measure (comma-separated)').default(['emodb', 'iemocap'], 'emodb,iemocap').argParser(corpusList))
     .addOption(new Option('--fit-epochs <n>', 'with --grid: timed fit epochs per augmenter (after one warm-up)').argParser(wholeNumber(1)).default(5))
     .addOption(new Option('--jobs <n>', 'with --grid: workers the projection divides by (reproduce --jobs)').argParser(wholeNumber(1)).default(2))
     .option('--no-references', 'with --grid: skip scikit-learn / PyTorch')
