@@ -92,6 +92,7 @@ test('coverage says a grid still running holds some speakers, and the table says
   const early = t.summary.map((r) => (r.method === 'none' ? r : { ...r, folds: 2, foldIndices: '1,2' }));
   const c = tableCoverage(early.filter((r) => r.method !== 'none'));
   assert.equal(c.text, 'partial: 2 of 2 speakers (1–2), no real-only units yet');
+  assert.equal(tableCoverage(early.filter((r) => r.method !== 'none'), 10).text, 'partial: 2 of 10 speakers (1–2), no real-only units yet', 'the grid\'s folds given');
   const mixed = tableCoverage(early);
   assert.deepEqual(mixed.complete, [1, 2]);
   assert.match(mixed.text, /^partial: 10 of 10 speakers \(1–10, complete for 1–2\)$/);

@@ -18,6 +18,7 @@ import { summarize, matchedCurves, type BestRow, type SummaryRow } from '../expe
 import { pairedTable, type PairedRow } from '../experiment/paired-table';
 import type { PaperTable } from '../protocol/paper';
 import { runInNotebook } from './experiments';
+import { prepareExperiment } from '../experiment/prepare';
 
 /** Parse CSV as written by the runner's `toCsv` (quoted fields, doubled quotes, a header line). */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -189,11 +190,11 @@ export function storeCoverage(records: readonly UnitRecord[], missing: readonly 
   return { ...c, text: coverageText(c) };
 }
 
-/** Coverage of committed tables, from the folds each summary row pools. */
-export function tableCoverage(summary: readonly SummaryRow[]): Coverage {
+/** Coverage of committed tables, from the folds each summary row pools; `of` is the grid's number of folds (tables do not say it: by default the folds they hold). */
+export function tableCoverage(summary: readonly SummaryRow[], of?: number): Coverage {
   const sets = summary.map((r) => new Set(r.foldIndices.split(',').filter((x) => x !== '').map(Number)));
   const folds = [...new Set(sets.flatMap((s) => [...s]))].sort((a, b) => a - b);
-  const c = { folds, of: folds.length, complete: folds.filter((f) => sets.every((s) => s.has(f))), realOnly: summary.some((r) => r.method === 'none') };
+  const c = { folds, of: Math.max(of ?? 0, folds.length), complete: folds.filter((f) => sets.every((s) => s.has(f))), realOnly: summary.some((r) => r.method === 'none') };
   return { ...c, text: coverageText(c) };
 }
 
@@ -222,7 +223,7 @@ export function storeHasUnits(store: string): boolean {
 }
 
 /** Results read from committed tables (`best.csv`, `summary.csv`, `curves.csv`, and `paired.csv` when present). */
-export function readResultTables(dir: string): Omit<GridResults, 'note'> {
+export function readResultTables(dir: string, grid?: { folds: number }): Omit<GridResults, 'note'> {
   const read = (f: string): Record<string, string>[] => parseCsv(fs.readFileSync(path.join(dir, f), 'utf8'));
   for (const f of ['best.csv', 'summary.csv', 'curves.csv']) if (!fs.existsSync(path.join(dir, f))) throw new Error(`readResultTables: ${path.join(dir, f)} is missing (made by adan-lab results show STORE --out DIR)`);
   const summary = summaryRowsFromCsv(read('summary.csv'));
@@ -234,7 +235,7 @@ export function readResultTables(dir: string): Omit<GridResults, 'note'> {
     curves: summaryRowsFromCsv(read('curves.csv')),
     paired: fs.existsSync(path.join(dir, 'paired.csv')) ? pairedRowsFromCsv(read('paired.csv')) : null,
     records: null,
-    coverage: tableCoverage(summary),
+    coverage: tableCoverage(summary, grid?.folds),
   };
 }
 
@@ -271,7 +272,9 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
     return result;
   }
   if (options.tables && fs.existsSync(path.join(options.tables, 'best.csv'))) {
-    const t = readResultTables(options.tables);
+    // the grid's folds, so that tables of a grid still running say "2 of 10 speakers"
+    const plan = await prepareExperiment(options.spec).catch(() => null);
+    const t = readResultTables(options.tables, plan ? { folds: plan.folds.length } : undefined);
     const note =
       `${label}: no store at ${rel(options.store)} (results/ is not in git), so these are the committed tables in ${t.from} (${t.coverage.text}). ` +
       (t.paired ? 'They include paired.csv; ' : 'They hold no per-fold units, so no paired intervals; ') +
