@@ -192,9 +192,9 @@ export async function executeNotebook(
   });
   if (tick) clearInterval(tick);
   const seconds = (Date.now() - start) / 1000;
-  if (status === `exited with ${CELL_FAILED}` && fs.existsSync(failedFile)) {
-    return { notebook: file, ok: false, seconds, error: failedCellMessage(failedFile) };
-  }
+  const failed = status === `exited with ${CELL_FAILED}` && fs.existsSync(failedFile) ? failedCellMessage(failedFile) : undefined;
+  fs.rmSync(path.dirname(failedFile), { recursive: true, force: true });
+  if (failed !== undefined) return { notebook: file, ok: false, seconds, error: failed };
   if (!fs.existsSync(outFile) || status !== 'exited with 0') {
     const lines = stderr.split('\n').filter((l) => !/debugger|frozen|PYDEVD/i.test(l)).slice(-15);
     const tail = [...(cause && !lines.includes(cause) ? [`kernel: ${cause}`, '...'] : []), ...lines].join('\n');
