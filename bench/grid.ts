@@ -101,14 +101,14 @@ const CLASSIFIER_KIND: Record<ProtocolName, Record<'svm' | 'dnn', UnitKind>> = {
   code: { svm: 'svm-rbf', dnn: 'dnn-code' },
 };
 
-/** The training rows and `copies` noisy copies of them (N(0, 0.1²) added, seeded). */
-export function withNoisyCopies(train: Dataset, copies: number, seed: number): Dataset {
+/** The training rows and `copies` noisy copies of them (N(0, noise²) added, seeded): stand-ins for synthetic sets in the benchmarks. */
+export function withNoisyCopies(train: Dataset, copies: number, seed: number, noise = 0.1): Dataset {
   if (copies === 0) return train;
   const parts = [train];
   for (let c = 1; c <= copies; c++) {
     const rng = new Random(seed).derive(`copy ${c}`);
     const x = new Float32Array(train.x.length);
-    for (let i = 0; i < x.length; i++) x[i] = train.x[i] + 0.1 * rng.normal();
+    for (let i = 0; i < x.length; i++) x[i] = train.x[i] + noise * rng.normal();
     parts.push({ ...train, x, synthetic: true });
   }
   return concat(parts, `${train.name} + ${copies} noisy copies`);

@@ -25,12 +25,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNative } from '../src/backend/native';
 import { KernelSvm, type GammaSpec } from '../src/classify/kernel-svm';
-import { concat, type Dataset } from '../src/data/dataset';
+import type { Dataset } from '../src/data/dataset';
 import { splitFolds } from '../src/data/folds';
 import { findDataEntry, projectRoot, whereToGetData } from '../src/data/locate';
 import { loadDataset } from '../src/data/registry';
 import { summarizeFolds } from '../src/eval/metrics';
-import { Random } from '../src/util/random';
+import { withNoisyCopies } from './grid';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,18 +44,6 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; wall: number; 
   const value = await f();
   const c = process.cpuUsage(c0);
   return { value, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
-}
-
-/** The training rows and `copies` noisy copies of them (seeded: the same rows every run). */
-function noisyCopies(train: Dataset, copies: number, noise: number): Dataset {
-  const parts = [train];
-  for (let c = 1; c <= copies; c++) {
-    const rng = new Random(0).derive(`copy ${c}`);
-    const x = new Float32Array(train.x.length);
-    for (let i = 0; i < x.length; i++) x[i] = train.x[i] + noise * rng.normal();
-    parts.push({ ...train, x, synthetic: true });
-  }
-  return concat(parts, `${train.name} + ${copies} noisy copies`);
 }
 
 function writeRows(dir: string, train: Dataset, testX: Float32Array): void {
@@ -98,7 +86,7 @@ async function main(): Promise<void> {
   const ds = loadDataset('emodb-is11');
   const folds = splitFolds(ds);
   const fold1 = folds[0];
-  const augmented = noisyCopies(fold1.train, copies, noise);
+  const augmented = withNoisyCopies(fold1.train, copies, 0, noise);
   const truth = folds.flatMap((f) => [...f.test.y]);
 
   // scikit-learn first: it reads the augmented rows from the files written here
