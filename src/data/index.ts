@@ -9,4 +9,5 @@ export * from './readers/mat';
 export * from './readers/npy';
 export * from './readers/opensmile';
 export * from './corpora/emodb';
+export * from './corpora/emodb-is11-names';
 export * from './corpora/iemocap';

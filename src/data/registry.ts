@@ -22,6 +22,7 @@ import { dataDirCandidates, findDataEntry, whereToGetData } from './locate';
 import { MAT_FOLD_PATTERN, loadMatFolds } from './readers/mat';
 import { NPY_FOLD_PATTERN, listNpyFolds, loadNpyFolds } from './readers/npy';
 import { EMODB_CLASSES, EMODB_SPEAKERS, emodbLabels, isEmodbName, parseEmodbName } from './corpora/emodb';
+import { EMODB_IS11_DIMS, emodbIs11FeatureNames } from './corpora/emodb-is11-names';
 import { IEMOCAP_4_CLASSES, iemocapClasses, iemocapRowLabels, isIemocapId, parseIemocapId, readIemocapLabels } from './corpora/iemocap';
 import { FeatureTable, checkTableFinite, readFeatureTable, readOpensmileCsv } from './readers/opensmile';
 import { makeSynthetic } from './synthetic';
@@ -123,9 +124,12 @@ function searchedIn(dataDir: string | undefined): string {
  * Row ids are the EmoDB file names, groups the speaker codes. index.csv is checked against the
  * .mat files: rows per fold, speaker per fold, and each row's label against its emotion letter.
  * Without index.csv, groups come from `EMODB_SPEAKERS` and ids are `emodb_tst_loso<i>:<row>`.
+ * With 4354 columns, the features carry their openSMILE names (`emodbIs11FeatureNames`).
  */
 export function loadEmodbIs11(dir: string): Dataset {
-  const raw = loadMatFolds(dir, { classes: EMODB_CLASSES, name: 'emodb-is11' });
+  const mat = loadMatFolds(dir, { classes: EMODB_CLASSES, name: 'emodb-is11' });
+  // the authors' 4354 columns are IS11 features with 14 removed (emodb-is11-names.ts)
+  const raw = mat.d === EMODB_IS11_DIMS ? { ...mat, featureNames: emodbIs11FeatureNames() } : mat;
   const foldOfRow = raw.groups.map((g) => Number(g.replace('loso', '')));
   const nFolds = Math.max(...foldOfRow);
   const indexFile = path.join(dir, 'index.csv');
