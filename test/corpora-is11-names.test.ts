@@ -6,20 +6,11 @@ import { EMODB_IS11_REMOVED, emodbIs11FeatureNames } from '../src/data/corpora/e
 import { bareName } from '../src/data/corpora/emodb';
 import { readOpensmileCsv } from '../src/data/readers/opensmile';
 import { IS11_FEATURE_NAMES } from '../src/features/is11';
+import { pearson } from '../src/features/agreement';
 import { realData } from './real-data';
 
 const is11 = realData('emodb-is11');
 const wav = realData('emodb-wav');
-
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const da = a[i] - ma, db = b[i] - mb; sab += da * db; saa += da * da; sbb += db * db; }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
 
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;

@@ -6,3 +6,4 @@ export * from './mmd';
 export * from './histogram';
 export * from './curves';
 export * from './paired';
+export * from './feature-scores';

@@ -1,0 +1,78 @@
+/**
+ * How well each feature alone separates the classes: the one-way ANOVA F statistic per feature
+ * (scikit-learn's `f_classif`), and the best-separating feature with enough distinct values to
+ * draw as a histogram (paper Fig. 5 picks a feature at random; a random IS11 column is often
+ * discrete-valued and says little).
+ *
+ * @example
+ *   const f = fClassif(train, train.y);                          // F per feature
+ *   const j = informativeFeature(train, train.y);                // the column to draw
+ *   train.featureNames?.[j];                                     // e.g. 'pcm_fftMag_mfcc_sma[1]_amean'
+ */
+import { checkRows, Rows } from './rows';
+import { OptionError, checkOptionKeys } from '../util/errors';
+
+/**
+ * One-way ANOVA F per feature: between-class mean square over within-class mean square, with
+ * k - 1 and n - k degrees of freedom (k classes present). A feature constant within every class
+ * but not across them gets Infinity; a constant feature, NaN (as scikit-learn).
+ */
+export function fClassif(r: Rows, labels: ArrayLike<number>): Float64Array {
+  checkRows('fClassif', r);
+  if (labels.length !== r.n) throw new Error(`fClassif: ${labels.length} labels for ${r.n} rows`);
+  const present = [...new Set(Array.from(labels))].sort((a, b) => a - b);
+  const k = present.length;
+  if (k < 2 || r.n <= k) throw new Error(`fClassif: needs at least 2 classes and more rows than classes (${k} classes, ${r.n} rows)`);
+  const slot = new Map(present.map((c, i) => [c, i]));
+  const count = new Float64Array(k);
+  for (let i = 0; i < r.n; i++) count[slot.get(labels[i])!]++;
+  const sum = new Float64Array(k * r.d);
+  const total = new Float64Array(r.d);
+  for (let i = 0; i < r.n; i++) {
+    const c = slot.get(labels[i])! * r.d;
+    for (let j = 0; j < r.d; j++) { const v = r.x[i * r.d + j]; sum[c + j] += v; total[j] += v; }
+  }
+  // within-class sum of squares around the class means (two passes: no cancellation)
+  const within = new Float64Array(r.d);
+  for (let i = 0; i < r.n; i++) {
+    const s = slot.get(labels[i])!;
+    for (let j = 0; j < r.d; j++) { const e = r.x[i * r.d + j] - sum[s * r.d + j] / count[s]; within[j] += e * e; }
+  }
+  const f = new Float64Array(r.d);
+  for (let j = 0; j < r.d; j++) {
+    const grand = total[j] / r.n;
+    let between = 0;
+    for (let s = 0; s < k; s++) { const e = sum[s * r.d + j] / count[s] - grand; between += count[s] * e * e; }
+    f[j] = (between / (k - 1)) / (within[j] / (r.n - k));
+  }
+  return f;
+}
+
+/** Options of {@link informativeFeature}. */
+export interface InformativeFeatureOptions {
+  /** Only features with at least this share of distinct values among the rows. Default 0.5. */
+  minDistinct?: number;
+}
+
+/** Defaults of {@link InformativeFeatureOptions}. */
+export const INFORMATIVE_FEATURE_DEFAULTS: Required<InformativeFeatureOptions> = { minDistinct: 0.5 };
+
+/**
+ * The feature with the largest ANOVA F among those with at least `minDistinct` x n distinct
+ * values (so its histogram shows a distribution, not a handful of spikes).
+ */
+export function informativeFeature(r: Rows, labels: ArrayLike<number>, options: InformativeFeatureOptions = {}): number {
+  checkOptionKeys('informativeFeature', options, INFORMATIVE_FEATURE_DEFAULTS);
+  const minDistinct = options.minDistinct ?? INFORMATIVE_FEATURE_DEFAULTS.minDistinct;
+  if (!(minDistinct >= 0 && minDistinct <= 1)) throw new OptionError('informativeFeature.minDistinct', minDistinct, 'a share in [0, 1]');
+  const f = fClassif(r, labels);
+  let best = -1;
+  for (let j = 0; j < r.d; j++) {
+    if (!Number.isFinite(f[j]) || (best >= 0 && f[j] <= f[best])) continue;
+    const distinct = new Set<number>();
+    for (let i = 0; i < r.n; i++) distinct.add(r.x[i * r.d + j]);
+    if (distinct.size >= minDistinct * r.n) best = j;
+  }
+  if (best < 0) throw new Error(`informativeFeature: no feature has a finite F and ${Math.ceil(minDistinct * r.n)} or more distinct values`);
+  return best;
+}
