@@ -9,7 +9,7 @@ import { markdownTable, guardKernelSends, isBusySocketError } from '../src/noteb
 import { EventEmitter } from 'node:events';
 import { cleanNotebook, foldCarriageReturns, svgOnLines, type NotebookJson } from '../src/notebook/clean';
 import { cacheFolder, fitCached } from '../src/notebook/cache';
-import { halves, sampleRows, evaluateAugmenter } from '../src/notebook/figures';
+import { halves, sampleRows, evaluateAugmenter, realVsSynthetic2d } from '../src/notebook/figures';
 import { lossNames } from '../src/notebook/experiments';
 import { loadForNotebook, sampleFraction } from '../src/notebook/data';
 import { classCounts, groupCounts } from '../src/data/dataset';
@@ -153,6 +153,17 @@ test('halves are disjoint, sampleRows is seeded and bounded', () => {
   assert.equal(sampleRows(ds, 100, 0), ds);
   assert.deepEqual(sampleRows(ds, 10, 2).ids, sampleRows(ds, 10, 2).ids);
   assert.equal(sampleRows(ds, 10, 2).n, 10);
+});
+
+test('realVsSynthetic2d draws 2-D rows at their own coordinates, and refuses other widths', () => {
+  const a = makeSynthetic({ n: 30, d: 2 });
+  const b = makeSynthetic({ n: 20, d: 2, seed: 3 });
+  const spec = realVsSynthetic2d(a, b, { sourceNames: { real: 'E(x)', synthetic: 'prior' } }) as { data: { values: { x: number; y: number; source: string }[] } };
+  const values = spec.data.values;
+  assert.equal(values.length, 50);
+  assert.deepEqual(values.slice(0, 30).map((v) => [v.x, v.y]), Array.from({ length: 30 }, (_, i) => [a.x[2 * i], a.x[2 * i + 1]]));
+  assert.deepEqual([...new Set(values.map((v) => v.source))], ['E(x)', 'prior']);
+  assert.throws(() => realVsSynthetic2d(makeSynthetic({ n: 30, d: 3 }), b), /must be 2-D \(got 3 and 2 columns\)/);
 });
 
 test('evaluateAugmenter adds k training folds of synthetic rows and scores the held-out rows', async () => {

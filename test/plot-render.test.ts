@@ -49,6 +49,12 @@ test('tsnePlot renders real (light) and synthetic (dark) colours per emotion', a
   const realOnly = embeddedPoints(emb, labels, ['anger', 'boredom', 'disgust']);
   await checkRenders('tsne real only', tsnePlot(realOnly), ['anger', 'boredom', 'disgust']);
   assert.throws(() => tsnePlot(pts, { classes: ['anger'] }), /boredom/);
+  // other kinds of rows, and coordinates drawn with their values
+  const named = tsnePlot(pts, { sourceNames: { real: 'training E(x)', synthetic: 'held-out E(x)' }, axes: { x: 'z1', y: 'z2', numbers: true } });
+  const namedSvg = await checkRenders('tsne named', named, ['z1', 'z2', 'anger (training E(x))', 'disgust (held-out E(x))', 'Emotion: light = training E(x), dark = held-out E(x)']);
+  assert.ok(!namedSvg.includes('(synthetic)'));
+  assert.ok(svgTexts(namedSvg).some((t) => /^-?\d+(\.\d+)?$/.test(t)), 'axis numbers are drawn');
+  assert.ok(!svgTexts(svg).some((t) => /^-?\d+(\.\d+)?$/.test(t)), 't-SNE axes carry no numbers');
 });
 
 test('histogramPlot renders FD-binned real vs synthetic, faceted and overlaid', async () => {

@@ -31,6 +31,8 @@ export interface RealVsSyntheticOptions {
   title?: string;
   /** Figure subtitle. Default none. */
   subtitle?: string;
+  /** What the two kinds of rows are, in the legend (e.g. training vs held-out E(x)). Default 'real' and 'synthetic'. */
+  sourceNames?: { real: string; synthetic: string };
 }
 
 /** A seeded subset of at most `max` rows (all rows, in order, when there are no more). */
@@ -42,17 +44,39 @@ export function sampleRows(ds: Dataset, max: number, seed: number): Dataset {
 
 /** t-SNE of real and synthetic rows embedded together; colour = emotion, light = real, dark = synthetic. */
 export function realVsSyntheticTsne(real: Dataset, synthetic: Dataset, options: RealVsSyntheticOptions = {}): VegaLiteSpec {
+  const { r, s, both, seed } = subsets(real, synthetic, options);
+  const emb = tsne({ seed, ...options.tsne }).fitTransform(both);
+  return tsnePlot(embeddedPoints(emb, both.y, both.classes, r.n), {
+    title: options.title ?? 't-SNE: real (light) vs synthetic (dark)',
+    subtitle: options.subtitle ?? `${r.n} ${options.sourceNames?.real ?? 'real'} and ${s.n} ${options.sourceNames?.synthetic ?? 'synthetic'} rows`,
+    classes: r.classes,
+    sourceNames: options.sourceNames,
+  });
+}
+
+/**
+ * Real and synthetic rows that are already 2-D (the AAE's latent space), drawn as they are:
+ * t-SNE would only distort a space one can look at directly. Axes `z1`, `z2` with their values.
+ */
+export function realVsSynthetic2d(real: Dataset, synthetic: Dataset, options: Omit<RealVsSyntheticOptions, 'tsne'> = {}): VegaLiteSpec {
+  if (real.d !== 2 || synthetic.d !== 2) throw new Error(`realVsSynthetic2d: rows must be 2-D (got ${real.d} and ${synthetic.d} columns); use realVsSyntheticTsne`);
+  const { r, s, both } = subsets(real, synthetic, options);
+  return tsnePlot(embeddedPoints(both.x, both.y, both.classes, r.n), {
+    title: options.title ?? 'Real (light) vs synthetic (dark)',
+    subtitle: options.subtitle ?? `${r.n} ${options.sourceNames?.real ?? 'real'} and ${s.n} ${options.sourceNames?.synthetic ?? 'synthetic'} rows`,
+    classes: r.classes,
+    sourceNames: options.sourceNames,
+    axes: { x: 'z1', y: 'z2', numbers: true },
+  });
+}
+
+/** The seeded subsets of both kinds of rows, and the two stacked (real first). */
+function subsets(real: Dataset, synthetic: Dataset, options: Omit<RealVsSyntheticOptions, 'tsne'>): { r: Dataset; s: Dataset; both: Dataset; seed: number } {
   const seed = options.seed ?? 0;
   const max = options.maxRows ?? 500;
   const r = sampleRows(real, max, seed);
   const s = sampleRows(synthetic, max, seed + 1);
-  const both = concat([r, { ...s, classes: r.classes }], 'real + synthetic');
-  const emb = tsne({ seed, ...options.tsne }).fitTransform(both);
-  return tsnePlot(embeddedPoints(emb, both.y, both.classes, r.n), {
-    title: options.title ?? 't-SNE: real (light) vs synthetic (dark)',
-    subtitle: options.subtitle ?? `${r.n} real and ${s.n} synthetic rows`,
-    classes: r.classes,
-  });
+  return { r, s, both: concat([r, { ...s, classes: r.classes }], 'real + synthetic'), seed };
 }
 
 /** What a latent-space augmenter (ADAN, WADAN) offers for Fig. 4 / 9. */

@@ -18,6 +18,10 @@ export interface TsnePlotOptions extends PlotOptions {
   size?: number;
   /** Point opacity. Default 0.85. */
   opacity?: number;
+  /** What the two kinds of rows are, in the legend. Default 'real' and 'synthetic'. */
+  sourceNames?: { real: string; synthetic: string };
+  /** Axis titles; with coordinates that mean something (a 2-D latent space drawn as it is) the axes also get their numbers. Default: 't-SNE 1', 't-SNE 2', no numbers. */
+  axes?: { x: string; y: string; numbers?: boolean };
 }
 
 /** Defaults of {@link TsnePlotOptions}. */
@@ -29,6 +33,8 @@ export const TSNE_PLOT_DEFAULTS: TsnePlotOptions = {
   classes: undefined,
   size: 18,
   opacity: 0.85,
+  sourceNames: { real: 'real', synthetic: 'synthetic' },
+  axes: { x: 't-SNE 1', y: 't-SNE 2', numbers: false },
 };
 
 /** Scatter of embedded points; colour key "emotion (real)" / "emotion (synthetic)" when both kinds are present. */
@@ -40,7 +46,8 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
     if (!classes.includes(p.emotion)) throw new Error(`tsnePlot: emotion ${JSON.stringify(p.emotion)} is not in options.classes (${classes.join(', ')})`);
   }
   const both = points.some((p) => p.source === 'synthetic') && points.some((p) => p.source === 'real');
-  const key = (emotion: string, source: string) => (both ? `${emotion} (${source})` : emotion);
+  const names = o.sourceNames!;
+  const key = (emotion: string, source: 'real' | 'synthetic') => (both ? `${emotion} (${names[source]})` : emotion);
   // Domain: every real key, then every synthetic key, so a two-column legend reads
   // "emotion (real) | emotion (synthetic)" row by row (vega fills legend columns top to bottom).
   const domain: string[] = [];
@@ -51,7 +58,9 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
   if (hasReal) classes.forEach((c, k) => { domain.push(key(c, 'real')); range.push(both ? lightShade(k) : emotionHue(k)); });
   if (hasSynthetic) classes.forEach((c, k) => { domain.push(key(c, 'synthetic')); range.push(both ? darkShade(k) : emotionHue(k)); });
   const values = points
-    .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: p.source, key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0 }));
+    .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: names[p.source], key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0 }));
+  const axes = o.axes!;
+  const axis = axes.numbers ? { grid: false } : { labels: false, ticks: false, grid: false };
   return {
     ...top(o),
     width: o.width,
@@ -59,9 +68,9 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
     data: { values },
     mark: { type: 'circle', size: o.size, opacity: o.opacity, aria: false }, // no per-point aria labels: thousands of points
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: 't-SNE 1', axis: { labels: false, ticks: false, grid: false } },
-      y: { field: 'y', type: 'quantitative', title: 't-SNE 2', axis: { labels: false, ticks: false, grid: false } },
-      color: { field: 'key', type: 'nominal', title: both ? 'Emotion: light = real, dark = synthetic' : 'Emotion', scale: { domain, range }, legend: { columns: both ? 2 : 1, symbolOpacity: 1, labelLimit: 0, titleLimit: 0, columnPadding: 12 } },
+      x: { field: 'x', type: 'quantitative', title: axes.x, axis, ...(axes.numbers ? { scale: { zero: false } } : {}) },
+      y: { field: 'y', type: 'quantitative', title: axes.y, axis, ...(axes.numbers ? { scale: { zero: false } } : {}) },
+      color: { field: 'key', type: 'nominal', title: both ? `Emotion: light = ${names.real}, dark = ${names.synthetic}` : 'Emotion', scale: { domain, range }, legend: { columns: both ? 2 : 1, symbolOpacity: 1, labelLimit: 0, titleLimit: 0, columnPadding: 12 } },
       order: { field: 'order', type: 'quantitative' },
     },
   };
