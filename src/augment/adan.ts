@@ -205,7 +205,7 @@ export class Adan extends LatentAugmenter<AdanOptions, AdanEpoch> {
   }
 
   protected override shouldStop(history: readonly AdanEpoch[]): boolean {
-    return this.settings.earlyStop && adanEarlyStop(history, this.settings.earlyStopAfter, this.settings.earlyStopTolerance);
+    return super.shouldStop(history) || (this.settings.earlyStop && adanEarlyStop(history, this.settings.earlyStopAfter, this.settings.earlyStopTolerance));
   }
 }
 

@@ -5,6 +5,7 @@
  * never rewrites an estimator's settings.
  */
 import type { Dataset } from '../data/dataset';
+import type { TstrFields } from './tstr';
 
 export const AUGMENT_METHODS = ['copy', 'noise', 'smote', 'gan', 'cgan', 'aae', 'adan', 'wadan'] as const;
 export type AugmentMethod = (typeof AUGMENT_METHODS)[number];
@@ -21,15 +22,15 @@ export interface EpochRecord {
  * field name (`h.G` vs `h.g`) fails to compile. Each is an `EpochRecord` too (read generically by
  * plots and progress displays).
  */
-export type GanEpoch = { epoch: number; seconds: number; D: number; G: number };
+export type GanEpoch = { epoch: number; seconds: number; D: number; G: number } & TstrFields;
 export type CganEpoch = GanEpoch;
-export type AaeEpoch = { epoch: number; seconds: number; D: number; E: number; R: number };
+export type AaeEpoch = { epoch: number; seconds: number; D: number; E: number; R: number } & TstrFields;
 /** ADAN and WADAN, on the epochs it is measured (`fidelityEvery`): labels recognised by C(E(.)) and by the nearest real class centroid. */
 export type FidelityFields = { labelFidelity?: number; labelFidelityCentroid?: number };
 /** ADAN: D (Eq. 10), C (11), R (12), E (13), G (14), and D's mean probability on real and generated latents (the early-stop statistic). */
-export type AdanEpoch = { epoch: number; seconds: number; D: number; C: number; R: number; E: number; G: number; pReal: number; pFake: number } & FidelityFields;
+export type AdanEpoch = { epoch: number; seconds: number; D: number; C: number; R: number; E: number; G: number; pReal: number; pFake: number } & FidelityFields & TstrFields;
 /** WADAN: D (Eq. 17) with its gradient-penalty term GP, C, R, E, G (Eq. 18). */
-export type WadanEpoch = { epoch: number; seconds: number; D: number; GP: number; C: number; R: number; E: number; G: number } & FidelityFields;
+export type WadanEpoch = { epoch: number; seconds: number; D: number; GP: number; C: number; R: number; E: number; G: number } & FidelityFields & TstrFields;
 
 /** Control of one `fit` call: progress, checkpoints, resume. */
 export interface FitControl {
@@ -41,6 +42,8 @@ export interface FitControl {
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when one exists. */
   resume?: boolean;
+  /** Real rows the augmenter does not train on (training speakers held out, never the test fold), for the TSTR signal (`tstrEvery`). */
+  validation?: Dataset;
 }
 
 export interface SampleOptions {

@@ -221,7 +221,7 @@ export abstract class LatentAugmenter<O extends LatentOptions, R extends EpochRe
 
   /** `fidelityEvery` only decides which records carry label fidelity: a checkpoint may be resumed with another value. */
   protected override measurementOnly(): readonly string[] {
-    return ['fidelityEvery'];
+    return [...super.measurementOnly(), 'fidelityEvery'];
   }
 
   /** Label fidelity after 0-based `epoch` when it is due (see `fidelityEvery`), else no fields. */

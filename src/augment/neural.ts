@@ -25,9 +25,10 @@ import { Mlp, uniquePrefix } from './nets';
 import { adam } from './optim';
 import { checkFitControl, checkInt, checkNumber, checkSeed, mergeOptions } from './options';
 import { checkLabels, syntheticDataset } from './synthetic-rows';
+import { TSTR_DEFAULTS, TSTR_MEASUREMENT_KEYS, tstrDue, tstrScore, tstrStop, validateTstr, type TstrOptions } from './tstr';
 
-/** Settings every trained augmenter has (defaults: the paper's, Section IV-D; docs/method.md). */
-export interface NeuralOptions {
+/** Training settings of every trained augmenter (defaults: the paper's, Section IV-D; docs/method.md). */
+export interface TrainingOptions {
   /** Training epochs (passes over the training fold). Paper: 1500. */
   epochs: number;
   /** Rows per iteration; an epoch has floor(n / batchSize) iterations (the last partial batch is dropped, as in the authors' code; a fold smaller than one batch is used whole). Paper: 128. */
@@ -46,6 +47,9 @@ export interface NeuralOptions {
   seed: number;
 }
 
+/** Settings every trained augmenter has: the training ones and the TSTR signal (tstr.ts). */
+export type NeuralOptions = TrainingOptions & TstrOptions;
+
 export const NEURAL_DEFAULTS: Readonly<NeuralOptions> = {
   epochs: PAPER_EPOCHS,
   batchSize: 128,
@@ -55,6 +59,7 @@ export const NEURAL_DEFAULTS: Readonly<NeuralOptions> = {
   epsilon: 1e-5,
   dTimes: 2,
   seed: 0,
+  ...TSTR_DEFAULTS,
 };
 
 export function validateNeural(what: string, o: NeuralOptions): void {
@@ -68,6 +73,7 @@ export function validateNeural(what: string, o: NeuralOptions): void {
   checkNumber(`${what}.epsilon`, o.epsilon, 0, Infinity, true);
   checkInt(`${what}.dTimes`, o.dTimes, 1);
   checkSeed(`${what}.seed`, o.seed);
+  validateTstr(what, o);
 }
 
 export function validateClassWeights(what: string, v: unknown): void {
@@ -139,7 +145,7 @@ export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRe
 
   constructor(
     protected readonly label: string,
-    defaults: O,
+    private readonly defaults: O,
     options: Partial<O> | undefined,
   ) {
     this.settings = mergeOptions(label, defaults, options);
@@ -160,13 +166,13 @@ export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRe
   protected beginFit(_data: FitData, _root: Random): void {}
   /** Release per-fit state. */
   protected endFit(): void {}
-  /** Early stop after the last record (ADAN's option). */
-  protected shouldStop(_history: readonly R[]): boolean {
-    return false;
+  /** Stop before the next epoch? The base stops on the TSTR signal (`stop: 'tstr'`); ADAN adds its own rule. */
+  protected shouldStop(history: readonly R[]): boolean {
+    return this.settings.stop === 'tstr' && tstrStop(history, this.settings.tstrPatience);
   }
   /** Settings that change what is measured, never what is trained: they may differ when resuming. */
   protected measurementOnly(): readonly string[] {
-    return [];
+    return this.settings.stop === 'none' ? TSTR_MEASUREMENT_KEYS : [];
   }
   /** Class-weight mode, for methods with a classification loss. */
   protected classWeightMode(): ClassWeightMode {
@@ -177,6 +183,13 @@ export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRe
     const control = checkFitControl(this.label, options);
     const settings = this.settings;
     if (train.n === 0) throw new DataError(train.name, 'no training rows to train the augmenter on');
+    const validation = control.validation;
+    if (settings.tstrEvery > 0 && !validation) {
+      throw new OptionError(`${this.label}.tstrEvery`, settings.tstrEvery, '0, or real rows to score TSTR on: fit(train, { validation }) with rows of training speakers the augmenter does not train on (holdOutGroups)');
+    }
+    if (validation && (validation.d !== train.d || validation.classes.join('\u0000') !== train.classes.join('\u0000'))) {
+      throw new DataError(validation.name, `validation rows must have the training rows' ${train.d} features and classes`);
+    }
     await initBackend(); // the fastest backend present (native BLAS here) before any optimizer exists
     const root = new Random(settings.seed);
 
@@ -206,7 +219,12 @@ export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRe
         if (this.shouldStop(this.history)) break;
         const t0 = performance.now();
         const fields = this.trainEpoch(epoch, root.derive(`epoch${epoch}`), data);
-        const record = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, ...fields } as R;
+        const seconds = (performance.now() - t0) / 1000; // training only: the TSTR measurement is not part of an epoch's cost
+        if (validation && tstrDue(epoch, settings.tstrEvery, settings.epochs)) {
+          // one set with the training fold's labels; a seed of its own, so training draws nothing extra
+          Object.assign(fields, await tstrScore(this.sample(train.y, { seed: root.derive(`tstr${epoch}`).int(2 ** 31) }), validation, settings.tstrClassifier));
+        }
+        const record = { epoch: epoch + 1, seconds, ...fields } as R;
         for (const [k, v] of Object.entries(fields)) {
           if (!Number.isFinite(v)) throw new Error(`${this.label}: loss ${k} became ${v} in epoch ${epoch + 1} (try a smaller learningRate)`);
         }
@@ -383,8 +401,9 @@ export abstract class NeuralAugmenter<O extends NeuralOptions, R extends EpochRe
     const state = m.state[CHECKPOINT_STATE] as { epochsDone: number; prefix: string; optimizers: Record<string, Manifest['weights'][string]> } | undefined;
     if (!state) throw new DataError(path.join(dir, MANIFEST_FILE), 'is a saved augmenter, not a checkpoint (no optimizer state)');
     // epochs and measurement-only settings may differ (a checkpoint written before such a setting existed has no value for it)
+    // a setting added after the checkpoint was written has its default there
     const mine = { ...this.settings, epochs: 0 } as unknown as Record<string, unknown>;
-    const theirs: Record<string, unknown> = { ...m.options, epochs: 0 };
+    const theirs: Record<string, unknown> = { ...(this.defaults as object), ...m.options, epochs: 0 };
     for (const key of this.measurementOnly()) {
       delete mine[key];
       delete theirs[key];

@@ -7,7 +7,7 @@ import { OptionError, checkOptionKeys } from '../util/errors';
 import type { FitControl } from './augmenter';
 
 /** Keys of `FitControl`: they ride along in `fit(train, options)` but are not settings. */
-export const FIT_CONTROL_KEYS = ['onEpoch', 'checkpointDir', 'checkpointEvery', 'resume'] as const;
+export const FIT_CONTROL_KEYS = ['onEpoch', 'checkpointDir', 'checkpointEvery', 'resume', 'validation'] as const;
 
 /** `defaults` overridden by `options`, after rejecting keys the defaults do not have. */
 export function mergeOptions<T extends object>(what: string, defaults: T, options: object | undefined): T {
@@ -35,6 +35,9 @@ export function checkFitControl(what: string, options: FitControl | undefined): 
   }
   if (c.checkpointEvery && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder when checkpointEvery > 0');
   if (c.resume && !c.checkpointDir) throw new OptionError('fit.checkpointDir', c.checkpointDir, 'a folder to resume from when resume is true');
+  if (c.validation !== undefined && !(c.validation && c.validation.x instanceof Float32Array && c.validation.n > 0)) {
+    throw new OptionError('fit.validation', c.validation, 'a Dataset of real rows (rows of training speakers the augmenter does not train on)');
+  }
   if (c.onEpoch !== undefined && typeof c.onEpoch !== 'function') throw new OptionError('fit.onEpoch', c.onEpoch, 'a function (record) => void');
   return c;
 }
