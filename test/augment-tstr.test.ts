@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeAugmenter, holdOutGroups, tstrStop } from '../src/augment/index';
+import { makeAugmenter, holdOutGroups, replayStop, tstrStop } from '../src/augment/index';
 import type { EpochRecord } from '../src/augment/augmenter';
 import { smallData } from './augment-fixtures';
 
@@ -20,6 +20,10 @@ test('tstrStop: stops once the best TSTR UAR is patience epochs behind the last 
   assert.equal(tstrStop(h([[10, 0.5], [20, 0.6], [30, 0.55]]), 11), false);
   assert.equal(tstrStop(h([[10, 0.6], [20, 0.6], [25, undefined]]), 10), true); // a tie is not better
   assert.equal(tstrStop(h([[10, 0.5], [20, 0.6], [30, 0.7]]), 1), false);
+  // replayed on a finished run: the epochs a run checking the rule before each epoch would train
+  const run = h([[1, 0.5], [2, 0.6], [3, 0.55], [4, 0.58], [5, 0.7]]);
+  assert.equal(replayStop(run, (p) => tstrStop(p, 2)), 4);
+  assert.equal(replayStop(run, (p) => tstrStop(p, 3)), undefined);
 });
 
 test('holdOutGroups splits a training fold by whole groups, seeded', () => {

@@ -111,4 +111,4 @@ export async function loadAugmenter(dir: string): Promise<AugmenterMap[AugmentMe
   const aug = makeAugmenter(m.method, m.options as never);
   return aug.restore(dir, m);
 }
-export { TSTR_DEFAULTS, holdOutGroups, tstrScore, tstrStop, type TstrOptions, type TstrFields } from './tstr';
+export { TSTR_DEFAULTS, holdOutGroups, replayStop, tstrScore, tstrStop, type TstrOptions, type TstrFields } from './tstr';

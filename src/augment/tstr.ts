@@ -89,3 +89,13 @@ export function holdOutGroups(train: Dataset, count: number, seed: number): [Dat
   train.groups.forEach((g, i) => (held.has(g) ? out : keep).push(i));
   return [subset(train, keep, `${train.name} without ${[...held].join(', ')}`), subset(train, out, `${train.name}: ${[...held].join(', ')}`)];
 }
+
+/**
+ * Replay a stopping rule on a finished history: the number of epochs a run that checked `rule`
+ * before every epoch would have trained (the first prefix for which it holds), or undefined when
+ * it never fires. For comparing rules on one long run (TSTR's, ADAN's, a fixed count).
+ */
+export function replayStop<R extends { epoch: number }>(history: readonly R[], rule: (prefix: readonly R[]) => boolean): number | undefined {
+  for (let e = 1; e <= history.length; e++) if (rule(history.slice(0, e))) return e;
+  return undefined;
+}
