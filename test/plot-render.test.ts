@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { confusionPlot, histogramPlot, lossPlot, save, show, svgSize, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, type VegaLiteSpec } from '../src/plot';
+import { confusionPlot, histogramPlot, lossPlot, save, show, svgSize, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, figureBundle, VEGALITE_MIME, type VegaLiteSpec } from '../src/plot';
 import { embeddedPoints, uarVsSets } from '../src/analysis/curves';
 import { Random } from '../src/util/random';
 
@@ -55,6 +55,16 @@ test('tsnePlot renders real (light) and synthetic (dark) colours per emotion', a
   assert.ok(!namedSvg.includes('(synthetic)'));
   assert.ok(svgTexts(namedSvg).some((t) => /^-?\d+(\.\d+)?$/.test(t)), 'axis numbers are drawn');
   assert.ok(!svgTexts(svg).some((t) => /^-?\d+(\.\d+)?$/.test(t)), 't-SNE axes carry no numbers');
+  // interactive: the bundle also carries the spec for JupyterLab, with the row ids for the tooltip
+  const withIds = tsnePlot(embeddedPoints(emb, labels, ['anger', 'boredom', 'disgust'], 10, labels.map((_, i) => `u${i}`)));
+  const bundle = await figureBundle(withIds, { interactive: true });
+  const vl = bundle.data[VEGALITE_MIME] as { $schema: string; data: { values: { id: string }[] }; encoding: { tooltip: { field: string }[] } };
+  assert.equal(vl.$schema, 'https://vega.github.io/schema/vega-lite/v5.json');
+  assert.deepEqual(vl.data.values.map((v) => v.id), labels.map((_, i) => `u${i}`));
+  assert.deepEqual(vl.encoding.tooltip.map((t) => t.field), ['emotion', 'source', 'id']);
+  assert.ok('image/png' in bundle.data && 'image/svg+xml' in bundle.data);
+  assert.ok(!(VEGALITE_MIME in (await figureBundle(withIds)).data), 'not by default');
+  await assert.rejects(figureBundle(namedSvg, { interactive: true }), /interactive needs the spec/);
 });
 
 test('histogramPlot renders FD-binned real vs synthetic, faceted and overlaid', async () => {

@@ -174,13 +174,15 @@ export interface EmbeddedPoint {
   emotion: string;
   /** 'real' or 'synthetic'. */
   source: 'real' | 'synthetic';
+  /** Row id (utterance name), for a tooltip. */
+  id?: string;
 }
 
 /**
  * Embedding (n x 2) + labels -> points. `synthetic[i]` marks generated rows (a boolean per row, or
  * the number of leading real rows, as after `concat([real, synthetic])`).
  */
-export function embeddedPoints(embedding: Float32Array | Float64Array, labels: ArrayLike<number>, classes: readonly string[], synthetic: ArrayLike<boolean | number> | number = labels.length): EmbeddedPoint[] {
+export function embeddedPoints(embedding: Float32Array | Float64Array, labels: ArrayLike<number>, classes: readonly string[], synthetic: ArrayLike<boolean | number> | number = labels.length, ids?: readonly string[]): EmbeddedPoint[] {
   const n = labels.length;
   if (embedding.length !== 2 * n) throw new Error(`embeddedPoints: embedding has ${embedding.length} values, expected n x 2 = ${2 * n}`);
   if (typeof synthetic !== 'number' && synthetic.length !== n) throw new Error(`embeddedPoints: ${synthetic.length} synthetic flags for ${n} rows`);
@@ -189,7 +191,7 @@ export function embeddedPoints(embedding: Float32Array | Float64Array, labels: A
     const label = labels[i];
     if (!(label >= 0 && label < classes.length)) throw new Error(`embeddedPoints: label ${label} of row ${i} outside 0..${classes.length - 1}`);
     const isSynthetic = typeof synthetic === 'number' ? i >= synthetic : Boolean(synthetic[i]);
-    out[i] = { x: embedding[2 * i], y: embedding[2 * i + 1], emotion: classes[label], source: isSynthetic ? 'synthetic' : 'real' };
+    out[i] = { x: embedding[2 * i], y: embedding[2 * i + 1], emotion: classes[label], source: isSynthetic ? 'synthetic' : 'real', ...(ids ? { id: ids[i] } : {}) };
   }
   return out;
 }

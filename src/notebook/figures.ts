@@ -46,7 +46,7 @@ export function sampleRows(ds: Dataset, max: number, seed: number): Dataset {
 export function realVsSyntheticTsne(real: Dataset, synthetic: Dataset, options: RealVsSyntheticOptions = {}): VegaLiteSpec {
   const { r, s, both, seed } = subsets(real, synthetic, options);
   const emb = tsne({ seed, ...options.tsne }).fitTransform(both);
-  return tsnePlot(embeddedPoints(emb, both.y, both.classes, r.n), {
+  return tsnePlot(embeddedPoints(emb, both.y, both.classes, r.n, both.ids), {
     title: options.title ?? 't-SNE: real (light) vs synthetic (dark)',
     subtitle: options.subtitle ?? `${r.n} ${options.sourceNames?.real ?? 'real'} and ${s.n} ${options.sourceNames?.synthetic ?? 'synthetic'} rows`,
     classes: r.classes,
@@ -61,7 +61,7 @@ export function realVsSyntheticTsne(real: Dataset, synthetic: Dataset, options: 
 export function realVsSynthetic2d(real: Dataset, synthetic: Dataset, options: Omit<RealVsSyntheticOptions, 'tsne'> = {}): VegaLiteSpec {
   if (real.d !== 2 || synthetic.d !== 2) throw new Error(`realVsSynthetic2d: rows must be 2-D (got ${real.d} and ${synthetic.d} columns); use realVsSyntheticTsne`);
   const { r, s, both } = subsets(real, synthetic, options);
-  return tsnePlot(embeddedPoints(both.x, both.y, both.classes, r.n), {
+  return tsnePlot(embeddedPoints(both.x, both.y, both.classes, r.n, both.ids), {
     title: options.title ?? 'Real (light) vs synthetic (dark)',
     subtitle: options.subtitle ?? `${r.n} ${options.sourceNames?.real ?? 'real'} and ${s.n} ${options.sourceNames?.synthetic ?? 'synthetic'} rows`,
     classes: r.classes,

@@ -11,15 +11,15 @@
  * content Jupyter's protocol defines: `{ data, metadata, transient }`.
  */
 
-/** One output: MIME type -> content (text, or base64 for binary types), and per-type metadata. */
+/** One output: MIME type -> content (text, base64 for binary types, JSON for JSON types), and per-type metadata. */
 export interface MimeBundle {
-  data: Record<string, string>;
+  data: Record<string, string | object>;
   metadata?: Record<string, unknown>;
 }
 
 /** tslab's kernel module: set while a cell executes, null otherwise. */
 interface TslabKernelModule {
-  lastWriteDisplayData: ((content: { data: Record<string, string>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void) | null;
+  lastWriteDisplayData: ((content: { data: Record<string, string | object>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void) | null;
 }
 
 /**

@@ -151,10 +151,20 @@ export interface ShowOptions {
   pngScale?: number;
   /** Also write the figure to `<saveAs>.svg` and `<saveAs>.png` (PNG at twice the size). Default: not saved. */
   saveAs?: string;
+  /**
+   * Also carry the Vega-Lite spec (`application/vnd.vegalite.v5+json`): JupyterLab draws it with
+   * vega-embed, trusted or not, so its tooltips (e.g. utterance id, emotion) answer a hover; Jupyter
+   * Notebook 6 and GitHub ignore it and show the SVG or PNG. The spec holds the figure's data, so
+   * keep it for figures where hovering tells something. Default false.
+   */
+  interactive?: boolean;
 }
 
 /** Defaults of {@link ShowOptions}. */
-export const SHOW_DEFAULTS: Required<Omit<ShowOptions, 'saveAs'>> = { format: 'both', pngScale: 1 };
+export const SHOW_DEFAULTS: Required<Omit<ShowOptions, 'saveAs'>> = { format: 'both', pngScale: 1, interactive: false };
+
+/** The Vega-Lite MIME type JupyterLab 4 renders (its vega5-extension: Vega-Lite 3 to 5). */
+export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 
 /** Width and height (CSS pixels) of an SVG's root element, if it states them. */
 export function svgSize(svg: string): { width: number; height: number } | undefined {
@@ -179,10 +189,14 @@ function figureText(svg: string): string {
  * and a `text/plain` line. Jupyter picks the SVG where the notebook is trusted, the PNG elsewhere.
  */
 export async function figureBundle(specOrSvg: VegaLiteSpec | string, options: ShowOptions = {}): Promise<MimeBundle> {
+  const svg = typeof specOrSvg === 'string' ? specOrSvg : await toSvg(specOrSvg);
+  return bundleOf(svg, typeof specOrSvg === 'string' ? undefined : specOrSvg, options);
+}
+
+async function bundleOf(svg: string, spec: VegaLiteSpec | undefined, options: ShowOptions): Promise<MimeBundle> {
   const o = { ...SHOW_DEFAULTS, ...options };
   if (!['both', 'svg', 'png'].includes(o.format)) throw new Error(`show: format must be 'both', 'svg' or 'png', got ${JSON.stringify(o.format)}`);
-  const svg = typeof specOrSvg === 'string' ? specOrSvg : await toSvg(specOrSvg);
-  const data: Record<string, string> = {};
+  const data: MimeBundle['data'] = {};
   const metadata: Record<string, unknown> = {};
   if (o.format !== 'svg') {
     data['image/png'] = (await toPng(svg, { scale: o.pngScale })).toString('base64');
@@ -191,6 +205,11 @@ export async function figureBundle(specOrSvg: VegaLiteSpec | string, options: Sh
   }
   if (o.format !== 'png') data['image/svg+xml'] = svg;
   data['text/plain'] = figureText(svg);
+  if (o.interactive) {
+    if (!spec) throw new Error('show: interactive needs the spec, not a rendered SVG');
+    // JupyterLab's renderer is Vega-Lite 5: the t-SNE specs compiled and rendered with vega-lite 5.23 / vega 5.33 (checked 2026-12-04)
+    data[VEGALITE_MIME] = { ...spec, $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
+  }
   return { data, metadata };
 }
 
@@ -204,7 +223,7 @@ export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promi
   const svg = await toSvg(spec);
   if (options.saveAs !== undefined) await saveFigure(svg, options.saveAs);
   if (!inKernel()) return svg;
-  return displayBundle(await figureBundle(svg, options)) ? undefined : svg;
+  return displayBundle(await bundleOf(svg, spec, options)) ? undefined : svg;
 }
 
 /** Write an SVG (a spec, or an SVG string) to `<base>.svg` and `<base>.png` (scale 2). Returns both paths. */

@@ -58,7 +58,8 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
   if (hasReal) classes.forEach((c, k) => { domain.push(key(c, 'real')); range.push(both ? lightShade(k) : emotionHue(k)); });
   if (hasSynthetic) classes.forEach((c, k) => { domain.push(key(c, 'synthetic')); range.push(both ? darkShade(k) : emotionHue(k)); });
   const values = points
-    .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: names[p.source], key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0 }));
+    .map((p) => ({ x: p.x, y: p.y, emotion: p.emotion, source: names[p.source], key: key(p.emotion, p.source), order: p.source === 'synthetic' ? 1 : 0, ...(p.id !== undefined ? { id: p.id } : {}) }));
+  const withIds = points.some((p) => p.id !== undefined);
   const axes = o.axes!;
   const axis = axes.numbers ? { grid: false } : { labels: false, ticks: false, grid: false };
   return {
@@ -72,6 +73,8 @@ export function tsnePlot(points: readonly EmbeddedPoint[], options: TsnePlotOpti
       y: { field: 'y', type: 'quantitative', title: axes.y, axis, ...(axes.numbers ? { scale: { zero: false } } : {}) },
       color: { field: 'key', type: 'nominal', title: both ? `Emotion: light = ${names.real}, dark = ${names.synthetic}` : 'Emotion', scale: { domain, range }, legend: { columns: both ? 2 : 1, symbolOpacity: 1, labelLimit: 0, titleLimit: 0, columnPadding: 12 } },
       order: { field: 'order', type: 'quantitative' },
+      // what a hover says where the figure is drawn interactive (show(spec, { interactive: true }))
+      tooltip: [{ field: 'emotion', type: 'nominal' }, { field: 'source', type: 'nominal', title: 'rows' }, ...(withIds ? [{ field: 'id', type: 'nominal', title: 'row' }] : [])],
     },
   };
 }
