@@ -39,6 +39,17 @@ test('--select inner --dry-run counts the inner units beside the grid\'s', () =>
   assert.ok(inner.missing.some((l: string) => /\(inner folds\)/.test(l)));
 });
 
+test('--augmenter-per-repeat: its own augmented units, the real-only ones shared with the grid', () => {
+  const store = tempDir('cli-per-repeat');
+  const grid = ['reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--store', store];
+  assert.equal(cli(...grid).status, 0);
+  const plain = JSON.parse(cli(...grid, '--dry-run', '--json').stdout);
+  const seeds = JSON.parse(cli(...grid, '--dry-run', '--json', '--augmenter-per-repeat').stdout);
+  // quick EmoDB: 3 folds x (real only + copy at 1 and 2 sets) x 1 repeat x svm
+  assert.deepEqual([plain.stored, plain.total], [9, 9]);
+  assert.deepEqual([seeds.stored, seeds.total], [3, 9]);
+});
+
 test('inner units with --jobs 2 (library): the same records as one process; tables print and write the inner columns', async () => {
   const spec: ExperimentSpec = { data: smallData(), augment: ['none', 'copy', 'smote'], sets: [0, 1, 2], classifiers: ['svm'], select: 'inner', seed: 3 };
   const two = await runExperiment(spec, { storeDir: tempDir('inner-jobs2'), jobs: 2 });

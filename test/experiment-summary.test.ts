@@ -303,8 +303,12 @@ test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats 
   const preds = [1, 2, 3].map((rep) => JSON.stringify(run.records.filter((r) => r.config.repeat === rep && r.config.sets === 2).map((r) => r.outcome.yPred)));
   assert.ok(new Set(preds).size > 1, 'repeats differ');
   const perRepeat = countingAugmenters();
-  await runExperiment({ ...spec, augmenterPerRepeat: true }, { storeDir: tempDir('per-repeat'), classifiers: ncmFactory(), augmenters: perRepeat });
+  const seeds = await runExperiment({ ...spec, augmenterPerRepeat: true }, { storeDir: tempDir('per-repeat'), classifiers: ncmFactory(), augmenters: perRepeat });
   assert.equal(perRepeat.fits, 6);
+  // both in one summary: two lines, told apart by label and augmenterSeeds
+  const s = summarize([...run.records, ...seeds.records]);
+  assert.deepEqual(s.best.map((b) => [b.augment, b.augmenterSeeds]).sort(), [[`${run.records[0].outcome.augmentLabel}`, 1], [`${run.records[0].outcome.augmentLabel} (an augmenter per repeat)`, 3]].sort());
+  assert.ok(s.summary.every((r) => r.repeats === 3 && r.folds === 2), 'no line pools both kinds');
 });
 
 test("train: 'synthetic' fits the classifier on the augmented sets alone (Fig. 8)", async () => {

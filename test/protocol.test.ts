@@ -40,6 +40,15 @@ test('the paper protocol plans exactly the units of the grid as written before p
   assert.equal(reproduceGrid('emodb').protocol, 'paper');
 });
 
+test('an augmenter per repeat: the real-only units are the grid\'s, every augmented unit is its own', () => {
+  const grid = keysOf(reproduceGrid('emodb', { protocol: 'code' }));
+  const seeds = keysOf(reproduceGrid('emodb', { protocol: 'code', augmenterPerRepeat: true }));
+  assert.equal(seeds.length, grid.length);
+  const shared = seeds.filter((k) => grid.includes(k));
+  assert.equal(shared.length, 10 * 3 * 2, 'method none: 10 folds x 3 repeats x 2 classifiers');
+  assert.equal(reproduceGrid('emodb').augmenterPerRepeat, undefined, 'a grid without it is the spec it always was');
+});
+
 test("the code protocol: the authors' classifiers and augmenter settings, and no unit shared with the paper grid", () => {
   const spec = reproduceGrid('emodb', { protocol: 'code' });
   assert.equal(spec.protocol, 'code');

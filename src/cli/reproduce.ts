@@ -38,6 +38,7 @@ export function registerReproduce(program: Command): void {
       .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
       .addOption(new Option('--select <how>', 'how the number of sets is chosen: test (the paper: best point on the test speakers) or inner (also by 3 inner folds on each fold\'s training speakers: best.csv setsInner, uarInner; about 3x the classifier fits of the grid, README "Choosing the number of sets")').choices(SELECT_MODES).default('test'))
       .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from one augmenter fitted per inner fold (refit), or from the outer fold\'s (shared: its inner test speakers were seen by it); auto (default): refit for copy, noise, smote, shared for the GAN-type ones').choices(INNER_ROWS))
+      .option('--augmenter-per-repeat', 'one augmenter per fold and repeat, each seeded apart, so the ± over repeats includes the augmenter (3x the fits; lines labelled "(an augmenter per repeat)"; best.csv augmenterSeeds)', false)
       .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
       .option('--json', 'print the best points and the summary as one JSON object', false),
@@ -51,7 +52,7 @@ export function registerReproduce(program: Command): void {
       const { formatTable } = await import('../experiment/paper.js');
       const { progressReporter } = await import('./progress.js');
       if (o.innerRows !== undefined && o.select !== 'inner') throw usageError('--inner-rows', o.innerRows, 'only with --select inner (the rows of inner folds; without them there are none)');
-      const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows });
+      const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows, augmenterPerRepeat: o.augmenterPerRepeat });
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
       if (o.dryRun) {

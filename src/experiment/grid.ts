@@ -47,9 +47,16 @@ export interface ReproduceOptions {
   select: SelectMode;
   /** With select `inner`: `auto` (default), `shared` or `refit` synthetic rows for the inner units (spec.innerRows). */
   innerRows: InnerRowsMode | undefined;
+  /**
+   * One augmenter per fold and repeat, each with its own seed (spec.augmenterPerRepeat), so the
+   * ± over repeats includes which augmenter was trained: the repeats' fits, 3x the fits of the
+   * grid. Its lines are labelled '(an augmenter per repeat)' beside the usual ones; real-only
+   * units are shared. Default false.
+   */
+  augmenterPerRepeat: boolean;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined, augmenterPerRepeat: false };
 
 /** The paper protocol's DNN of each dataset (Section V-B, V-C), from src/protocol. */
 export const PAPER_DNN: Readonly<Record<PaperDataset, Readonly<Record<string, unknown>>>> = PROTOCOLS.paper.dnn;
@@ -83,6 +90,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const p = protocolNamed(o.protocol);
   // only when asked: a grid without them is the spec it always was
   const select = o.select === 'inner' ? { select: o.select, ...(o.innerRows ? { innerRows: o.innerRows } : {}) } : o.innerRows ? { innerRows: o.innerRows } : {};
+  const perRepeat = o.augmenterPerRepeat ? { augmenterPerRepeat: true } : {};
   const data = o.data ?? PAPER_TABLES[dataset].dataset;
   const normalize = 'auto'; // none for the authors' (already z-normalised) EmoDB features, zscore per training fold otherwise
   const svmOptions = classifierOptions(p, 'svm', dataset);
@@ -103,6 +111,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
       normalize,
       protocol: p.name,
       ...select,
+      ...perRepeat,
     };
   }
   const epochs = o.epochs ?? PAPER_EPOCHS;
@@ -116,6 +125,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
     normalize,
     protocol: p.name,
     ...select,
+    ...perRepeat,
   };
 }
 

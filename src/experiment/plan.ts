@@ -12,6 +12,9 @@ import { STEPS_METHOD } from './steps';
 import { innerRowsFor, type InnerFold, type InnerSplit } from './inner';
 
 /** Bumped when the meaning of a stored unit changes (old results then no longer match). */
+/** Appended to the label of a method fitted once per fold and repeat (`augmenterPerRepeat`). */
+export const PER_REPEAT_LABEL = '(an augmenter per repeat)';
+
 export const PLAN_VERSION = 1;
 
 /** Everything a unit's result depends on; its canonical JSON hashes to the unit's key. */
@@ -111,7 +114,9 @@ export function planUnits(
               g = { key: groupKey, fold: fold.index, augmenter: aug, units: [] };
               groups.set(groupKey, g);
             }
-            g.units.push({ key, config, group: groupKey, augmentLabel: real ? 'none' : a.label, classifierLabel: c.label });
+            // one augmenter per repeat is another line of the tables than one per fold: its label says so
+            const augmentLabel = real ? 'none' : config.augment.perRepeat ? `${a.label} ${PER_REPEAT_LABEL}` : a.label;
+            g.units.push({ key, config, group: groupKey, augmentLabel, classifierLabel: c.label });
           }
         }
       }

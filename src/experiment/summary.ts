@@ -78,6 +78,12 @@ export interface SummaryRow {
   /** Classifier seconds summed over the units, and augmenter seconds spent by the runs that fitted them. */
   seconds: number;
   augmenterSeconds: number;
+  /**
+   * Augmenters behind each fold's points: 1 (one per fold, shared by the repeats), the number of
+   * repeats (`augmenterPerRepeat`: the ± over repeats then includes which augmenter was trained),
+   * 0 for real rows only.
+   */
+  augmenterSeeds: number;
 }
 
 /** The best number of sets of one method and classifier, next to the real-only baseline. */
@@ -231,6 +237,7 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
     uarFoldStd: m((s) => s.uarFoldStd).mean,
     seconds: records.reduce((s, r) => s + r.outcome.seconds, 0),
     augmenterSeconds: records.reduce((s, r) => s + r.outcome.augmenterSeconds, 0),
+    augmenterSeeds: first.sets === 0 || first.method === 'none' ? 0 : records[0].config.augment.perRepeat ? repeats.length : 1,
   };
 }
 

@@ -86,6 +86,8 @@ export function summaryRowsFromCsv(rows: readonly Record<string, string>[]): Sum
     uarFoldStd: num(r.uarFoldStd),
     seconds: num(r.seconds),
     augmenterSeconds: num(r.augmenterSeconds),
+    // tables published before the column existed: one augmenter per fold, none for real rows only
+    augmenterSeeds: r.augmenterSeeds !== undefined ? num(r.augmenterSeeds) : r.method === 'none' || num(r.sets) === 0 ? 0 : 1,
   }));
 }
 
