@@ -19,6 +19,8 @@ import { holdOutGroups, replayStop, tstrStop } from '../src/augment/tstr';
 import type { AdanEpoch } from '../src/augment/augmenter';
 import { toCsv } from '../src/experiment/output';
 import { writeFileAtomic } from '../src/experiment/atomic';
+import { lossPlot } from '../src/plot/loss';
+import { saveFigure } from '../src/plot/render';
 
 interface Args { data: string; folds: number[]; cache: string; out: string; epochs: number; every: number; patience: number; holdOut: number }
 
@@ -93,7 +95,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(a.out, { recursive: true });
   writeFileAtomic(path.join(a.out, 'stops.csv'), toCsv(stops));
   writeFileAtomic(path.join(a.out, 'curves.csv'), toCsv(curves));
-  console.log(`wrote ${path.join(a.out, 'stops.csv')} (${stops.length} folds) and curves.csv`);
+  const lines = curves.map((c) => ({ epoch: c.epoch as number, loss: `fold ${c.fold}`, value: 100 * (c.tstrUar as number) }));
+  await saveFigure(lossPlot(lines, { title: `TSTR UAR of ADAN's rows, ${a.data}`, subtitle: `linear SVM trained on one synthetic set, scored on ${a.holdOut} training speakers the ADAN did not see; every ${a.every} epochs`, yTitle: 'UAR (%)', legendTitle: 'Fold', width: 520, height: 260 }), path.join(a.out, 'tstr-uar'));
+  console.log(`wrote ${path.join(a.out, 'stops.csv')} (${stops.length} folds), curves.csv and tstr-uar.svg/png`);
 }
 
 main().catch((e) => {

@@ -35,6 +35,7 @@ const history = Array.from({ length: 30 }, (_, e) => ({ epoch: e + 1, seconds: 0
 test('lossPlot renders: epoch axis, loss axis, one legend entry per loss', async () => {
   await checkRenders('loss', lossPlot(history, { title: 'ADAN losses', labels: { lossD: 'D (Eq. 10)' } }), ['Epoch', 'Loss', 'D (Eq. 10)', 'lossG', 'ADAN losses']);
   await checkRenders('loss facet', lossPlot(history, { facet: true }), ['Epoch', 'lossD', 'lossG']);
+  await checkRenders('loss legend', lossPlot(history, { legendTitle: 'Fold' }), ['Fold', 'lossD']);
   assert.throws(() => lossPlot(history, { logY: true, losses: ['lossD'] , labels: {} , facet: false, yTitle: 'x', title: 't' , width: -1 }), /lossPlot\.width/);
   assert.throws(() => lossPlot(history, { color: 'red' } as never), /lossPlot\.color/);
 });

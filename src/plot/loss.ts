@@ -19,6 +19,8 @@ export interface LossPlotOptions extends PlotOptions {
   logY?: boolean;
   /** y-axis title. Default 'Loss'. */
   yTitle?: string;
+  /** Legend title (what the lines are, e.g. 'Fold'). Default 'Loss'. */
+  legendTitle?: string;
 }
 
 /** Defaults of {@link LossPlotOptions}. */
@@ -30,6 +32,7 @@ export const LOSS_PLOT_DEFAULTS: LossPlotOptions = {
   facet: false,
   logY: false,
   yTitle: 'Loss',
+  legendTitle: 'Loss',
 };
 
 /** Loss curves from a training history (one record per epoch) or from long rows {epoch, loss, value}. */
@@ -45,7 +48,7 @@ export function lossPlot(history: readonly HistoryRecord[] | readonly LossRow[],
   const order = [...new Set(rows.map((r) => r.loss))];
   const x = { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { format: 'd' } };
   const y = { field: 'value', type: 'quantitative', title: o.yTitle, scale: o.logY ? { type: 'log' } : { zero: false } };
-  const color = { field: 'loss', type: 'nominal', title: 'Loss', sort: order, scale: { scheme: 'tableau10' } };
+  const color = { field: 'loss', type: 'nominal', title: o.legendTitle, sort: order, scale: { scheme: 'tableau10' } };
   const line = { type: 'line', strokeWidth: 1.5, clip: true };
   if (o.facet) {
     return {
