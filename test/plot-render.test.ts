@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { confusionPlot, histogramPlot, lossPlot, save, show, svgSize, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, figureBundle, VEGALITE_MIME, type VegaLiteSpec } from '../src/plot';
+import { confusionPlot, histogramPlot, lossPlot, save, show, svgSize, toPng, toSvg, tsnePlot, uarPlot, lightShade, darkShade, figureBundle, compactData, VEGALITE_MIME, type VegaLiteSpec } from '../src/plot';
 import { embeddedPoints, uarVsSets } from '../src/analysis/curves';
 import { Random } from '../src/util/random';
+import { parseCsv } from '../src/notebook/results';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const rng = new Random(1);
@@ -59,13 +60,30 @@ test('tsnePlot renders real (light) and synthetic (dark) colours per emotion', a
   // interactive: the bundle also carries the spec for JupyterLab, with the row ids for the tooltip
   const withIds = tsnePlot(embeddedPoints(emb, labels, ['anger', 'boredom', 'disgust'], 10, labels.map((_, i) => `u${i}`)));
   const bundle = await figureBundle(withIds, { interactive: true });
-  const vl = bundle.data[VEGALITE_MIME] as { $schema: string; data: { values: { id: string }[] }; encoding: { tooltip: { field: string }[] } };
+  const vl = bundle.data[VEGALITE_MIME] as { $schema: string; data: { values: string; format: { type: string; parse: Record<string, string> } }; encoding: { tooltip: { field: string }[] } };
   assert.equal(vl.$schema, 'https://vega.github.io/schema/vega-lite/v5.json');
-  assert.deepEqual(vl.data.values.map((v) => v.id), labels.map((_, i) => `u${i}`));
+  // the rows as one CSV string, numbers to 6 digits, parsed back by Vega
+  assert.equal(vl.data.format.type, 'csv');
+  assert.deepEqual(vl.data.format.parse, { x: 'number', y: 'number', order: 'number' });
+  const back = parseCsv(vl.data.values);
+  assert.deepEqual(back.map((r) => r.id), labels.map((_, i) => `u${i}`));
+  assert.deepEqual(back.map((r) => Number(r.x)), Array.from({ length: 20 }, (_, i) => Number(emb[2 * i].toPrecision(6))));
+  assert.equal(back[12].key, 'anger (synthetic)');
   assert.deepEqual(vl.encoding.tooltip.map((t) => t.field), ['emotion', 'source', 'id']);
   assert.ok('image/png' in bundle.data && 'image/svg+xml' in bundle.data);
   assert.ok(!(VEGALITE_MIME in (await figureBundle(withIds)).data), 'not by default');
   await assert.rejects(figureBundle(namedSvg, { interactive: true }), /interactive needs the spec/);
+});
+
+test('compactData writes inline rows as CSV, quoting what needs it, and leaves other data alone', () => {
+  const spec = { mark: 'point', data: { values: [{ a: 1.23456789, b: 'x, "y"' }, { a: -2, b: 'z' }] } };
+  const c = compactData(spec) as { data: { values: string; format: { parse: Record<string, string> } } };
+  assert.equal(c.data.values, 'a,b\n1.23457,"x, ""y"""\n-2,z');
+  assert.deepEqual(c.data.format.parse, { a: 'number' });
+  const nested = { data: { values: [{ a: { b: 1 } }] } };
+  assert.equal(compactData(nested), nested);
+  const named = { data: { name: 'table' } };
+  assert.equal(compactData(named), named);
 });
 
 test('histogramPlot renders FD-binned real vs synthetic, faceted and overlaid', async () => {

@@ -208,9 +208,29 @@ async function bundleOf(svg: string, spec: VegaLiteSpec | undefined, options: Sh
   if (o.interactive) {
     if (!spec) throw new Error('show: interactive needs the spec, not a rendered SVG');
     // JupyterLab's renderer is Vega-Lite 5: the t-SNE specs compiled and rendered with vega-lite 5.23 / vega 5.33 (checked 2026-12-04)
-    data[VEGALITE_MIME] = { ...spec, $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
+    data[VEGALITE_MIME] = { ...compactData(spec), $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
   }
   return { data, metadata };
+}
+
+/**
+ * The spec with its inline rows as one CSV string (numbers to 6 significant digits): a notebook
+ * stores a JSON array of objects one field per line, four times the size.
+ */
+export function compactData(spec: VegaLiteSpec): VegaLiteSpec {
+  const values = (spec.data as { values?: unknown } | undefined)?.values;
+  const flat = (r: unknown): r is Record<string, unknown> => typeof r === 'object' && r !== null && Object.values(r).every((v) => v === null || v === undefined || ['number', 'string', 'boolean'].includes(typeof v));
+  if (!Array.isArray(values) || values.length === 0 || !values.every(flat)) return spec;
+  const columns = [...new Set(values.flatMap((r) => Object.keys(r)))];
+  const numeric = columns.filter((c) => values.every((r) => r[c] === undefined || typeof r[c] === 'number'));
+  const cell = (v: unknown): string => {
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '';
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const csv = [columns.map(cell).join(','), ...values.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n');
+  return { ...spec, data: { values: csv, format: { type: 'csv', parse: Object.fromEntries(numeric.map((c) => [c, 'number'])) } } };
 }
 
 /**
