@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { fClassif, informativeFeature } from '../src/analysis/feature-scores';
+import { fClassif, informativeFeature, nearestCentroidShare } from '../src/analysis/feature-scores';
 import { rows } from '../src/analysis/rows';
 import { loadEmodbIs11 } from '../src/data/registry';
 import { splitFolds } from '../src/data/folds';
@@ -42,4 +42,13 @@ test('informativeFeature on EmoDB\'s training speakers of fold 1: a named, conti
   assert.match(fold.train.featureNames![j], /_sma/);
   const distinct = new Set(Array.from({ length: fold.train.n }, (_, i) => fold.train.x[i * fold.train.d + j])).size;
   assert.ok(distinct >= fold.train.n / 2, `${distinct} distinct values`);
+});
+
+test('nearestCentroidShare: rows nearest their own class centroid of the reference rows, by hand', () => {
+  // reference: class 0 around (0, 0), class 1 around (4, 0)
+  const reference = { ...rows(Float32Array.from([-1, 0, 1, 0, 3, 0, 5, 0]), 2), y: [0, 0, 1, 1] };
+  // (1.9, 0) is nearer 0's centroid (0, 0): right; (2.1, 5) nearer (4, 0): wrong for label 0; (6, 1): right
+  const probe = { ...rows(Float32Array.from([1.9, 0, 2.1, 5, 6, 1]), 2), y: [0, 0, 1] };
+  assert.equal(nearestCentroidShare(reference, probe), 2 / 3);
+  assert.throws(() => nearestCentroidShare(reference, { ...rows(Float32Array.from([1, 2, 3]), 3), y: [0] }), /2 and 3 columns/);
 });

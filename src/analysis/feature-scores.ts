@@ -76,3 +76,35 @@ export function informativeFeature(r: Rows, labels: ArrayLike<number>, options: 
   if (best < 0) throw new Error(`informativeFeature: no feature has a finite F and ${Math.ceil(minDistinct * r.n)} or more distinct values`);
   return best;
 }
+
+/**
+ * Share of `rows` whose nearest class centroid of `reference` (Euclidean; centroids of the
+ * reference rows' classes) is their own class: how well a space keeps the classes of rows it
+ * was not fitted on (e.g. a held-out speaker's E(x) against the training rows' E(x)).
+ */
+export function nearestCentroidShare(reference: Rows & { y: ArrayLike<number> }, rows: Rows & { y: ArrayLike<number> }): number {
+  checkRows('nearestCentroidShare', reference);
+  checkRows('nearestCentroidShare', rows);
+  if (reference.d !== rows.d) throw new Error(`nearestCentroidShare: ${reference.d} and ${rows.d} columns`);
+  const d = reference.d;
+  const sums = new Map<number, { n: number; c: Float64Array }>();
+  for (let i = 0; i < reference.n; i++) {
+    const s = sums.get(reference.y[i]) ?? { n: 0, c: new Float64Array(d) };
+    s.n++;
+    for (let j = 0; j < d; j++) s.c[j] += reference.x[i * d + j];
+    sums.set(reference.y[i], s);
+  }
+  const centroids = [...sums.entries()].map(([label, s]) => ({ label, c: s.c.map((v) => v / s.n) }));
+  let hit = 0;
+  for (let i = 0; i < rows.n; i++) {
+    let best = -1;
+    let bestDist = Infinity;
+    for (const { label, c } of centroids) {
+      let dist = 0;
+      for (let j = 0; j < d; j++) { const e = rows.x[i * d + j] - c[j]; dist += e * e; }
+      if (dist < bestDist) { bestDist = dist; best = label; }
+    }
+    if (best === rows.y[i]) hit++;
+  }
+  return rows.n === 0 ? NaN : hit / rows.n;
+}
