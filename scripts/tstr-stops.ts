@@ -80,15 +80,18 @@ async function main(): Promise<void> {
       writeFileAtomic(done, JSON.stringify(history));
       aug.dispose();
     }
-    const tstrAt = replayStop(history, (p) => tstrStop(p, a.patience)) ?? history.length;
-    const adanAt = replayStop(history, (p) => adanEarlyStop(p, ADAN_DEFAULTS.earlyStopAfter, ADAN_DEFAULTS.earlyStopTolerance)) ?? history.length;
+    // where each rule stops (undefined: it never fires, and the run trains every epoch)
+    const tstrStops = replayStop(history, (p) => tstrStop(p, a.patience));
+    const adanStops = replayStop(history, (p) => adanEarlyStop(p, ADAN_DEFAULTS.earlyStopAfter, ADAN_DEFAULTS.earlyStopTolerance));
+    const [tstrAt, adanAt] = [tstrStops ?? history.length, adanStops ?? history.length];
     const measured = history.filter((h) => h.tstrUar !== undefined);
     const best = measured.reduce((b, h) => (h.tstrUar! > b.tstrUar! ? h : b), measured[0]);
-    const row = (what: string, epoch: number) => ({ [`${what}Epoch`]: epoch, [`${what}TstrUar`]: measuredAt(history, epoch, 'tstrUar'), [`${what}Fidelity`]: measuredAt(history, epoch, 'labelFidelity') });
+    // at each rule's stop: the epoch, the TSTR UAR and label fidelity last measured by then
+    const row = (rule: string, epoch: number) => ({ [`epoch${rule}`]: epoch, [`uar${rule}`]: measuredAt(history, epoch, 'tstrUar'), [`fidelity${rule}`]: measuredAt(history, epoch, 'labelFidelity') });
     stops.push({
       dataset: a.data, fold: fold.fold.index, testGroup: fold.fold.group, heldOut: [...new Set(validation.groups)].join(' '), fitRows: fitRows.n, validationRows: validation.n,
-      every: a.every, patience: a.patience, bestEpoch: best.epoch, bestTstrUar: best.tstrUar,
-      ...row('tstr', tstrAt), ...row('adan', adanAt), ...row('last', history.length),
+      every: a.every, patience: a.patience, epochBest: best.epoch, uarBest: best.tstrUar,
+      ...row('TstrRule', tstrAt), ...row('AdanRule', adanAt), ...row('All', history.length), tstrRuleFired: tstrStops !== undefined, adanRuleFired: adanStops !== undefined,
     });
     for (const h of measured) curves.push({ fold: fold.fold.index, epoch: h.epoch, tstrUar: h.tstrUar, tstrWa: h.tstrWa, labelFidelity: h.labelFidelity, labelFidelityCentroid: h.labelFidelityCentroid, pReal: h.pReal, pFake: h.pFake });
   }
