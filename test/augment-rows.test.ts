@@ -96,5 +96,5 @@ test('bad options and labels fail with the option named', async () => {
   const aug = await copy().fit(train);
   assert.throws(() => aug.sample([3]), /labels\[0\]/);
   // settings go to the constructor; fit never rewrites them
-  await assert.rejects(copy().fit(train, { seed: 3 } as never), /option copy\.fit\.seed: got 3, expected one of onEpoch, checkpointDir, checkpointEvery, resume: settings go to the constructor/);
+  await assert.rejects(copy().fit(train, { seed: 3 } as never), /option copy\.fit\.seed: got 3, expected one of onEpoch, checkpointDir, checkpointEvery, resume, validation: settings go to the constructor/);
 });
