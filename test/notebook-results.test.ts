@@ -95,7 +95,8 @@ test('coverage says a grid still running holds some speakers, and the table says
   assert.equal(tableCoverage(early.filter((r) => r.method !== 'none'), 10).text, 'partial: 2 of 10 speakers (1–2), no real-only units yet', 'the grid\'s folds given');
   const mixed = tableCoverage(early);
   assert.deepEqual(mixed.complete, [1, 2]);
-  assert.match(mixed.text, /^partial: 10 of 10 speakers \(1–10, complete for 1–2\)$/);
+  // every speaker is in some rows (the real-only line here; a control run on all folds in practice), not in all
+  assert.equal(mixed.text, 'partial: complete for 2 of 10 speakers (1–2); some rows reach 3–10');
   const best = t.best.map((b) => (b.method === 'wadan' ? { ...b, folds: 2 } : b));
   const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, folds: 10, summary: early }]);
   assert.ok(md.includes('| 79.81 / 78.40 (3) [2 of 10 speakers] | +1.74 |  |'), 'a mean over sets mixing speakers is left blank');

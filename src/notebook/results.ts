@@ -178,8 +178,14 @@ function foldList(folds: readonly number[]): string {
 function coverageText(c: Omit<Coverage, 'text'>): string {
   if (c.complete.length === c.of && c.realOnly) return c.of === 1 ? `1 speaker (fold ${c.folds[0]})` : `all ${c.of} speakers`;
   const units = c.units !== undefined && c.total !== undefined ? `${c.units.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} units, ` : '';
+  const noReal = c.realOnly ? '' : ', no real-only units yet';
+  if (c.folds.length === c.of && c.complete.length < c.of) {
+    // every speaker is in some row (e.g. a control run on all folds) but not in every row
+    const rest = c.folds.filter((f) => !c.complete.includes(f));
+    return `partial: ${units}complete for ${c.complete.length} of ${c.of} speakers${c.complete.length > 0 ? ` (${foldList(c.complete)})` : ''}; some rows reach ${foldList(rest)}${noReal}`;
+  }
   const complete = c.complete.length === c.folds.length ? '' : `, complete for ${c.complete.length === 0 ? 'none' : foldList(c.complete)}`;
-  return `partial: ${units}${c.folds.length} of ${c.of} speakers (${foldList(c.folds)}${complete})${c.realOnly ? '' : ', no real-only units yet'}`;
+  return `partial: ${units}${c.folds.length} of ${c.of} speakers (${foldList(c.folds)}${complete})${noReal}`;
 }
 
 /** Coverage of stored units, against the units of the grid that are missing. */
