@@ -19,16 +19,9 @@ export function toRows(summary: Summary, table: TableName = 'summary'): Record<s
   return rows.map((r) => ({ ...r }) as Record<string, string | number>);
 }
 
-/** RFC 4180 CSV: header from the first row's keys, quoted where needed, numbers as JavaScript prints them. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const cols = Object.keys(rows[0]);
-  const cell = (v: unknown): string => {
-    const s = v === undefined || v === null ? '' : typeof v === 'number' && Number.isNaN(v) ? 'NaN' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
-}
+import { toCsv } from '../util/csv';
+
+export { toCsv };
 
 /**
  * Write units, summary, best and curves as CSV and JSON into `dir` (default `<store>/results`),

@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { toCsv } from '../util/csv';
 import type { VegaLiteSpec } from './spec';
 import { displayBundle, inKernel, type MimeBundle } from './kernel';
 
@@ -223,13 +224,8 @@ export function compactData(spec: VegaLiteSpec): VegaLiteSpec {
   if (!Array.isArray(values) || values.length === 0 || !values.every(flat)) return spec;
   const columns = [...new Set(values.flatMap((r) => Object.keys(r)))];
   const numeric = columns.filter((c) => values.every((r) => r[c] === undefined || typeof r[c] === 'number'));
-  const cell = (v: unknown): string => {
-    if (v === undefined || v === null) return '';
-    if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '';
-    const text = String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const csv = [columns.map(cell).join(','), ...values.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n');
+  const round = (v: unknown): unknown => (typeof v === 'number' ? (Number.isFinite(v) ? Number(v.toPrecision(6)) : undefined) : v);
+  const csv = toCsv(values.map((r) => Object.fromEntries(columns.map((c) => [c, round(r[c])])))).replace(/\n$/, '');
   return { ...spec, data: { values: csv, format: { type: 'csv', parse: Object.fromEntries(numeric.map((c) => [c, 'number'])) } } };
 }
 
