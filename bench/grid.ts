@@ -269,7 +269,7 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
       }
       if (o.maxSets[dataset] < 10) notes.push(`${dataset}: classifier units timed at 0 and ${o.maxSets[dataset]} sets; larger sets extrapolated (linear in rows; RBF SVM by the exponent between the two sizes)`);
     }
-    notes.push('synthetic rows are noisy copies of the real ones; a trained augmenter\'s rows may cost more (AAE\'s rows drive the linear SVM to its pass cap)');
+    notes.push('synthetic rows are noisy copies of the real ones; a trained augmenter\'s rows may cost more (AAE\'s rows move the linear SVM to its greedy solver: bench/svm-hard-rows.ts)');
     notes.push('ADAN under the code protocol is priced at all its epochs; its early stop (after epoch 200) only shortens it');
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -9,7 +9,10 @@ import { splitFolds } from '../src/data/folds';
 import { loadDataset } from '../src/data/registry';
 import { summarizeFolds, perClassRecall } from '../src/eval/metrics';
 import { LinearSvm, linearSvm, LINEAR_SVM_DEFAULTS } from '../src/classify/linear-svm';
-import { dualObjective, primalObjective, solveBinaryDual, type BinaryProblem } from '../src/classify/dual-cd';
+import { dotRow, dualObjective, primalObjective, solveBinaryDual, type BinaryProblem } from '../src/classify/dual-cd';
+import { solveBinaryGreedy } from '../src/classify/dual-greedy';
+import { centredGram } from '../src/classify/gram';
+import { loadNative } from '../src/backend/native';
 import { Random } from '../src/util/random';
 import { realData } from './real-data';
 
@@ -114,7 +117,8 @@ function bruteForceDual(p: BinaryProblem): { alpha: Float64Array; objective: num
   return best;
 }
 
-test('dual coordinate descent reaches the brute-force optimum of a tiny problem (with bias and per-row costs)', () => {
+/** The tiny problem of the brute-force test: 8 rows, 9 features, bias 1.5, two costs. */
+function tinyProblem(): BinaryProblem {
   const rng = new Random(11);
   const n = 8;
   const d = 9; // d + bias > n: the dual is strictly convex, its optimum unique
@@ -124,8 +128,12 @@ test('dual coordinate descent reaches the brute-force optimum of a tiny problem 
   const cost = Float64Array.from({ length: n }, (_, i) => (i < 4 ? 0.15 : 0.3));
   const sqNorm = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
-  const p: BinaryProblem = { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost, sqNorm, bias: 1.5 };
+  return { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost, sqNorm, bias: 1.5 };
+}
 
+test('dual coordinate descent reaches the brute-force optimum of a tiny problem (with bias and per-row costs)', () => {
+  const p = tinyProblem();
+  const { cost, rows: { length: n } } = p;
   const ref = bruteForceDual(p);
   const atBound = [...ref.alpha].filter((a, i) => Math.abs(a - cost[i]) < 1e-9).length;
   const free = [...ref.alpha].filter((a, i) => a > 1e-9 && a < cost[i] - 1e-9).length;
@@ -139,6 +147,87 @@ test('dual coordinate descent reaches the brute-force optimum of a tiny problem 
   // strong duality: primal objective of the returned (w, b) equals minus the dual objective
   const primal = primalObjective(p, model.w, model.b);
   assert.ok(Math.abs(primal + obj) < 1e-6, `primal ${primal} vs -dual ${-obj}`);
+});
+
+test('greedy coordinate descent reaches the brute-force optimum of the tiny problem', () => {
+  const p = tinyProblem();
+  const ref = bruteForceDual(p);
+  const model = solveBinaryGreedy(p, centredGram(p.x, p.d, p.rows, undefined), { tolerance: 1e-10, maxSteps: 1e6 });
+  assert.ok(model.converged && model.steps > 0);
+  const obj = dualObjective(p, model.alpha);
+  assert.ok(Math.abs(obj - ref.objective) < 1e-8 * Math.max(1, Math.abs(ref.objective)), `dual objective ${obj} vs brute force ${ref.objective}`);
+  for (let i = 0; i < p.rows.length; i++) assert.ok(Math.abs(model.alpha[i] - ref.alpha[i]) < 1e-5, `alpha[${i}] ${model.alpha[i]} vs ${ref.alpha[i]}`);
+  assert.ok(Math.abs(primalObjective(p, model.w, model.b) + obj) < 1e-6, 'strong duality');
+});
+
+/**
+ * A problem random passes crawl on, like an AAE's synthetic rows: 200 rows packed tightly far
+ * from the origin (norm 30, spread 0.05), labels drawn at random with a faint signal.
+ */
+function crawlingProblem(): BinaryProblem {
+  const rng = new Random(5);
+  const n = 200;
+  const d = 20;
+  const x = new Float32Array(n * d);
+  const sign = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    sign[i] = rng.uniform() < 0.5 ? 1 : -1;
+    for (let j = 0; j < d; j++) x[i * d + j] = (j === 0 ? 30 : 0) + 0.05 * rng.normal() + (j === 1 ? 0.03 * sign[i] : 0);
+  }
+  const sqNorm = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
+  return { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost: new Float64Array(n).fill(1), sqNorm, bias: 10 };
+}
+
+test('where 1,000 random passes do not converge, the greedy solver does, to the optimum dual CD reaches only after thousands of passes', async () => {
+  const p = crawlingProblem();
+  const capped = solveBinaryDual(p, { tolerance: 0.1, maxIter: 1000, random: new Random(0) });
+  assert.equal(capped.converged, false);
+  const long = solveBinaryDual(p, { tolerance: 0.1, maxIter: 100000, random: new Random(0) });
+  assert.ok(long.converged && long.iterations > 1000, `dual CD converged after ${long.iterations} passes`);
+  const greedy = solveBinaryGreedy(p, centredGram(p.x, p.d, p.rows, undefined), { tolerance: 0.1, maxSteps: 1000 * p.rows.length });
+  assert.ok(greedy.converged);
+  const [og, ol, oc] = [greedy, long, capped].map((m) => dualObjective(p, m.alpha));
+  assert.ok(og < oc - 1, `greedy ${og} well below 1,000 passes' ${oc}`);
+  assert.ok(Math.abs(og - ol) < 1e-3 * Math.abs(ol), `greedy ${og} vs converged dual CD ${ol}`);
+  // the stopping rule, checked from scratch: the projected gradient's spread from w is within the tolerance
+  let hi = 0;
+  let lo = 0;
+  p.rows.forEach((r, i) => {
+    const g = p.sign[i] * (dotRow(greedy.w, p.x, r * p.d, p.d) + greedy.b) - 1;
+    const a = greedy.alpha[i];
+    const pg = a === 0 ? Math.min(g, 0) : a === p.cost[i] ? Math.max(g, 0) : g;
+    hi = Math.max(hi, pg);
+    lo = Math.min(lo, pg);
+  });
+  assert.ok(hi - lo <= 0.1, `spread ${hi - lo}`);
+
+  // the classifier moves such a problem to the greedy solver after greedyAfter passes
+  const ds = makeDataset({ name: 'crawl', x: p.x, d: p.d, y: Array.from(p.sign, (s) => (s > 0 ? 0 : 1)), classes: ['a', 'b'], groups: Array.from(p.sign, () => 'g') });
+  const svm = await linearSvm({ bias: 10 }).fit(ds);
+  const [q] = svm.fitInfo!.problems;
+  assert.ok(q.iterations === LINEAR_SVM_DEFAULTS.greedyAfter && q.greedySteps > 0 && q.converged, JSON.stringify(q));
+  const passesOnly = await linearSvm({ bias: 10, greedyAfter: 1000 }).fit(ds);
+  assert.equal(passesOnly.fitInfo!.notConverged, 1);
+  assert.equal(passesOnly.fitInfo!.problems[0].greedySteps, 0);
+});
+
+test('the centred Gram gives every dot product of the rows; on the native BLAS as in JS, up to float32 rounding', () => {
+  const p = crawlingProblem();
+  const rows = Int32Array.from({ length: 60 }, (_, i) => 3 * i);
+  const blas = loadNative().addon;
+  for (const g of [centredGram(p.x, p.d, rows, undefined), ...(blas ? [centredGram(p.x, p.d, rows, blas)] : [])]) {
+    for (let i = 0; i < 60; i++) {
+      for (let j = 0; j < 60; j++) {
+        let exact = 0;
+        for (let t = 0; t < p.d; t++) exact += p.x[rows[i] * p.d + t] * p.x[rows[j] * p.d + t];
+        const got = g.values[i * 60 + j] + g.offset[i] + g.offset[j] + g.base;
+        // the rows' products are ~900 and differ by ~0.05: float32 products of the raw rows would be off by 3e-5
+        assert.ok(Math.abs(got - exact) < 1e-6, `(${i}, ${j}): ${got} vs ${exact}`);
+        assert.equal(g.values[i * 60 + j], g.values[j * 60 + i]);
+      }
+    }
+  }
 });
 
 test('class weights shift the decision toward the minority class', async () => {
@@ -168,6 +257,7 @@ test('the same seed gives identical models; options are checked', async () => {
   assert.throws(() => linearSvm({ C: 0 }), /option linearSvm\.C: got 0, expected a positive number/);
   assert.throws(() => linearSvm({ classWeight: 'auto' as never }), /linearSvm\.classWeight: got "auto"/);
   assert.throws(() => linearSvm({ multiclass: 'crammer' as never }), /linearSvm\.multiclass/);
+  assert.throws(() => linearSvm({ greedyAfter: -1 }), /option linearSvm\.greedyAfter: got -1, expected an integer >= 0/);
   await assert.rejects(linearSvm({ classWeight: [1, 2] }).fit(train), /linearSvm\.classWeight.*expected 3 weights, one per class/);
 });
 
@@ -195,6 +285,21 @@ test('emodb-is11, leave-one-speaker-out, pooled: within 1.5 points of SVC(kernel
   const s = summarizeFolds(preds, ds.classes.length);
   assert.ok(Math.abs(100 * s.wa - 80.93) <= 1.5, `WA ${(100 * s.wa).toFixed(2)} %`);
   assert.ok(Math.abs(100 * s.uar - 79.44) <= 1.5, `UAR ${(100 * s.uar).toFixed(2)} %`);
+});
+
+test('emodb-is11 fold 1, real rows: every problem converges within greedyAfter passes, so the model is dual CD\'s bit for bit; greedy from the start predicts the same test rows', { skip: rd.skip }, async () => {
+  const [f] = splitFolds(loadDataset('emodb-is11'), [1]);
+  const svm = await linearSvm().fit(f.train);
+  const passesOnly = await linearSvm({ greedyAfter: LINEAR_SVM_DEFAULTS.maxIter }).fit(f.train);
+  assert.ok(svm.fitInfo!.problems.every((q) => q.converged && q.greedySteps === 0 && q.iterations < LINEAR_SVM_DEFAULTS.greedyAfter));
+  assert.deepEqual(svm.model.w, passesOnly.model.w);
+  assert.deepEqual(svm.model.b, passesOnly.model.b);
+  // both solvers to a tight tolerance: the same optimum, so the same predictions
+  const tight = { tolerance: 1e-3 };
+  const cd = await linearSvm({ ...tight, greedyAfter: LINEAR_SVM_DEFAULTS.maxIter }).fit(f.train);
+  const greedy = await linearSvm({ ...tight, greedyAfter: 0 }).fit(f.train);
+  assert.ok(greedy.fitInfo!.problems.every((q) => q.converged && q.iterations === 0 && q.greedySteps > 0));
+  assert.deepEqual([...greedy.predict(f.test.x)], [...cd.predict(f.test.x)]);
 });
 
 test('save then loadClassifier predicts exactly what the saved linear SVM did (ovo and ovr); a damaged weights file is named', async () => {

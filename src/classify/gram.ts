@@ -485,3 +485,53 @@ export class CachedColumns implements KernelColumns {
     return out;
   }
 }
+
+/**
+ * Dot products x_rᵀx_s of the rows `rows` of x (row-major, dimension d), for the linear SVM's
+ * greedy solver (dual-greedy.ts), split as x_rᵀx_s = z_rᵀz_s + u_r + u_s + c with z = x − m
+ * around the rows' mean m, u_r = mᵀz_r and c = mᵀm. Only the centred products are float32 (one
+ * GEMM on the native BLAS, or a float64 JS loop without it): rows far from the origin and close
+ * to each other, such as an AAE's synthetic ones, differ in digits that float32 products of the
+ * raw rows would round away.
+ */
+export interface CentredGram {
+  /** z_rᵀz_s, l x l row-major, exactly symmetric. */
+  values: Float32Array;
+  /** u_r = mᵀz_r (float64). */
+  offset: Float64Array;
+  /** c = mᵀm. */
+  base: number;
+}
+
+export function centredGram(x: Float32Array, d: number, rows: ArrayLike<number>, blas: NativeBlas | undefined): CentredGram {
+  const l = rows.length;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < l; i++) for (let j = 0, o = rows[i] * d; j < d; j++) mean[j] += x[o + j];
+  for (let j = 0; j < d; j++) mean[j] /= l;
+  // the centred rows, and (native) the l x l result behind them: the addon's gemm takes byte offsets into one buffer
+  const buffer = new ArrayBuffer((l * d + (blas ? l * l : 0)) * 4);
+  const z = new Float32Array(buffer, 0, l * d);
+  const offset = new Float64Array(l);
+  let base = 0;
+  for (let j = 0; j < d; j++) base += mean[j] * mean[j];
+  for (let i = 0; i < l; i++) {
+    let u = 0;
+    for (let j = 0, o = rows[i] * d, t = i * d; j < d; j++) {
+      const v = x[o + j] - mean[j];
+      z[t + j] = v;
+      u += mean[j] * v;
+    }
+    offset[i] = u;
+  }
+  let values: Float32Array;
+  if (blas) {
+    blas.gemm(buffer, false, true, 1, l, l, d, 0, 0, 0, 0, l * d * 4, 0, -1, 0, 0);
+    values = new Float32Array(buffer, l * d * 4, l * l);
+    // GEMM may sum z_rᵀz_s and z_sᵀz_r in different orders: make the matrix exactly symmetric
+    for (let i = 1; i < l; i++) for (let j = 0; j < i; j++) values[i * l + j] = values[j * l + i];
+  } else {
+    values = new Float32Array(l * l);
+    for (let i = 0; i < l; i++) for (let j = 0; j <= i; j++) values[i * l + j] = values[j * l + i] = dot(z, i * d, z, j * d, d);
+  }
+  return { values, offset, base };
+}
