@@ -207,9 +207,12 @@ test('where 1,000 random passes do not converge, the greedy solver does, to the 
   const svm = await linearSvm({ bias: 10 }).fit(ds);
   const [q] = svm.fitInfo!.problems;
   assert.ok(q.iterations === LINEAR_SVM_DEFAULTS.greedyAfter && q.greedySteps > 0 && q.converged, JSON.stringify(q));
-  const passesOnly = await linearSvm({ bias: 10, greedyAfter: 1000 }).fit(ds);
-  assert.equal(passesOnly.fitInfo!.notConverged, 1);
-  assert.equal(passesOnly.fitInfo!.problems[0].greedySteps, 0);
+  // never moved: greedyAfter at maxIter, or a Gram matrix above the memory allowed
+  for (const o of [{ greedyAfter: 1000 }, { greedyMemory: 0.1 }]) {
+    const passesOnly = await linearSvm({ bias: 10, ...o }).fit(ds);
+    assert.equal(passesOnly.fitInfo!.notConverged, 1, JSON.stringify(o));
+    assert.deepEqual([passesOnly.fitInfo!.problems[0].iterations, passesOnly.fitInfo!.problems[0].greedySteps], [1000, 0]);
+  }
 });
 
 test('the centred Gram gives every dot product of the rows; on the native BLAS as in JS, up to float32 rounding', () => {
@@ -258,6 +261,7 @@ test('the same seed gives identical models; options are checked', async () => {
   assert.throws(() => linearSvm({ classWeight: 'auto' as never }), /linearSvm\.classWeight: got "auto"/);
   assert.throws(() => linearSvm({ multiclass: 'crammer' as never }), /linearSvm\.multiclass/);
   assert.throws(() => linearSvm({ greedyAfter: -1 }), /option linearSvm\.greedyAfter: got -1, expected an integer >= 0/);
+  assert.throws(() => linearSvm({ greedyMemory: -1 }), /option linearSvm\.greedyMemory: got -1/);
   await assert.rejects(linearSvm({ classWeight: [1, 2] }).fit(train), /linearSvm\.classWeight.*expected 3 weights, one per class/);
 });
 

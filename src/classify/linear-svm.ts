@@ -70,6 +70,13 @@ export interface LinearSvmOptions {
    * `maxIter` or more: never. Default 100.
    */
   greedyAfter: number;
+  /**
+   * Megabytes a problem's greedy solve may hold (its l x l float32 Gram matrix and its l
+   * centred rows): larger problems keep to dual coordinate descent and `maxIter`. EmoDB's
+   * largest (two classes of a fold + 10 sets, ~2,100 rows) need ~55 MB; an IEMOCAP pair of
+   * 20,000 rows would need 1.7 GB. Default 1024.
+   */
+  greedyMemory: number;
   /** Seed for the random order of coordinates (results are identical for the same seed). Default 0. */
   seed: number;
 }
@@ -83,6 +90,7 @@ export const LINEAR_SVM_DEFAULTS: Readonly<LinearSvmOptions> = Object.freeze({
   tolerance: 0.1,
   maxIter: 1000,
   greedyAfter: 100,
+  greedyMemory: 1024,
   seed: 0,
 });
 
@@ -141,6 +149,7 @@ export class LinearSvm implements Classifier {
     if (!(typeof o.tolerance === 'number' && o.tolerance > 0)) throw new OptionError('linearSvm.tolerance', o.tolerance, 'a positive number');
     if (!(Number.isInteger(o.maxIter) && o.maxIter > 0)) throw new OptionError('linearSvm.maxIter', o.maxIter, 'a positive integer');
     if (!(Number.isInteger(o.greedyAfter) && o.greedyAfter >= 0)) throw new OptionError('linearSvm.greedyAfter', o.greedyAfter, 'an integer >= 0');
+    if (!(typeof o.greedyMemory === 'number' && o.greedyMemory >= 0)) throw new OptionError('linearSvm.greedyMemory', o.greedyMemory, 'a number of megabytes >= 0');
     if (!Number.isFinite(o.seed)) throw new OptionError('linearSvm.seed', o.seed, 'a finite number');
     if (Array.isArray(o.classWeight)) o.classWeight = Object.freeze([...o.classWeight]);
     this.options = Object.freeze(o);
@@ -187,13 +196,14 @@ export class LinearSvm implements Classifier {
         cost[r] = o.C * classWeights[c];
       }
       const problem = { x, d, rows, sign, cost, sqNorm, bias: o.bias };
-      const passes = Math.min(o.greedyAfter, o.maxIter);
+      const greedy = o.greedyAfter < o.maxIter && (rows.length * rows.length + rows.length * d) * 4 <= o.greedyMemory * 2 ** 20;
+      const passes = greedy ? o.greedyAfter : o.maxIter;
       let model: BinaryModel & { greedySteps?: number } = passes > 0
         ? solveBinaryDual(problem, { tolerance: o.tolerance, maxIter: passes, random: root.derive(`problem ${a}/${b}`) })
         : { w: new Float64Array(0), b: 0, alpha: new Float64Array(0), iterations: 0, converged: false };
-      if (!model.converged && o.greedyAfter < o.maxIter) {
-        const greedy = solveBinaryGreedy(problem, centredGram(x, d, rows, loadNative().addon), { tolerance: o.tolerance, maxSteps: o.maxIter * rows.length });
-        model = { ...greedy, iterations: model.iterations, greedySteps: greedy.steps };
+      if (!model.converged && greedy) {
+        const g = solveBinaryGreedy(problem, centredGram(x, d, rows, loadNative().addon), { tolerance: o.tolerance, maxSteps: o.maxIter * rows.length });
+        model = { ...g, iterations: model.iterations, greedySteps: g.steps };
       }
       W.set(model.w, p * d);
       B[p] = model.b;
