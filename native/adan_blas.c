@@ -638,6 +638,77 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * greedyScans(heap, l, kOff, uOff, qdOff, invQdOff, costOff, ysOff, alphaOff, gOff, activeOff,
+ *             base, b2, tolerance, budget) -> steps taken
+ *   The inner loop of src/classify/dual-greedy.ts (`scanAndStep`), operation for operation in the
+ *   same floating-point order, so both give the same steps: scans of the active coordinates (all
+ *   active at the start; shrinking as there), each applying the last step to G and taking the
+ *   coordinate whose clipped Newton step lowers the dual most, until the running spread of the
+ *   projected gradient is within the tolerance, no step gains, or `budget` steps were taken.
+ *   K: float32 l x l (centred dot products); u, qd, invQd, cost, ys, alpha, G: float64 l (8-byte
+ *   aligned); active: int32 l, scratch.
+ */
+static napi_value GreedyScans(napi_env env, napi_callback_info info) {
+  ARGS(15, "greedyScans");
+  const int64_t l = int_arg(env, a[1]), kOff = int_arg(env, a[2]), uOff = int_arg(env, a[3]),
+                qdOff = int_arg(env, a[4]), invOff = int_arg(env, a[5]), costOff = int_arg(env, a[6]),
+                ysOff = int_arg(env, a[7]), alphaOff = int_arg(env, a[8]), gOff = int_arg(env, a[9]),
+                activeOff = int_arg(env, a[10]), budget = int_arg(env, a[14]);
+  const double base = num_arg(env, a[11]), b2 = num_arg(env, a[12]), tol = num_arg(env, a[13]);
+  const int64_t f64s[] = {uOff, qdOff, invOff, costOff, ysOff, alphaOff, gOff};
+  if (l < 0 || !in_heap(kOff, l * l, len) || !in_heap(activeOff, l, len)) FAIL("greedyScans: operand outside the heap");
+  for (int i = 0; i < 7; i++)
+    if ((f64s[i] & 7) != 0 || !in_heap(f64s[i], 2 * l, len)) FAIL("greedyScans: float64 operand outside the heap or not 8-byte aligned");
+  const float* K = (const float*)(heap + kOff);
+  const double *u = (const double*)(heap + uOff), *qd = (const double*)(heap + qdOff),
+               *invQd = (const double*)(heap + invOff), *cost = (const double*)(heap + costOff),
+               *ys = (const double*)(heap + ysOff);
+  double *alpha = (double*)(heap + alphaOff), *G = (double*)(heap + gOff);
+  int32_t* active = (int32_t*)(heap + activeOff);
+  for (int64_t i = 0; i < l; i++) active[i] = (int32_t)i;
+  int64_t activeSize = l, steps = 0, last = -1;
+  double pgMaxOld = INFINITY, pgMinOld = -INFINITY, lastStep = 0;
+  for (;;) {
+    double pgMax = 0, pgMin = 0, bestGain = 0, bestStep = 0;
+    int64_t best = -1;
+    const float* row = last >= 0 ? K + last * l : K;
+    const double c = last >= 0 ? lastStep * ys[last] : 0, cl = last >= 0 ? u[last] + base + b2 : 0;
+    for (int64_t k = 0; k < activeSize; k++) {
+      const int32_t j = active[k];
+      if (last >= 0) G[j] += c * ys[j] * ((double)row[j] + u[j] + cl);
+      const double g = G[j], av = alpha[j], C = cost[j];
+      if (av == 0) {
+        if (g >= 0) {
+          if (g > pgMaxOld) { activeSize--; active[k] = active[activeSize]; active[activeSize] = j; k--; }
+          continue;
+        }
+      } else if (av == C && g <= 0) {
+        if (g < pgMinOld) { activeSize--; active[k] = active[activeSize]; active[activeSize] = j; k--; }
+        continue;
+      }
+      if (g > pgMax) pgMax = g; else if (g < pgMin) pgMin = g;
+      double t = -g * invQd[j];
+      if (t < -av) t = -av; else if (t > C - av) t = C - av;
+      const double gain = -(g * t + 0.5 * qd[j] * t * t);
+      if (gain > bestGain) { bestGain = gain; best = j; bestStep = t; }
+    }
+    last = -1;
+    if (pgMax - pgMin <= tol || best < 0) break;
+    pgMaxOld = pgMax > 0 ? pgMax : INFINITY;
+    pgMinOld = pgMin < 0 ? pgMin : -INFINITY;
+    if (steps >= budget) break;
+    const double before = alpha[best], next = before + bestStep;
+    alpha[best] = next < 0 ? 0 : (next > cost[best] ? cost[best] : next);
+    last = best;
+    lastStep = alpha[best] - before;
+    steps++;
+  }
+  napi_value out;
+  CHECK(napi_create_double(env, (double)steps, &out));
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
@@ -654,6 +725,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
+      {"greedyScans", NULL, GreedyScans, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

@@ -215,6 +215,22 @@ test('where 1,000 random passes do not converge, the greedy solver does, to the 
   }
 });
 
+test('the greedy solver\'s scans in C (native addon) take exactly the steps of the JS ones', { skip: loadNative().addon?.greedyScans ? false : 'native addon absent or built before greedyScans' }, () => {
+  const p = crawlingProblem();
+  const gram = centredGram(p.x, p.d, p.rows, undefined);
+  const settings = { tolerance: 0.1, maxSteps: 1000 * p.rows.length };
+  const js = solveBinaryGreedy(p, gram, settings);
+  const native = solveBinaryGreedy(p, gram, settings, loadNative().addon);
+  assert.ok(js.converged && native.converged);
+  assert.equal(native.steps, js.steps);
+  assert.deepEqual(native.alpha, js.alpha);
+  // a step budget stops both at the same point
+  const short = { tolerance: 0.1, maxSteps: 5000 };
+  const [a, b] = [solveBinaryGreedy(p, gram, short), solveBinaryGreedy(p, gram, short, loadNative().addon)];
+  assert.ok(!a.converged && a.steps === 5000 && b.steps === 5000);
+  assert.deepEqual(b.alpha, a.alpha);
+});
+
 test('the centred Gram gives every dot product of the rows; on the native BLAS as in JS, up to float32 rounding', () => {
   const p = crawlingProblem();
   const rows = Int32Array.from({ length: 60 }, (_, i) => 3 * i);

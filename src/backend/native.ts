@@ -48,6 +48,15 @@ export interface NativeBlas {
   /** The gradient of `softmaxCe` for the logits, scaled by dy[0]. */
   softmaxCeGrad(heap: ArrayBuffer, m: number, k: number, logitsOff: number, targetOff: number, weightOff: number, dyOff: number, outOff: number): void;
   /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
+  /**
+   * The greedy linear-SVM solver's scans (src/classify/dual-greedy.ts `scanAndStep`, in C): byte
+   * offsets of K (float32), u, qd, invQd, cost, ys, alpha, G (float64) and active (int32); returns
+   * the steps taken. Absent from addons built before it.
+   */
+  greedyScans?(
+    heap: ArrayBuffer, l: number, kOff: number, uOff: number, qdOff: number, invQdOff: number, costOff: number,
+    ysOff: number, alphaOff: number, gOff: number, activeOff: number, base: number, b2: number, tolerance: number, budget: number,
+  ): number;
   setThreads(n: number): void;
   getThreads(): number;
   /** The BLAS library's own description, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen". */

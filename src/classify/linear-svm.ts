@@ -64,7 +64,7 @@ export interface LinearSvmOptions {
    * (dual-greedy.ts: the same dual and stopping rule, at most `maxIter` x rows steps). Rows that
    * random passes crawl on then converge. Measured on EmoDB fold 1 with 10 synthetic sets (one
    * sitting, beside a 2-worker grid; BENCHMARKS.md): an AAE's rows left 11 of 21 problems
-   * unconverged after 1,000 passes (127 s); moved after 100 passes, all 21 converge, in 48 s.
+   * unconverged after 1,000 passes (128 s); moved after 100 passes, all 21 converge, in 34 s.
    * cGAN's and ADAN's rows converge in at most 71 and 75 passes, and EmoDB's real rows in at
    * most 16, so their models are exactly those of dual coordinate descent alone. 0: greedy from the start;
    * `maxIter` or more: never. Default 100.
@@ -202,7 +202,8 @@ export class LinearSvm implements Classifier {
         ? solveBinaryDual(problem, { tolerance: o.tolerance, maxIter: passes, random: root.derive(`problem ${a}/${b}`) })
         : { w: new Float64Array(0), b: 0, alpha: new Float64Array(0), iterations: 0, converged: false };
       if (!model.converged && greedy) {
-        const g = solveBinaryGreedy(problem, centredGram(x, d, rows, loadNative().addon), { tolerance: o.tolerance, maxSteps: o.maxIter * rows.length });
+        const blas = loadNative().addon;
+        const g = solveBinaryGreedy(problem, centredGram(x, d, rows, blas), { tolerance: o.tolerance, maxSteps: o.maxIter * rows.length }, blas);
         model = { ...g, iterations: model.iterations, greedySteps: g.steps };
       }
       W.set(model.w, p * d);
