@@ -177,7 +177,7 @@ function median(v: readonly number[]): number {
 }
 
 /** The reference seconds of `kind` on the rows in `dir` (grid_unit.py), or null with a note. */
-function referenceSeconds(kind: UnitKind, dataset: PaperDataset, dir: string, threads: number, notes: string[]): { seconds: number; reference: string } | null {
+export function referenceSeconds(kind: UnitKind, dataset: PaperDataset, dir: string, threads: number, notes: string[]): { seconds: number; reference: string } | null {
   const script = path.join(projectRoot, 'bench', 'reference', 'grid_unit.py');
   const r = spawnSync('/usr/bin/python3', [script, '--kind', kind, '--dataset', dataset, '--rows', dir, '--threads', String(threads)], { encoding: 'utf8', timeout: 3 * 3600 * 1000 });
   if (r.status !== 0) {
@@ -189,7 +189,8 @@ function referenceSeconds(kind: UnitKind, dataset: PaperDataset, dir: string, th
   return out;
 }
 
-function writeRows(dir: string, train: Dataset, test: Dataset): void {
+/** The rows grid_unit.py reads (see its docstring). */
+export function writeRows(dir: string, train: Dataset, test: Dataset): void {
   const bytes = (a: Float32Array | Int32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'x.f32'), bytes(train.x));

@@ -8,7 +8,11 @@
  * comes from the notebooks' cache (`results/notebooks/augmenters`, which notebook 02 fills with
  * the same key), or is fitted there first (~8 min for an AAE on 2 cores).
  *
- * Options: --method aae  --fold 1  --sets 10  --greedy-after 100,1000  --cache <dir>  --json
+ * `--reference` also times scikit-learn's `SVC(kernel='linear', C=1)` (the paper protocol's
+ * reference, bench/reference/grid_unit.py with Debian's python3) on the same rows and threads.
+ *
+ * Options: --method aae  --fold 1  --sets 10  --greedy-after 100,1000  --threads 1  --reference
+ *   --cache <dir>  --json
  */
 import * as path from 'node:path';
 import { loadDataset } from '../src/data/registry';
@@ -20,6 +24,10 @@ import { fitCached } from '../src/notebook/cache';
 import { AUGMENT_METHODS, type AugmentMethod } from '../src/augment/augmenter';
 import { PAPER_EPOCHS } from '../src/protocol/paper';
 import { parseArgs } from 'node:util';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { loadNative } from '../src/backend/native';
+import { referenceSeconds, writeRows } from './grid';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,6 +37,8 @@ async function main(): Promise<void> {
       sets: { type: 'string', default: '10' },
       'greedy-after': { type: 'string', default: '100,1000' },
       cache: { type: 'string', default: path.join('results', 'notebooks', 'augmenters') },
+      threads: { type: 'string', default: '1' },
+      reference: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -40,6 +50,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(sets) || sets < 0) throw new Error(`--sets: got ${values.sets}, expected an integer >= 0`);
   if (switches.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`--greedy-after: got ${values['greedy-after']}, expected integers >= 0`);
 
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: got ${values.threads}, expected an integer >= 1`);
+  loadNative().addon?.setThreads(threads);
   const ds = loadDataset('emodb-is11');
   const [f] = splitFolds(ds, [fold]);
   const aug = await fitCached(method, { epochs: PAPER_EPOCHS, seed: 0 }, f.train, { dir: values.cache, label: method });
@@ -66,17 +79,27 @@ async function main(): Promise<void> {
       sameAsFirst: yPred.reduce((t, c, i) => t + (c === first![i] ? 1 : 0), 0),
     });
   }
-  const out = { date: new Date().toISOString(), method, fold, sets, rows: train.n, testRows: f.test.n, problems: 21, runs };
+  let reference: { seconds: number; reference: string } | null = null;
+  const notes: string[] = [];
+  if (values.reference) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'svm-hard-rows-'));
+    writeRows(dir, train, f.test);
+    reference = referenceSeconds('svm-linear', 'emodb', dir, threads, notes);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const out = { date: new Date().toISOString(), method, fold, sets, threads, rows: train.n, testRows: f.test.n, problems: 21, runs, reference, notes };
   if (values.json) {
     console.log(JSON.stringify(out, null, 2));
     return;
   }
-  console.log(`linear SVM on emodb-is11 fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${out.date}\n`);
+  console.log(`linear SVM on emodb-is11 fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
   console.log('| greedyAfter | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | test UAR | test rows as the first run |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
     console.log(`| ${r.greedyAfter} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
   }
+  if (reference) console.log(`\nreference: ${reference.reference}, ${reference.seconds.toFixed(1)} s (fit + predict, same rows and threads)`);
+  for (const n of notes) console.log(`note: ${n}`);
 }
 
 main().catch((e: Error) => {

@@ -66,8 +66,8 @@ export interface LinearSvmOptions {
    * sitting, beside a 2-worker grid; BENCHMARKS.md): an AAE's rows left 11 of 21 problems
    * unconverged after 1,000 passes (128 s); moved after 100 passes, all 21 converge, in 34 s.
    * cGAN's and ADAN's rows converge in at most 71 and 75 passes, and EmoDB's real rows in at
-   * most 16, so their models are exactly those of dual coordinate descent alone. 0: greedy from the start;
-   * `maxIter` or more: never. Default 100.
+   * most 16, so their models are exactly those of dual coordinate descent alone. 0: greedy
+   * from the start; `maxIter` or more: never. Default 100.
    */
   greedyAfter: number;
   /**
@@ -104,7 +104,7 @@ export interface LinearSvmFitInfo {
     greedySteps: number;
     converged: boolean; supportVectors: number;
   }[];
-  /** Binary problems that hit `maxIter` before the tolerance was met. */
+  /** Binary problems that ended short of the tolerance (`maxIter` passes, or `maxIter` x rows greedy steps). */
   notConverged: number;
   seconds: number;
 }
