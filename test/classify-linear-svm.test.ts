@@ -247,6 +247,18 @@ test('the centred Gram gives every dot product of the rows; on the native BLAS a
       }
     }
   }
+  // more rows than one GEMM block (512)
+  const rng = new Random(3);
+  const n = 700;
+  const d = 6;
+  const x = Float32Array.from(rng.normalArray(n * d), (v, i) => v + (i % d === 0 ? 20 : 0));
+  const exact = (r: number, t: number): number => { let e = 0; for (let k = 0; k < d; k++) e += x[r * d + k] * x[t * d + k]; return e; };
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  for (const g of [centredGram(x, d, all, undefined), ...(blas ? [centredGram(x, d, all, blas)] : [])]) {
+    for (const [r, t] of [[0, 0], [3, 699], [699, 3], [511, 512], [512, 511], [600, 650], [699, 699], [100, 520]]) {
+      assert.ok(Math.abs(g.values[r * n + t] + g.offset[r] + g.offset[t] + g.base - exact(r, t)) < 1e-4, `(${r}, ${t})`);
+    }
+  }
 });
 
 test('class weights shift the decision toward the minority class', async () => {

@@ -503,13 +503,22 @@ export interface CentredGram {
   base: number;
 }
 
+/** Rows of one GEMM block of `centredGram`: their products with all later rows land in a scratch block first. */
+const GRAM_BLOCK = 512;
+
+/** Bytes `centredGram` holds for l rows of dimension d (the matrix, the centred rows, one scratch block). */
+export function centredGramBytes(l: number, d: number): number {
+  return (l * l + l * d + Math.min(GRAM_BLOCK, l) * l) * 4;
+}
+
 export function centredGram(x: Float32Array, d: number, rows: ArrayLike<number>, blas: NativeBlas | undefined): CentredGram {
   const l = rows.length;
   const mean = new Float64Array(d);
   for (let i = 0; i < l; i++) for (let j = 0, o = rows[i] * d; j < d; j++) mean[j] += x[o + j];
   for (let j = 0; j < d; j++) mean[j] /= l;
-  // the centred rows, and (native) the l x l result behind them: the addon's gemm takes byte offsets into one buffer
-  const buffer = new ArrayBuffer((l * d + (blas ? l * l : 0)) * 4);
+  // the centred rows and (native) a scratch block behind them: the addon's gemm takes byte offsets into one buffer
+  const block = Math.min(GRAM_BLOCK, l);
+  const buffer = new ArrayBuffer((l * d + (blas ? block * l : 0)) * 4);
   const z = new Float32Array(buffer, 0, l * d);
   const offset = new Float64Array(l);
   let base = 0;
@@ -523,15 +532,20 @@ export function centredGram(x: Float32Array, d: number, rows: ArrayLike<number>,
     }
     offset[i] = u;
   }
-  let values: Float32Array;
+  const values = new Float32Array(l * l);
   if (blas) {
-    blas.gemm(buffer, false, true, 1, l, l, d, 0, 0, 0, 0, l * d * 4, 0, -1, 0, 0);
-    values = new Float32Array(buffer, l * d * 4, l * l);
-    // GEMM may sum z_rᵀz_s and z_sᵀz_r in different orders: make the matrix exactly symmetric
+    // blocks on and above the diagonal only (half the GEMM work), mirrored: exactly symmetric
+    const scratch = new Float32Array(buffer, l * d * 4, block * l);
+    for (let r0 = 0; r0 < l; r0 += block) {
+      const r1 = Math.min(l, r0 + block);
+      const w = l - r0;
+      blas.gemm(buffer, false, true, 1, r1 - r0, w, d, r0 * d * 4, 0, r0 * d * 4, 0, l * d * 4, 0, -1, 0, 0);
+      for (let r = r0; r < r1; r++) values.set(scratch.subarray((r - r0) * w + (r - r0), (r - r0 + 1) * w), r * l + r);
+    }
     for (let i = 1; i < l; i++) for (let j = 0; j < i; j++) values[i * l + j] = values[j * l + i];
   } else {
-    values = new Float32Array(l * l);
     for (let i = 0; i < l; i++) for (let j = 0; j <= i; j++) values[i * l + j] = values[j * l + i] = dot(z, i * d, z, j * d, d);
   }
   return { values, offset, base };
 }
+

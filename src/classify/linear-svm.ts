@@ -24,7 +24,7 @@ import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from 
 import { loadNative } from '../backend/native';
 import { dotRow, solveBinaryDual, type BinaryModel } from './dual-cd';
 import { solveBinaryGreedy } from './dual-greedy';
-import { centredGram } from './gram';
+import { centredGram, centredGramBytes } from './gram';
 import { CLASSIFIER_FORMAT, CLASSIFIER_MANIFEST_VERSION, readArrayFile, writeArrayFile, writeClassifierManifest, type ClassifierManifest } from './io';
 
 export interface LinearSvmOptions {
@@ -62,19 +62,20 @@ export interface LinearSvmOptions {
    * Passes of dual coordinate descent after which a binary problem that has not met the
    * tolerance is solved again, from α = 0, by greedy coordinate descent on its Gram matrix
    * (dual-greedy.ts: the same dual and stopping rule, at most `maxIter` x rows steps). Rows that
-   * random passes crawl on then converge. Measured on EmoDB fold 1 with 10 synthetic sets (one
-   * sitting, beside a 2-worker grid; BENCHMARKS.md): an AAE's rows left 11 of 21 problems
-   * unconverged after 1,000 passes (128 s); moved after 100 passes, all 21 converge, in 34 s.
-   * cGAN's and ADAN's rows converge in at most 71 and 75 passes, and EmoDB's real rows in at
-   * most 16, so their models are exactly those of dual coordinate descent alone. 0: greedy
-   * from the start; `maxIter` or more: never. Default 100.
+   * random passes crawl on then converge. Measured on EmoDB fold 1 with 10 synthetic sets, one
+   * BLAS thread (BENCHMARKS.md): an AAE's rows left 11 of 21 problems unconverged after 1,000
+   * passes (127 s); moved after 30 passes, all 21 converge, in 23 s (scikit-learn's
+   * `SVC(kernel='linear')` on the same rows: 22.5 s). EmoDB's real rows converge in at most 16
+   * passes, so their models are exactly those of dual coordinate descent alone; cGAN's, ADAN's
+   * and WADAN's 10 sets move 1-3 problems (up to 1.6 s more) and predict the same test rows.
+   * 0: greedy from the start; `maxIter` or more: never. Default 30.
    */
   greedyAfter: number;
   /**
-   * Megabytes a problem's greedy solve may hold (its l x l float32 Gram matrix and its l
-   * centred rows): larger problems keep to dual coordinate descent and `maxIter`. EmoDB's
-   * largest (two classes of a fold + 10 sets, ~2,100 rows) need ~55 MB; an IEMOCAP pair of
-   * 20,000 rows would need 1.7 GB. Default 1024.
+   * Megabytes a problem's greedy solve may hold (its l x l float32 Gram matrix, its l centred
+   * rows and a GEMM block): larger problems keep to dual coordinate descent and `maxIter`.
+   * EmoDB's largest (two classes of a fold + 10 sets, ~2,100 rows) need ~57 MB; an IEMOCAP pair
+   * of 20,000 rows would need 1.8 GB. Default 1024.
    */
   greedyMemory: number;
   /** Seed for the random order of coordinates (results are identical for the same seed). Default 0. */
@@ -89,7 +90,7 @@ export const LINEAR_SVM_DEFAULTS: Readonly<LinearSvmOptions> = Object.freeze({
   bias: 10,
   tolerance: 0.1,
   maxIter: 1000,
-  greedyAfter: 100,
+  greedyAfter: 30,
   greedyMemory: 1024,
   seed: 0,
 });
@@ -196,13 +197,15 @@ export class LinearSvm implements Classifier {
         cost[r] = o.C * classWeights[c];
       }
       const problem = { x, d, rows, sign, cost, sqNorm, bias: o.bias };
-      const greedy = o.greedyAfter < o.maxIter && (rows.length * rows.length + rows.length * d) * 4 <= o.greedyMemory * 2 ** 20;
+      const greedy = o.greedyAfter < o.maxIter && centredGramBytes(rows.length, d) <= o.greedyMemory * 2 ** 20;
       const passes = greedy ? o.greedyAfter : o.maxIter;
       let model: BinaryModel & { greedySteps?: number } = passes > 0
         ? solveBinaryDual(problem, { tolerance: o.tolerance, maxIter: passes, random: root.derive(`problem ${a}/${b}`) })
         : { w: new Float64Array(0), b: 0, alpha: new Float64Array(0), iterations: 0, converged: false };
       if (!model.converged && greedy) {
         const blas = loadNative().addon;
+        // the problem's own Gram matrix: one of all the rows, shared, cost more where only a few
+        // problems move (cGAN's and ADAN's rows), and no less on AAE's, where all 21 do
         const g = solveBinaryGreedy(problem, centredGram(x, d, rows, blas), { tolerance: o.tolerance, maxSteps: o.maxIter * rows.length }, blas);
         model = { ...g, iterations: model.iterations, greedySteps: g.steps };
       }
