@@ -79,6 +79,12 @@ test('forestPlot draws the chosen rows and names the ones set apart with their i
   assert.ok(texts.some((t) => t.includes('aae SVM vs real rows only: -25.0 [-30.0, -20.0]')), 'AAE named in the subtitle');
   assert.ok(texts.some((t) => t.includes('over 10 speakers')));
   assert.equal(dataOf(forestPlot(rows, { sets: 3 })).length, 1);
+  // a method with rows but missing from `methods` (the steps control) still gets its labelled row, after the listed ones
+  const withSteps = [...rows, { method: 'steps', classifier: 'dnn', sets: 'mean' as const, against: 'none' as const, delta: -0.009, low: -0.026, high: 0.008, folds: 8 }];
+  const ordered = forestPlot(withSteps, { methods: ['wadan', 'copy'], apart: ['aae'] });
+  const yOf = JSON.stringify(ordered).match(/"scale":\{"domain":(\["wadan"[^\]]*\])/);
+  assert.deepEqual(yOf && JSON.parse(yOf[1]), ['wadan', 'copy', 'steps']);
+  assert.ok(svgTexts(await toSvg(ordered)).includes('steps'), 'the steps row is labelled');
   assert.throws(() => forestPlot(rows, { sets: 7 }), /no rows with sets = 7 \(have: mean, 3\)/);
 });
 

@@ -26,7 +26,7 @@ export interface PairedRowLike {
 export interface ForestPlotOptions extends PlotOptions {
   /** Which rows: 'mean' (the mean over all numbers of sets, chosen on nothing) or one number of sets. Default 'mean'. */
   sets?: number | 'mean';
-  /** Method order (top to bottom). Default: order of appearance. */
+  /** Method order (top to bottom); methods with rows but not listed (e.g. the steps control) follow it. Default: order of appearance. */
   methods?: readonly string[];
   /** Methods left out of the plot and named in the subtitle with their numbers (e.g. AAE, whose -25 would squash the scale). Default none. */
   apart?: readonly string[];
@@ -47,7 +47,8 @@ export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOp
   const label = (r: PairedRowLike): string => r.augment ?? r.method;
   const apart = new Set(o.apart ?? []);
   const shown = chosen.filter((r) => !apart.has(label(r)));
-  const methods = (o.methods ?? [...new Set(chosen.map(label))]).filter((m) => !apart.has(m));
+  const present = [...new Set(chosen.map(label))];
+  const methods = (o.methods ? [...o.methods, ...present.filter((m) => !o.methods!.includes(m))] : present).filter((m) => !apart.has(m));
   const classifiers = [...new Set(chosen.map((r) => display(r.classifier)))].sort((a, b) => (a === 'SVM' ? -1 : b === 'SVM' ? 1 : 0));
   const values = shown.map((r) => ({ method: label(r), classifier: display(r.classifier), against: AGAINST[r.against] ?? r.against, delta: 100 * r.delta, low: 100 * r.low, high: 100 * r.high, p: r.p ?? null, text: `${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]` }));
   const aside = chosen.filter((r) => apart.has(label(r))).map((r) => `${label(r)} ${display(r.classifier)} ${AGAINST[r.against] ?? r.against}: ${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]`);
