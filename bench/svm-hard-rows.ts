@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       maxPasses: Math.max(...info.problems.map((q) => q.iterations)),
       greedySteps: info.problems.reduce((t, q) => t + q.greedySteps, 0),
       uar: s.uar,
+      problems: info.problems.length,
       sameAsFirst: yPred.reduce((t, c, i) => t + (c === first![i] ? 1 : 0), 0),
     });
   }
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     reference = referenceSeconds('svm-linear', 'emodb', dir, threads, notes);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const out = { date: new Date().toISOString(), method, fold, sets, threads, rows: train.n, testRows: f.test.n, problems: 21, runs, reference, notes };
+  const out = { date: new Date().toISOString(), method, fold, sets, threads, rows: train.n, testRows: f.test.n, runs, reference, notes };
   if (values.json) {
     console.log(JSON.stringify(out, null, 2));
     return;
