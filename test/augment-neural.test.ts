@@ -133,12 +133,14 @@ test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch an
     const measured = (sparse.history as readonly EpochRecord[]).filter((r) => 'labelFidelity' in r).map((r) => r.epoch);
     assert.deepEqual(measured, [1, 5, 10, 12], `${method}: measured epochs`);
     assert.ok((sparse.history as readonly EpochRecord[]).every((r) => ('labelFidelity' in r) === ('labelFidelityCentroid' in r)));
-    const strip = (h: readonly Record<string, number>[]) => h.map(({ seconds: _s, labelFidelity: _f, labelFidelityCentroid: _c, ...rest }) => rest);
+    const strip = (h: readonly Record<string, number>[]) => h.map(({ seconds: _s, labelFidelity: _f, labelFidelityCentroid: _c, pReal: _r, ...rest }) => rest);
     assert.deepEqual(strip(sparse.history), strip(every.history), `${method}: same losses`);
     for (const e of measured) {
-      const [a, b] = [sparse.history[e - 1], every.history[e - 1]];
-      assert.deepEqual([a.labelFidelity, a.labelFidelityCentroid], [b.labelFidelity, b.labelFidelityCentroid], `${method}: fidelity at epoch ${e}`);
+      const [a, b] = [sparse.history[e - 1] as EpochRecord, every.history[e - 1] as EpochRecord];
+      assert.deepEqual([a.labelFidelity, a.labelFidelityCentroid, a.pReal], [b.labelFidelity, b.labelFidelityCentroid, b.pReal], `${method}: fidelity at epoch ${e}`);
     }
+    // ADAN's pReal (E over every row) follows the same schedule while its early stop cannot count an epoch
+    if (method === 'adan') assert.deepEqual((sparse.history as readonly EpochRecord[]).filter((r) => 'pReal' in r).map((r) => r.epoch), measured);
     assert.deepEqual(sparse.sample([0, 1, 2], { seed: 5 }).x, every.sample([0, 1, 2], { seed: 5 }).x, `${method}: same model`);
     // the readers take the sparse records: the curve has the measured epochs, the losses all
     assert.deepEqual(lossRows(sparse.history, ['labelFidelity']).map((r) => r.epoch), measured);
@@ -151,6 +153,28 @@ test('ADAN and WADAN: label fidelity at epoch 1, every fidelityEvery-th epoch an
     for (const x of [every, sparse, byDefault]) x.dispose();
   }
   assert.throws(() => makeAugmenter('wadan', { fidelityEvery: 0 }), /wadan\.fidelityEvery/);
+});
+
+test("ADAN's early stop decides as with pReal every epoch: E's pass over the rows is skipped only where pFake already rules an epoch out", async () => {
+  // on these tiny nets tolerance 0.011 after epoch 10 stops near epoch 170 with pFake outside it on ~45 epochs
+  const o = { epochs: 300, earlyStop: true, earlyStopAfter: 10, earlyStopTolerance: 0.011 };
+  const sparse = await makeAugmenter('adan', tiny('adan', { ...o, fidelityEvery: 50 }) as never).fit(train);
+  const every = await makeAugmenter('adan', tiny('adan', { ...o, fidelityEvery: 1 }) as never).fit(train);
+  const [hs, he] = [sparse.history as readonly EpochRecord[], every.history as readonly EpochRecord[]];
+  assert.ok(he.length < 300, `stopped early (${he.length} epochs)`);
+  assert.equal(hs.length, he.length, 'the same stopping epoch');
+  assert.ok(he.every((r) => Number.isFinite(r.pReal)), 'fidelityEvery 1: pReal every epoch');
+  const skipped = hs.filter((r) => r.epoch - 1 > o.earlyStopAfter && r.pReal === undefined);
+  assert.ok(skipped.length >= 10, `pReal skipped on ${skipped.length} epochs where the rule could count`);
+  for (const r of skipped) assert.ok(Math.abs(r.pFake - 0.5) > o.earlyStopTolerance, `epoch ${r.epoch}: skipped though pFake ${r.pFake} is within the tolerance`);
+  hs.forEach((r, i) => {
+    assert.equal(r.pFake, he[i].pFake, `epoch ${r.epoch}: pFake`);
+    assert.equal(r.D, he[i].D, `epoch ${r.epoch}: D loss`);
+    if (r.pReal !== undefined) assert.equal(r.pReal, he[i].pReal, `epoch ${r.epoch}: pReal`);
+  });
+  assert.deepEqual(sparse.sample([0, 1, 2], { seed: 5 }).x, every.sample([0, 1, 2], { seed: 5 }).x, 'same model');
+  sparse.dispose();
+  every.dispose();
 });
 
 test('a checkpoint resumes with another fidelityEvery, and one written before the option existed resumes too', async () => {

@@ -23,13 +23,15 @@ export interface Fingerprint {
   weights: string;
   /** `sample(labels, { seed: 3 })` rows. */
   sample: string;
-  /** History without seconds and label fidelity. */
+  /** History without seconds, label fidelity and ADAN's pReal. */
   losses: string;
   /** [epoch, labelFidelity, labelFidelityCentroid] of the records that have them. */
   fidelity: number[][];
+  /** ADAN: [epoch, pReal] of the records that have it (measured on a schedule, as label fidelity). */
+  pReal: number[][];
 }
 
-const MEASUREMENTS = new Set(['seconds', 'labelFidelity', 'labelFidelityCentroid']);
+const MEASUREMENTS = new Set(['seconds', 'labelFidelity', 'labelFidelityCentroid', 'pReal']);
 
 function bytes(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -57,7 +59,8 @@ export async function fingerprint(aug: object, labels: number[]): Promise<Finger
   const sample = createHash('sha256').update(bytes(a.sample(labels, { seed: 3 }).x)).digest('hex');
   const losses = a.history.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !MEASUREMENTS.has(k))));
   const fidelity = a.history.filter((r) => 'labelFidelity' in r).map((r) => [r.epoch, r.labelFidelity, r.labelFidelityCentroid]);
-  return { weights: w.digest('hex'), sample, losses: createHash('sha256').update(JSON.stringify(losses)).digest('hex'), fidelity };
+  const pReal = a.history.filter((r) => 'pReal' in r).map((r) => [r.epoch, r.pReal]);
+  return { weights: w.digest('hex'), sample, losses: createHash('sha256').update(JSON.stringify(losses)).digest('hex'), fidelity, pReal };
 }
 
 /** Train `method` with `options` (plus `fit` control) on `train` and fingerprint it. */

@@ -147,17 +147,38 @@ export function trainAdanOneStep(nets: AdanNets, opt: AdanOptimizers, batch: Ada
   return losses;
 }
 
-/** Mean D probability of real latent rows E(x) and of synthetic ones G(z, y) over the training fold. */
-export function adanProbabilities(nets: AdanNets, data: FitData, rng: Random, zDim: number): { pReal: number; pFake: number } {
-  const [pr, pf] = tf.tidy(() => {
-    const z = normalNoise(rng, data.n, zDim);
-    const real = tf.mean(tf.sigmoid(nets.D.apply(nets.E.apply(data.x, false), false)));
-    const fake = tf.mean(tf.sigmoid(nets.D.apply(generateLatent(nets.G, z, data.y, false), false)));
-    return [real, fake];
-  });
-  const out = { pReal: pr.dataSync()[0], pFake: pf.dataSync()[0] };
-  tf.dispose([pr, pf]);
+/**
+ * Mean D probability of synthetic latent rows G(z, y) over the training fold, one z per training
+ * row and label (the code's `prob_f_mean`). Cheap: G and D are small.
+ */
+export function adanFakeProbability(nets: AdanNets, data: FitData, rng: Random, zDim: number): number {
+  const p = tf.tidy(() => tf.mean(tf.sigmoid(nets.D.apply(generateLatent(nets.G, normalNoise(rng, data.n, zDim), data.y, false), false))));
+  const out = p.dataSync()[0];
+  p.dispose();
   return out;
+}
+
+/** Mean D probability of real latent rows E(x) over the training fold (the code's `prob_trn_mean`): E's forward pass over every row. */
+export function adanRealProbability(nets: AdanNets, data: FitData): number {
+  const p = tf.tidy(() => tf.mean(tf.sigmoid(nets.D.apply(nets.E.apply(data.x, false), false))));
+  const out = p.dataSync()[0];
+  p.dispose();
+  return out;
+}
+
+/** Both of the early-stop rule's probabilities (synthetic first: the noise comes from `rng`). */
+export function adanProbabilities(nets: AdanNets, data: FitData, rng: Random, zDim: number): { pReal: number; pFake: number } {
+  const pFake = adanFakeProbability(nets, data, rng, zDim);
+  return { pReal: adanRealProbability(nets, data), pFake };
+}
+
+/**
+ * Whether the early-stop rule can count 0-based `epoch` given its synthetic probability: only
+ * then does it need the real one. An epoch counts when both lie within `tol` of 0.5, so one whose
+ * synthetic probability does not can be decided without E's pass over the training rows.
+ */
+export function adanNeedsReal(epoch: number, pFake: number, after: number, tol: number): boolean {
+  return epoch > after && Math.abs(pFake - 0.5) <= tol;
 }
 
 /**
@@ -170,7 +191,8 @@ export function adanEarlyStop(history: readonly Pick<AdanEpoch, 'epoch' | 'pReal
   let count = 0;
   for (const r of history) {
     const e = r.epoch - 1; // the code's 0-based epoch
-    if (!(e > after && Math.abs(r.pReal - 0.5) <= tol && Math.abs(r.pFake - 0.5) <= tol)) continue;
+    // a record without pReal is one whose pFake could not count (see adanNeedsReal)
+    if (!(e > after && r.pReal !== undefined && Math.abs(r.pReal - 0.5) <= tol && Math.abs(r.pFake - 0.5) <= tol)) continue;
     if (Math.abs(e - previous) <= 2 && count === 3) return true;
     if (Math.abs(e - previous) <= 2) count += 1;
     previous = e;
@@ -201,7 +223,13 @@ export class Adan extends LatentAugmenter<AdanOptions, AdanEpoch> {
       steps.push({ ...trainAdanOneStep(nets, opt, batch, this.settings) });
       tf.dispose(Object.values(batch));
     }
-    return { ...meanLosses(steps), ...adanProbabilities(nets, data, rng, this.settings.zDim), ...this.fidelityAt(epoch, data) };
+    // pFake every epoch; pReal (E over all rows, ~15 % of an epoch) where label fidelity is
+    // measured and wherever the early-stop rule could count the epoch, so the rule decides as
+    // with pReal every epoch. Recorded whether or not earlyStop is on.
+    const s = this.settings;
+    const pFake = adanFakeProbability(nets, data, rng, s.zDim);
+    const real = this.measuringEpoch(epoch) || adanNeedsReal(epoch, pFake, s.earlyStopAfter, s.earlyStopTolerance) ? { pReal: adanRealProbability(nets, data) } : {};
+    return { ...meanLosses(steps), ...real, pFake, ...this.fidelityAt(epoch, data) };
   }
 
   protected override shouldStop(history: readonly AdanEpoch[]): boolean {

@@ -27,8 +27,12 @@ export type CganEpoch = GanEpoch;
 export type AaeEpoch = { epoch: number; seconds: number; D: number; E: number; R: number } & TstrFields;
 /** ADAN and WADAN, on the epochs it is measured (`fidelityEvery`): labels recognised by C(E(.)) and by the nearest real class centroid. */
 export type FidelityFields = { labelFidelity?: number; labelFidelityCentroid?: number };
-/** ADAN: D (Eq. 10), C (11), R (12), E (13), G (14), and D's mean probability on real and generated latents (the early-stop statistic). */
-export type AdanEpoch = { epoch: number; seconds: number; D: number; C: number; R: number; E: number; G: number; pReal: number; pFake: number } & FidelityFields & TstrFields;
+/**
+ * ADAN: D (Eq. 10), C (11), R (12), E (13), G (14), and D's mean probability on generated latents
+ * (pFake, every epoch) and on real ones (pReal: on label fidelity's epochs and wherever the
+ * early-stop rule could count the epoch; see `Adan`): the early-stop statistic.
+ */
+export type AdanEpoch = { epoch: number; seconds: number; D: number; C: number; R: number; E: number; G: number; pReal?: number; pFake: number } & FidelityFields & TstrFields;
 /** WADAN: D (Eq. 17) with its gradient-penalty term GP, C, R, E, G (Eq. 18). */
 export type WadanEpoch = { epoch: number; seconds: number; D: number; GP: number; C: number; R: number; E: number; G: number } & FidelityFields & TstrFields;
 

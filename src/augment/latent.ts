@@ -55,7 +55,8 @@ export interface LatentOptions extends NeuralOptions {
   fidelityRows: number;
   /**
    * Label fidelity is measured at epoch 1, every `fidelityEvery`-th epoch and epoch `epochs`
-   * (the last, unless ADAN stops early); the other records have no fidelity fields. Each measurement runs R and E forward on
+   * (the last, unless ADAN stops early); the other records have no fidelity fields (nor ADAN's
+   * pReal, unless its early-stop rule needs it). Each measurement runs R and E forward on
    * `fidelityRows` rows (on EmoDB about a sixth of an epoch's training) and draws no random
    * numbers, so training is the same for every value. 1 = every epoch. Default 10 (151 points
    * over the paper's 1,500 epochs).
@@ -224,11 +225,15 @@ export abstract class LatentAugmenter<O extends LatentOptions, R extends EpochRe
     return [...super.measurementOnly(), 'fidelityEvery'];
   }
 
+  /** Whether 0-based `epoch` is one of `fidelityEvery`'s measuring epochs (1, every `fidelityEvery`-th, the last). */
+  protected measuringEpoch(epoch: number): boolean {
+    const e = epoch + 1;
+    return e === 1 || e % this.settings.fidelityEvery === 0 || e === this.settings.epochs;
+  }
+
   /** Label fidelity after 0-based `epoch` when it is due (see `fidelityEvery`), else no fields. */
   protected fidelityAt(epoch: number, data: FitData): ReturnType<LatentAugmenter<O, R>['labelFidelity']> {
-    const e = epoch + 1;
-    const every = this.settings.fidelityEvery;
-    return e === 1 || e % every === 0 || e === this.settings.epochs ? this.labelFidelity(data) : {};
+    return this.measuringEpoch(epoch) ? this.labelFidelity(data) : {};
   }
 
   protected override endFit(): void {
