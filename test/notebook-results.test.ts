@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
+import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, pairedMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
 import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
 import { reproduceGrid } from '../src/experiment/grid';
 import { PAPER_TABLE_I } from '../src/protocol/paper';
@@ -71,6 +71,20 @@ test('tableMarkdown puts the paper\'s Table I beside our best rows with the UAR 
   assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.81 / 78.40 (3) | +1.74 | not run |  |'), md);
   assert.ok(lines.includes('| none (real only) | SVM | 80.56 / – | 81.18 / 79.64 |  | not run |  |'), md);
   assert.equal(lines.length, 2 + 18);
+});
+
+test('pairedMarkdown lists the mean over sets against real rows, per run, in the given method order', () => {
+  const row = (method: string, classifier: string, sets: number | 'mean', against: 'none' | 'copy', delta: number, low: number, high: number, p: number) =>
+    ({ dataset: 'd', method, augment: method, classifier, sets, against, delta, low, high, p, folds: 10, repeats: 3 });
+  const a = [row('wadan', 'dnn', 'mean', 'none', -0.003, -0.026, 0.022, 0.8203), row('wadan', 'dnn', 'mean', 'copy', 0.5, 0.4, 0.6, 0.01), row('wadan', 'dnn', 3, 'none', 0.5, 0.4, 0.6, 0.01), row('adan', 'svm', 'mean', 'none', 0.0123, -0.004, 0.025, 0.0625)];
+  const md = pairedMarkdown([{ label: 'A', paired: a }, { label: 'B', paired: null }], ['adan', 'wadan']).split('\n');
+  assert.deepEqual(md, [
+    '| method | classifier | A: ΔUAR [95 % interval], p (folds) |',
+    '|---|---|---|',
+    '| adan | SVM | +1.2 [-0.4, +2.5], p 0.06 (10) |',
+    '| wadan | DNN | -0.3 [-2.6, +2.2], p 0.82 (10) |',
+  ]);
+  assert.equal(pairedMarkdown([{ label: 'B', paired: null }]), '');
 });
 
 test('figureDir, reproduceStore, committedResults and provenance name what a notebook uses', () => {

@@ -389,3 +389,30 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
   }
   return lines.join('\n');
 }
+
+/**
+ * The paired differences of one or more runs as a markdown table: per method and classifier, the
+ * mean over 1-10 sets of the per-fold UAR difference against real rows only, its 95 % bootstrap
+ * interval over folds and sign-flip p (points of UAR), in the order of `methods` (others after).
+ * Runs without paired rows are left out; '' when none has any.
+ */
+export function pairedMarkdown(runs: readonly { label: string; paired: readonly PairedRow[] | null }[], methods: readonly string[] = []): string {
+  const withPaired = runs.filter((x) => x.paired && x.paired.length > 0);
+  if (withPaired.length === 0) return '';
+  const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+  const head = ['method', 'classifier', ...withPaired.map((x) => `${x.label}: ΔUAR [95 % interval], p (folds)`)];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const rank = (m: string): number => (methods.includes(m) ? methods.indexOf(m) : methods.length);
+  const all = [...new Set(withPaired.flatMap((x) => x.paired!.map((p) => p.method)))].sort((a, b) => rank(a) - rank(b));
+  for (const method of all) {
+    for (const clf of ['svm', 'dnn']) {
+      const cells = withPaired.map(({ paired }) => {
+        const p = paired!.find((row) => row.method === method && row.classifier === clf && row.sets === 'mean' && row.against === 'none');
+        return p ? `${pct(p.delta)} [${pct(p.low)}, ${pct(p.high)}], p ${p.p.toFixed(2)} (${p.folds})` : '';
+      });
+      if (cells.every((c) => c === '')) continue;
+      lines.push(`| ${method} | ${clf.toUpperCase()} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
