@@ -79,6 +79,11 @@ test('forestPlot draws the chosen rows and names the ones set apart with their i
   assert.ok(texts.some((t) => t.includes('aae SVM vs real rows only: -25.0 [-30.0, -20.0]')), 'AAE named in the subtitle');
   assert.ok(texts.some((t) => t.includes('over 10 speakers')));
   assert.equal(dataOf(forestPlot(rows, { sets: 3 })).length, 1);
+  // four rows set apart: two subtitle lines of two, so the figure keeps the width of its panels
+  const four = [...rows, ...(['dnn', 'svm'] as const).flatMap((classifier) => (['none', 'copy'] as const).map((against) => ({ method: 'aae', classifier, sets: 'mean' as const, against, delta: -0.06, low: -0.09, high: -0.03, folds: 10 })))];
+  const subtitle = (forestPlot(four, { apart: ['aae'] }).title as { subtitle: string[] }).subtitle;
+  assert.deepEqual(subtitle.slice(1).map((l) => l.split('; ').length), [2, 2, 1], subtitle.join('\n'));
+  assert.match(subtitle[1], /^not drawn \(off the scale\): aae /);
   // a method with rows but missing from `methods` (the steps control) still gets its labelled row, after the listed ones
   const withSteps = [...rows, { method: 'steps', classifier: 'dnn', sets: 'mean' as const, against: 'none' as const, delta: -0.009, low: -0.026, high: 0.008, folds: 8 }];
   const ordered = forestPlot(withSteps, { methods: ['wadan', 'copy'], apart: ['aae'] });

@@ -56,7 +56,8 @@ export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOp
   const subtitle = [
     `${o.sets === 'mean' ? 'mean over 1-10 sets (chosen on nothing)' : `${o.sets} sets`}; per-speaker differences${folds ? ` over ${folds} speaker${folds === 1 ? '' : 's'}` : ''}, 95 % bootstrap interval`,
     ...(o.subtitle ? [o.subtitle] : []),
-    ...(aside.length > 0 ? [`not drawn (off the scale): ${aside.join('; ')}`] : []),
+    // one line per pair of rows: a single line would widen the figure to its length
+    ...Array.from({ length: Math.ceil(aside.length / 2) }, (_, i) => `${i === 0 ? 'not drawn (off the scale): ' : ''}${aside.slice(2 * i, 2 * i + 2).join('; ')}`),
   ];
   const y = { field: 'method', type: 'nominal', title: null, sort: methods, scale: { domain: methods } };
   const color = { field: 'classifier', type: 'nominal', title: 'Classifier', sort: classifiers, scale: { domain: classifiers, range: ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd'].slice(0, Math.max(1, classifiers.length)) } };
