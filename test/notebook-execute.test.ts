@@ -14,14 +14,19 @@ import { TSLAB_KERNELSPEC } from '../src/notebook/clean';
 const jupyter = findJupyter();
 const skip = !jupyter?.nbconvert ? 'no Python with Jupyter and nbconvert here (CI installs them)' : false;
 
-function notebook(cells: string[]): string {
+/** Code cells; `stale` gives cell i the outputs and execution count of an earlier run. */
+function notebook(cells: string[], stale: Record<number, number> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-nb-test-'));
   const file = path.join(dir, 'failing.ipynb');
   const nb = {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: TSLAB_KERNELSPEC },
-    cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
+    cells: cells.map((source, i) => ({
+      id: `c${i}`, cell_type: 'code', metadata: {}, source,
+      execution_count: stale[i] ?? null,
+      outputs: stale[i] ? [{ output_type: 'stream', name: 'stdout', text: 'from an earlier run\n' }] : [],
+    })),
   };
   fs.writeFileSync(file, JSON.stringify(nb));
   return file;
@@ -29,7 +34,8 @@ function notebook(cells: string[]): string {
 
 test('a failing cell is reported with its number, first line and its exception message; the source is left alone', { skip }, async () => {
   registerKernel(jupyter!.python);
-  const file = notebook(['const a = 1 + 1;\nconsole.log(a);', '// the broken cell\nclass BadInput extends Error {}\nthrow new BadInput("data/x.csv: column 3 is not a number");', 'console.log("never runs");']);
+  // the cell after the broken one keeps an earlier run's outputs and a higher execution count
+  const file = notebook(['const a = 1 + 1;\nconsole.log(a);', '// the broken cell\nclass BadInput extends Error {}\nthrow new BadInput("data/x.csv: column 3 is not a number");', 'console.log("never runs");'], { 2: 9 });
   const before = fs.readFileSync(file, 'utf8');
   const r = await executeNotebook(file, { python: jupyter!.python, inPlace: true, timeoutSeconds: 120 });
   assert.equal(r.ok, false);

@@ -101,6 +101,12 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 src, out, failed, timeout, cwd = sys.argv[1:6]
 nb = nbformat.read(src, as_version=4)
+# outputs of an earlier run would survive in the cells after a failing one, and their execution
+# counts would make a stale cell look like the last one run
+for cell in nb.cells:
+    if cell.cell_type == 'code':
+        cell.outputs = []
+        cell.execution_count = None
 client = NotebookClient(nb, timeout=None if int(timeout) < 0 else int(timeout), kernel_name='tslab', resources={'metadata': {'path': cwd}})
 try:
     client.execute()
