@@ -13,6 +13,7 @@ import type { Augmenter } from '../src/augment/augmenter';
 import { ResultStore } from '../src/experiment/store';
 import { summarize } from '../src/experiment/summary';
 import { loadAugmenter } from '../src/augment/index';
+import { makeSynthetic } from '../src/data/synthetic';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
 
 const CHILD = process.env.ADAN_EXPERIMENT_CHILD;
@@ -194,6 +195,25 @@ if (CHILD) {
     assert.equal(etas[0], undefined);
     assert.ok(Math.abs(etas[1]! - 1.5) < 1e-9, `eta after the first unit: ${etas[1]} s (3.5 s with the 3-epoch fit counted)`);
     assert.equal(etas[2], 0);
+  });
+
+  test('reuseFitsFrom loads the augmenter another store kept for the same group (another classifier, another store) and copies it in', async () => {
+    const spec = (shrink: number) => ({ data, augment: [{ method: 'wadan', options: { epochs: 3, batchSize: 256 } }], sets: [1, 2], folds: [1], classifiers: [{ name: 'ncm', options: { shrink } }], seed: 5 });
+    const other = tempDir('reuse-from');
+    await runExperiment(spec(0), { storeDir: other, classifiers: ncmFactory(), keepAugmenters: ['wadan'] });
+    const storeDir = tempDir('reuse-into');
+    let epochsRun = 0;
+    const reused = await runExperiment(spec(0.5), { storeDir, classifiers: ncmFactory(), keepAugmenters: ['wadan'], reuseFitsFrom: [other], onEpoch: () => epochsRun++ });
+    assert.equal(epochsRun, 0, "the other store's augmenter was loaded, not fitted");
+    const fresh = await runExperiment(spec(0.5), { storeDir: tempDir('reuse-fresh'), classifiers: ncmFactory() });
+    assert.deepEqual(reused.records.map((r) => r.outcome.yPred), fresh.records.map((r) => r.outcome.yPred), 'the same sets as a fit of its own');
+    const [group] = fs.readdirSync(path.join(storeDir, 'augmenters'));
+    assert.equal(JSON.parse(fs.readFileSync(path.join(storeDir, 'augmenters', group, 'experiment-group.json'), 'utf8')).copiedFrom, path.join(other, 'augmenters', group));
+    // another dataset's store, or a folder that is no store, is refused before any work
+    const elsewhere = tempDir('reuse-other-data');
+    await runExperiment({ ...spec(0), data: makeSynthetic({ n: 120, d: 10, speakers: 4, seed: 9 }) }, { storeDir: elsewhere, classifiers: ncmFactory() });
+    await assert.rejects(runExperiment(spec(0.5), { storeDir: tempDir('reuse-refused'), classifiers: ncmFactory(), reuseFitsFrom: [elsewhere] }), /reuseFitsFrom: .* holds synthetic.*its augmenters were fitted on other rows/);
+    await assert.rejects(runExperiment(spec(0.5), { storeDir: tempDir('reuse-refused'), classifiers: ncmFactory(), reuseFitsFrom: [tempDir('empty')] }), /is not a result store/);
   });
 
   test("a resumed fit's seconds add the recorded time of the epochs it did not run itself", () => {

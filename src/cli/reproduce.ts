@@ -2,6 +2,7 @@
  * `adan-lab reproduce emodb|iemocap`: the grid of the paper's Table I or II, resumable, and the
  * table beside the paper's.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
@@ -35,6 +36,7 @@ export function registerReproduce(program: Command): void {
       .addOption(new Option('--seed <n>', 'seed of the experiment').argParser(wholeNumber(0)).default(0))
       .option('--store <dir>', 'result store (default: results/<corpus>[-<protocol>][-<data>][-quick]; one dataset and protocol per store)')
       .addOption(jobsOption())
+      .option('--reuse-fits <stores...>', "load the GAN-type augmenters other stores of the same dataset kept (--classifiers keeps them) instead of fitting them again: a fit of the same fold, method, options and seed is the same fit, e.g. GAN, cGAN and AAE across the two protocols")
       .addOption(new Option('--shard <i/N>', 'run only shard i of N (whole augmenter groups, balanced by cost), e.g. a SLURM array task').argParser(shardSpec))
       .addOption(new Option('--select <how>', 'how the number of sets is chosen: test (the paper: best point on the test speakers) or inner (also by 3 inner folds on each fold\'s training speakers: best.csv setsInner, uarInner; about 3x the classifier fits of the grid, README "Choosing the number of sets")').choices(SELECT_MODES).default('test'))
       .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from one augmenter fitted per inner fold (refit), or from the outer fold\'s (shared: its inner test speakers were seen by it); auto (default): refit for copy, noise, smote, shared for the GAN-type ones').choices(INNER_ROWS))
@@ -70,7 +72,8 @@ export function registerReproduce(program: Command): void {
       // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
       // others loads them instead of fitting them again (the training-free ones refit in no time)
       const keepAugmenters = o.classifiers !== undefined ? TRAINED_METHODS : false;
-      const run = await runExperiment(spec, { storeDir, shard: o.shard, keepAugmenters, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData, jobs: o.jobs });
+      for (const dir of o.reuseFits ?? []) if (!fs.existsSync(path.join(dir, 'store.json'))) throw usageError('--reuse-fits', dir, 'a result store (a folder with store.json)');
+      const run = await runExperiment(spec, { storeDir, shard: o.shard, keepAugmenters, reuseFitsFrom: o.reuseFits, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData, jobs: o.jobs });
       progress.finish();
       const sharded = o.shard !== undefined && o.shard !== '1/1';
       // A shard's tables cover every unit of the grid found in its store: its own, and those of

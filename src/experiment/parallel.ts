@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunProgress, type RunEvents } from './run-progress';
-import { ExperimentAborted, collectRecords, fitAheadIn, openStore, prepareExperiment, type RunOptions, type RunResult } from './prepare';
+import { ExperimentAborted, collectRecords, fitAheadIn, openStore, prepareExperiment, reuseStores, type RunOptions, type RunResult } from './prepare';
 import { parseShard, shardGroups, type PlannedUnit } from './plan';
 import type { ExperimentSpec } from './spec';
 
@@ -24,7 +24,7 @@ export type WorkerMessage =
 /** What the parent sends a worker: the spec (its dataset loaded) and the run's settings. */
 export interface WorkerRequest {
   spec: ExperimentSpec;
-  options: Pick<RunOptions, 'storeDir' | 'shard' | 'cacheSets' | 'checkpointEvery' | 'keepAugmenters' | 'initBackend' | 'claimStaleSeconds' | 'pollMs'>;
+  options: Pick<RunOptions, 'storeDir' | 'shard' | 'cacheSets' | 'checkpointEvery' | 'keepAugmenters' | 'reuseFitsFrom' | 'initBackend' | 'claimStaleSeconds' | 'pollMs'>;
 }
 
 /** BLAS threads of each of `jobs` workers: the cores shared out, at least one. */
@@ -42,18 +42,19 @@ export async function runParallel(spec: ExperimentSpec, options: RunOptions): Pr
   const prep = await prepareExperiment(spec, options);
   for (const note of prep.notes) warn(note);
   const store = openStore(prep, options.storeDir);
+  const reuse = reuseStores(prep, options.reuseFitsFrom);
   const specHash = store.putSpec(prep.storedSpec);
   const mine = shardGroups(prep.groups, shard);
   const isStored = (u: PlannedUnit): boolean => store.get(u.key) !== undefined;
   const done = new Set(mine.flatMap((g) => g.units).filter(isStored).map((u) => u.key));
-  const progress = new RunProgress(mine, done, fitAheadIn(store, options.cacheSets ?? true), clock, options);
+  const progress = new RunProgress(mine, done, fitAheadIn(store, options.cacheSets ?? true, reuse), clock, options);
   const reused = done.size;
   progress.begin();
 
   const threads = threadsPerJob(jobs);
   const request: WorkerRequest = {
     spec: { ...spec, data: prep.data },
-    options: { storeDir: options.storeDir, shard, cacheSets: options.cacheSets, checkpointEvery: options.checkpointEvery, keepAugmenters: options.keepAugmenters, initBackend: options.initBackend, claimStaleSeconds: options.claimStaleSeconds, pollMs: options.pollMs },
+    options: { storeDir: options.storeDir, shard, cacheSets: options.cacheSets, checkpointEvery: options.checkpointEvery, keepAugmenters: options.keepAugmenters, reuseFitsFrom: options.reuseFitsFrom, initBackend: options.initBackend, claimStaleSeconds: options.claimStaleSeconds, pollMs: options.pollMs },
   };
   const errors: string[] = [];
   let aborted = false;

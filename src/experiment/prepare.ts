@@ -50,6 +50,14 @@ export interface RunOptions {
    */
   keepAugmenters?: boolean | readonly string[];
   /**
+   * Other stores whose kept augmenters (`keepAugmenters`) this run may load, read-only, instead
+   * of fitting them: a group's key covers the dataset, fold, method, options and seed, so a kept
+   * augmenter of the same key is the fit this run would make. The stores must hold the same
+   * dataset; their protocol may differ (both protocols run the same GAN, cGAN and AAE). With
+   * `keepAugmenters` a loaded one is also saved into this store. Default none.
+   */
+  reuseFitsFrom?: readonly string[];
+  /**
    * Set up the tfjs backend (`initBackend` of src/backend: ADAN_BACKEND, else the fastest
    * available) before the first network is built, when the spec has a DNN or a GAN-type
    * augmenter. Default true; false leaves the backend as the caller set it.
@@ -188,6 +196,22 @@ export function checkRunOptions(options: RunOptions) {
   };
 }
 
+/**
+ * The stores of `reuseFitsFrom`, checked to be stores of the experiment's dataset (an error names
+ * the folder and the problem otherwise).
+ */
+export function reuseStores(prep: PreparedExperiment, dirs: readonly string[] = []): ResultStore[] {
+  return dirs.map((dir) => {
+    if (!fs.existsSync(path.join(dir, 'store.json'))) throw new Error(`reuseFitsFrom: ${dir} is not a result store (no store.json)`);
+    const other = new ResultStore(dir);
+    const data = other.identity().dataset;
+    if (!data || data.fingerprint !== prep.fingerprint) {
+      throw new Error(`reuseFitsFrom: ${dir} holds ${data ? `${data.name} (fingerprint ${data.fingerprint.slice(0, 8)})` : 'no recorded dataset'}, this run ${prep.data.name} (fingerprint ${prep.fingerprint.slice(0, 8)}): its augmenters were fitted on other rows`);
+    }
+    return other;
+  });
+}
+
 /** The store of a prepared experiment, checked to hold its dataset and protocol. */
 export function openStore(prep: PreparedExperiment, dir: string): ResultStore {
   return new ResultStore(dir).init({ dataset: { name: prep.data.name, fingerprint: prep.fingerprint }, protocol: prep.spec.protocol });
@@ -197,11 +221,11 @@ export function openStore(prep: PreparedExperiment, dir: string): ResultStore {
  * Whether a group's fit is still to run: not when a kept augmenter or the cached sets of an
  * interrupted run will be loaded instead (file names only: an estimate, not a check).
  */
-export function fitAheadIn(store: ResultStore, cacheSets: boolean): (g: UnitGroup, pending: readonly PlannedUnit[]) => boolean {
+export function fitAheadIn(store: ResultStore, cacheSets: boolean, reuse: readonly ResultStore[] = []): (g: UnitGroup, pending: readonly PlannedUnit[]) => boolean {
   return (g, pending) =>
     fitCost(g).total > 0 &&
     pending.some((u) => u.config.sets > 0) &&
-    !fs.existsSync(path.join(store.augmenterDir(g.key), 'experiment-group.json')) &&
+    ![store, ...reuse].some((s) => fs.existsSync(path.join(s.augmenterDir(g.key), 'experiment-group.json'))) &&
     !(cacheSets && pending.every((u) => Array.from({ length: u.config.sets }, (_, j) => `r${u.config.repeat}-s${j + 1}.json`).every((f) => fs.existsSync(path.join(store.cacheDir(g.key), f)))));
 }
 

@@ -26,7 +26,7 @@ import { initBackend } from '../backend/init';
 import { Claims } from './claims';
 import { runParallel } from './parallel';
 import { shardGroups, type PlannedUnit } from './plan';
-import { ExperimentAborted, checkRunOptions, collectRecords, fitAheadIn, openStore, prepareExperiment, type PreparedExperiment, type RunOptions, type RunResult } from './prepare';
+import { ExperimentAborted, checkRunOptions, collectRecords, fitAheadIn, openStore, prepareExperiment, reuseStores, type PreparedExperiment, type RunOptions, type RunResult } from './prepare';
 import { RunProgress, type Progress, type RunEvents } from './run-progress';
 import { orderByCost, workThrough } from './schedule';
 import type { ExperimentSpec, ResolvedSpec } from './spec';
@@ -83,10 +83,11 @@ export async function runPrepared(prep: PreparedExperiment, options: RunOptions)
   for (const note of prep.notes) if (process.env.ADAN_WORKER === undefined) o.warn(note);
   const backend = options.initBackend === false ? undefined : await setUpBackend(prep.spec);
   const store = openStore(prep, options.storeDir);
+  const reuse = reuseStores(prep, options.reuseFitsFrom);
   const specHash = store.putSpec(prep.storedSpec);
   const mine = shardGroups(prep.groups, o.shard);
   const stored = (u: PlannedUnit): boolean => store.get(u.key, (file, problem) => o.warn(`${file}: ${problem}; computing this unit again`)) !== undefined;
-  const progress = new RunProgress(mine, new Set(mine.flatMap((g) => g.units).filter(stored).map((u) => u.key)), fitAheadIn(store, o.cacheSets), o.clock, options);
+  const progress = new RunProgress(mine, new Set(mine.flatMap((g) => g.units).filter(stored).map((u) => u.key)), fitAheadIn(store, o.cacheSets, reuse), o.clock, options);
   const events = fanOut(progress, options.events);
   const reused = progress.doneCount;
   const total = mine.reduce((n, g) => n + g.units.length, 0);
@@ -106,7 +107,7 @@ export async function runPrepared(prep: PreparedExperiment, options: RunOptions)
     }, async (group, pending) => {
       const fold = folds(group.fold);
       // a refit inner group's augmenter learns from its inner fold's training rows only
-      const source = new SyntheticSets(group, pending, group.inner ? fold.inner(group.inner).train : fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method) }, {
+      const source = new SyntheticSets(group, pending, group.inner ? fold.inner(group.inner).train : fold.train, o.augmenters, o.cacheSets ? store.cacheDir(group.key) : undefined, { dir: store.augmenterDir(group.key), save: keeps(options.keepAugmenters, group.augmenter?.method), elsewhere: reuse.map((r) => r.augmenterDir(group.key)) }, {
         checkpointEvery: o.checkpointEvery,
         onEpoch: (record) => { events.fitEpoch(group.key, record); claims.refresh(group.key); },
         onFitRestart: () => events.fitRestart(group.key),

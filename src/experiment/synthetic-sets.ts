@@ -32,8 +32,12 @@ export class SyntheticSets {
     private readonly train: Dataset,
     private readonly factory: AugmenterFactory,
     private readonly cacheDir: string | undefined,
-    /** Where this group's fitted augmenter is kept: loaded from there when present, saved there when `save`. */
-    private readonly kept: { dir: string; save: boolean },
+    /**
+     * Where this group's fitted augmenter is kept: loaded from there when present, saved there
+     * when `save`; else loaded from the first of `elsewhere` (other stores' folders of the same
+     * group key) that holds it.
+     */
+    private readonly kept: { dir: string; save: boolean; elsewhere?: readonly string[] },
     private readonly training: {
       checkpointEvery: number;
       onEpoch: (record: EpochRecord) => void;
@@ -108,18 +112,26 @@ export class SyntheticSets {
     if (checkpointDir) Object.assign(control, { checkpointDir, checkpointEvery: this.training.checkpointEvery, resume: true });
     const resuming = checkpointDir !== undefined && fs.existsSync(checkpointDir);
     const keptInfo = path.join(this.kept.dir, 'experiment-group.json');
-    if (fs.existsSync(keptInfo) && this.factory.load) {
-      // fitted by an earlier run of this group (keepAugmenters): the same weights, so the same
-      // sets; its fit time stays with the run that fitted it (not counted again here)
+    const from = [this.kept.dir, ...(this.kept.elsewhere ?? [])].find((dir) => fs.existsSync(path.join(dir, 'experiment-group.json')));
+    if (from !== undefined && this.factory.load) {
+      // fitted by an earlier run of this group (keepAugmenters), here or in another store
+      // (reuseFitsFrom): the same weights, so the same sets; its fit time stays with the run
+      // that fitted it (not counted again here)
       try {
-        this.augmenter = await this.factory.load(this.kept.dir);
+        this.augmenter = await this.factory.load(from);
+        if (from !== this.kept.dir && this.kept.save) {
+          await this.augmenter.save(this.kept.dir);
+          const info = JSON.parse(fs.readFileSync(path.join(from, 'experiment-group.json'), 'utf8')) as Record<string, unknown>;
+          writeFileAtomic(keptInfo, JSON.stringify({ ...info, copiedFrom: from }, null, 1) + '\n');
+        }
         this.training.onFitDone();
         this.drawNeeded(this.augmenter);
         return this.augmenter;
       } catch (err) {
-        this.training.warn(`${a.method} fold ${this.group.fold}: the kept augmenter in ${this.kept.dir} does not load (${(err as Error).message}); fitting it again`);
+        this.training.warn(`${a.method} fold ${this.group.fold}: the kept augmenter in ${from} does not load (${(err as Error).message}); fitting it again`);
         this.augmenter = undefined;
-        fs.rmSync(this.kept.dir, { recursive: true, force: true });
+        // another store's folder is read-only here
+        if (from === this.kept.dir) fs.rmSync(this.kept.dir, { recursive: true, force: true });
       }
     }
     let aug = make();
