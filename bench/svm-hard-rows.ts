@@ -3,7 +3,8 @@
  * `node dist/bench/svm-hard-rows.js [options]` prints a markdown table (or, with --json, one
  * JSON object) of one fit per `greedyAfter` value on the same rows, in one process and sitting.
  *
- * The rows are those of one grid unit: the real training rows of a fold plus `sets` synthetic
+ * The rows are those of one grid unit: the real training rows of a fold (normalised as the grid
+ * does: as they are for emodb-is11, z-scored on the training rows otherwise) plus `sets` synthetic
  * sets drawn from the method's augmenter (paper defaults, 1,500 epochs, seed 0). The augmenter
  * comes from the notebooks' cache (`results/notebooks/augmenters`, which notebook 02 fills with
  * the same key), or is fitted there first (~8 min for an AAE on 2 cores).
@@ -11,8 +12,8 @@
  * `--reference` also times scikit-learn's `SVC(kernel='linear', C=1)` (the paper protocol's
  * reference, bench/reference/grid_unit.py with Debian's python3) on the same rows and threads.
  *
- * Options: --method aae  --fold 1  --sets 10  --greedy-after 100,1000  --threads 1  --reference
- *   --cache <dir>  --json
+ * Options: --data emodb-is11  --method aae  --fold 1  --sets 10  --greedy-after 100,1000
+ *   --threads 1  --reference  --cache <dir>  --json
  */
 import * as path from 'node:path';
 import { loadDataset } from '../src/data/registry';
@@ -22,16 +23,19 @@ import { summarizeFolds } from '../src/eval/metrics';
 import { linearSvm } from '../src/classify/linear-svm';
 import { fitCached } from '../src/notebook/cache';
 import { AUGMENT_METHODS, type AugmentMethod } from '../src/augment/augmenter';
-import { PAPER_EPOCHS } from '../src/protocol/paper';
+import { PAPER_EPOCHS, TRAINED_METHODS } from '../src/protocol/paper';
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { loadNative } from '../src/backend/native';
 import { referenceSeconds, writeRows } from './grid';
+import { normalizeFold } from '../src/experiment/runner';
+import { resolveNormalize } from '../src/experiment/spec';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      data: { type: 'string', default: 'emodb-is11' },
       method: { type: 'string', default: 'aae' },
       fold: { type: 'string', default: '1' },
       sets: { type: 'string', default: '10' },
@@ -53,10 +57,11 @@ async function main(): Promise<void> {
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: got ${values.threads}, expected an integer >= 1`);
   loadNative().addon?.setThreads(threads);
-  const ds = loadDataset('emodb-is11');
-  const [f] = splitFolds(ds, [fold]);
-  const aug = await fitCached(method, { epochs: PAPER_EPOCHS, seed: 0 }, f.train, { dir: values.cache, label: method });
-  const synthetic = Array.from({ length: sets }, (_, j) => aug.sample(f.train.y, { seed: j + 1 }));
+  const ds = loadDataset(values.data);
+  const [raw] = splitFolds(ds, [fold]);
+  const f = { ...raw, ...normalizeFold(raw.train, raw.test, resolveNormalize('auto', ds.name)) };
+  const aug = sets > 0 ? await fitCached(method, (TRAINED_METHODS as readonly string[]).includes(method) ? { epochs: PAPER_EPOCHS, seed: 0 } : { seed: 0 }, f.train, { dir: values.cache, label: method }) : undefined;
+  const synthetic = Array.from({ length: sets }, (_, j) => aug!.sample(f.train.y, { seed: j + 1 }));
   const train = concat([f.train, ...synthetic]);
 
   const runs = [];
@@ -85,15 +90,15 @@ async function main(): Promise<void> {
   if (values.reference) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'svm-hard-rows-'));
     writeRows(dir, train, f.test);
-    reference = referenceSeconds('svm-linear', 'emodb', dir, threads, notes);
+    reference = referenceSeconds('svm-linear', ds.name.startsWith('iemocap') ? 'iemocap' : 'emodb', dir, threads, notes);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const out = { date: new Date().toISOString(), method, fold, sets, threads, rows: train.n, testRows: f.test.n, runs, reference, notes };
+  const out = { date: new Date().toISOString(), data: ds.name, method, fold, sets, threads, rows: train.n, testRows: f.test.n, runs, reference, notes };
   if (values.json) {
     console.log(JSON.stringify(out, null, 2));
     return;
   }
-  console.log(`linear SVM on emodb-is11 fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
+  console.log(`linear SVM on ${ds.name} fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
   console.log('| greedyAfter | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | test UAR | test rows as the first run |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
