@@ -43,7 +43,8 @@ function main(): void {
   console.log('|---|---|---|---|---|---|---|');
   let previous: string | undefined;
   for (const [k, f] of [...folds].sort((a, b) => a[0] - b[0])) {
-    const since = previous ? min(previous, f.last).toFixed(0) : '';
+    // a fold stored before the previous one (e.g. its real-only units, computed first) has no span of its own
+    const since = previous && f.last > previous ? min(previous, f.last).toFixed(0) : '';
     console.log(`| ${k} (${f.group}) | ${f.units} | ${f.first.slice(0, 16).replace('T', ' ')} | ${f.last.slice(0, 16).replace('T', ' ')} | ${since} | ${(f.classifierSeconds / 3600).toFixed(2)} | ${(f.fitSeconds / 3600).toFixed(2)} |`);
     previous = f.last;
   }
