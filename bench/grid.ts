@@ -20,6 +20,14 @@
  * SVM, from the two measured sizes), every augmenter fit at its epochs (ADAN under the code
  * protocol at all 1,500: early stop makes it an upper bound), summed and divided by `jobs`.
  * It prices the scheduler as perfect; the measured wall clock of a real grid is the check.
+ *
+ * Floor (native BLAS only): the FLOPs of the matrix products each timed unit ran (every native
+ * GEMM is counted: the training kernels and the SVMs' Gram blocks), divided by the rate sgemm
+ * reaches on this machine at the same threads in the same sitting, priced over the grid as the
+ * seconds are. It is the wall clock the grid would take if all of its work were products at
+ * sgemm's rate and nothing else (no coordinate-descent passes, no exp, no bookkeeping): a bound
+ * no implementation of the same work beats on this machine, so it says how near the projection
+ * is to the machine's limit and which targets that limit rules out.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +47,8 @@ import { prepareExperiment, type PreparedExperiment } from '../src/experiment/pr
 import { normalizeFold } from '../src/experiment/runner';
 import { resolveNormalize } from '../src/experiment/spec';
 import { Random } from '../src/util/random';
+import { kernelStats } from '../src/backend/stats';
+import { measureSgemm } from './table3';
 
 export interface GridBenchOptions {
   /** Corpora to measure and project (those whose data is absent are skipped with a note). */
@@ -78,6 +88,8 @@ export interface UnitTiming {
   rows: number;
   sets: number | null;
   seconds: number;
+  /** GFLOP of the native matrix products in that work (per epoch for a fit); null off the native path. */
+  gflop: number | null;
   referenceSeconds: number | null;
   reference: string | null;
 }
@@ -93,6 +105,12 @@ export interface GridBenchResult {
   projectedHours: Record<PaperDataset, Record<ProtocolName, number | null>>;
   /** What the projection is made of, per grid: hours of fits and of each classifier kind (one worker). */
   breakdown: Record<string, Record<string, number>>;
+  /** sgemm 128x4368x800 GFLOP/s at `threads`, this sitting (null off the native path). */
+  sgemmGflops: number | null;
+  /** Hours on `jobs` workers if every unit's products ran at `sgemmGflops` and nothing else did (see the module doc). */
+  floorHours: Record<PaperDataset, Record<ProtocolName, number | null>>;
+  /** The floor by part, as `breakdown` (one worker). */
+  floorBreakdown: Record<string, Record<string, number>>;
   notes: string[];
 }
 
@@ -153,22 +171,36 @@ function fold1(data: Dataset): { train: Dataset; test: Dataset } {
   return { train: f.train, test: f.test };
 }
 
-async function timeFitEpoch(method: AugmentMethod, options: Record<string, unknown>, train: Dataset, epochs: number): Promise<number> {
-  const stamps: number[] = [];
-  const aug = makeAugmenter(method, { ...options, epochs: epochs + 1, seed: 0 } as never);
-  await aug.fit(train, { onEpoch: () => stamps.push(performance.now()) });
-  (aug as { dispose?: () => void }).dispose?.();
-  const gaps = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000);
-  return median(gaps);
+interface Timed {
+  seconds: number;
+  /** Native GEMM FLOPs in the same work (0 off the native path). */
+  flops: number;
 }
 
-async function timeUnit(kind: UnitKind, options: Record<string, unknown>, train: Dataset, test: Dataset): Promise<number> {
+/** Seconds and product FLOPs of one epoch inside `fit`: medians over the epochs after the first. */
+async function timeFitEpoch(method: AugmentMethod, options: Record<string, unknown>, train: Dataset, epochs: number): Promise<Timed> {
+  const stamps: number[] = [];
+  const flops: number[] = [];
+  const aug = makeAugmenter(method, { ...options, epochs: epochs + 1, seed: 0 } as never);
+  await aug.fit(train, {
+    onEpoch: () => {
+      stamps.push(performance.now());
+      flops.push(kernelStats.nativeFlops);
+    },
+  });
+  (aug as { dispose?: () => void }).dispose?.();
+  const gaps = (v: number[]) => v.slice(1).map((t, i) => t - v[i]);
+  return { seconds: median(gaps(stamps)) / 1000, flops: median(gaps(flops)) };
+}
+
+async function timeUnit(kind: UnitKind, options: Record<string, unknown>, train: Dataset, test: Dataset): Promise<Timed> {
+  const f0 = kernelStats.nativeFlops;
   const t0 = performance.now();
   const c = makeClassifier(kind.startsWith('svm') ? 'svm' : 'dnn', options);
   await c.fit(train);
   c.predict(test.x);
   (c as { dispose?: () => void }).dispose?.();
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, flops: kernelStats.nativeFlops - f0 };
 }
 
 function median(v: readonly number[]): number {
@@ -207,7 +239,12 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
   const notes: string[] = [];
   const units: UnitTiming[] = [];
   const projectedHours = { emodb: { paper: null, code: null }, iemocap: { paper: null, code: null } } as GridBenchResult['projectedHours'];
+  const floorHours = structuredClone(projectedHours);
   const breakdown: GridBenchResult['breakdown'] = {};
+  const floorBreakdown: GridBenchResult['floorBreakdown'] = {};
+  // the machine's rate for products at this sitting's threads: the floor's denominator
+  const sgemmGflops = backend.kind === 'native' ? measureSgemm(5, true).nn : null;
+  const floorSeconds = (flops: number) => (sgemmGflops ? flops / (sgemmGflops * 1e9) : NaN);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'adan-bench-grid-'));
   try {
     for (const dataset of o.datasets) {
@@ -221,7 +258,7 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
       // features as the grid sees them: EmoDB's are z-normalised already, IEMOCAP's per training fold
       const scaled = normalizeFold(train, test, resolveNormalize('auto', data.name));
       // fit epochs
-      const perEpoch = new Map<string, number>();
+      const perEpoch = new Map<string, Timed>();
       for (const protocol of ['paper', 'code'] as const) {
         for (const method of TRAINED_METHODS) {
           const opts = augmentOptions(PROTOCOLS[protocol], method, undefined);
@@ -231,22 +268,24 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
             continue;
           }
           say(`${dataset}: ${method} (${protocol}) fit, ${o.fitEpochs + 1} epochs of ${scaled.train.n} rows ...`);
-          const s = await timeFitEpoch(method as AugmentMethod, opts, scaled.train, o.fitEpochs);
-          perEpoch.set(`${method}-${protocol}`, s);
-          units.push({ dataset, kind: `fit-${method}-${protocol}`, rows: scaled.train.n, sets: null, seconds: s, referenceSeconds: null, reference: null });
+          const t = await timeFitEpoch(method as AugmentMethod, opts, scaled.train, o.fitEpochs);
+          perEpoch.set(`${method}-${protocol}`, t);
+          units.push({ dataset, kind: `fit-${method}-${protocol}`, rows: scaled.train.n, sets: null, seconds: t.seconds, gflop: gflopOf(t, sgemmGflops), referenceSeconds: null, reference: null });
         }
       }
       // classifier units
       const models = new Map<UnitKind, (rows: number) => number>();
+      const floorModels = new Map<UnitKind, (rows: number) => number>();
       for (const protocol of ['paper', 'code'] as const) {
         for (const name of ['svm', 'dnn'] as const) {
           const kind = CLASSIFIER_KIND[protocol][name];
           const copts = classifierOptions(PROTOCOLS[protocol], name, dataset);
           const points: { rows: number; seconds: number }[] = [];
+          const floorPoints: { rows: number; seconds: number }[] = [];
           for (const sets of [0, o.maxSets[dataset]]) {
             const rows = withNoisyCopies(scaled.train, sets, o.seed);
             say(`${dataset}: ${kind} unit on ${rows.n} rows ...`);
-            const seconds = await timeUnit(kind, copts, rows, scaled.test);
+            const timed = await timeUnit(kind, copts, rows, scaled.test);
             let ref: { seconds: number; reference: string } | null = null;
             if (o.references) {
               const dir = path.join(scratch, `${dataset}-${sets}`);
@@ -254,27 +293,44 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
               say(`${dataset}: ${kind} reference on ${rows.n} rows ...`);
               ref = referenceSeconds(kind, dataset, dir, o.threads, notes);
             }
-            points.push({ rows: rows.n, seconds });
-            units.push({ dataset, kind, rows: rows.n, sets, seconds, referenceSeconds: ref?.seconds ?? null, reference: ref?.reference ?? null });
+            points.push({ rows: rows.n, seconds: timed.seconds });
+            floorPoints.push({ rows: rows.n, seconds: floorSeconds(timed.flops) });
+            units.push({ dataset, kind, rows: rows.n, sets, seconds: timed.seconds, gflop: gflopOf(timed, sgemmGflops), referenceSeconds: ref?.seconds ?? null, reference: ref?.reference ?? null });
           }
           models.set(kind, costModel(kind, points));
+          // product FLOPs: linear in rows for the DNN, the RBF SVM's Gram between linear and quadratic
+          floorModels.set(kind, costModel(kind, floorPoints));
         }
       }
       // projection
       for (const protocol of ['paper', 'code'] as const) {
         const prep = await prepareExperiment(reproduceGrid(dataset, { protocol }), { loadData: async () => data });
-        const parts = gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!, (kind, rows) => models.get(kind)!(rows));
+        const parts = gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!.seconds, (kind, rows) => models.get(kind)!(rows));
         const total = Object.values(parts).reduce((s, v) => s + v, 0);
         breakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / 3600]));
         projectedHours[dataset][protocol] = total / 3600 / o.jobs;
+        if (sgemmGflops) {
+          const floor = gridCost(prep, protocol, (method) => floorSeconds(perEpoch.get(`${method}-${protocol}`)!.flops), (kind, rows) => floorModels.get(kind)!(rows));
+          floorBreakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, v / 3600]));
+          floorHours[dataset][protocol] = Object.values(floor).reduce((s, v) => s + v, 0) / 3600 / o.jobs;
+        }
       }
       if (o.maxSets[dataset] < 10) notes.push(`${dataset}: classifier units timed at 0 and ${o.maxSets[dataset]} sets; larger sets extrapolated (linear in rows; RBF SVM by the exponent between the two sizes)`);
     }
     notes.push('synthetic rows are noisy copies of the real ones; a trained augmenter\'s rows may cost more (AAE\'s rows move the linear SVM to its greedy solver: bench/svm-hard-rows.ts)');
     notes.push('ADAN under the code protocol is priced at all its epochs; its early stop (after epoch 200) only shortens it');
+    if (!sgemmGflops) notes.push(`no floor: the ${backend.kind} backend does not count its products`);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown';
-  return { date: new Date().toISOString(), machine: { cpu, cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null }, backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown, notes };
+  return {
+    date: new Date().toISOString(), machine: { cpu, cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null },
+    backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown,
+    sgemmGflops, floorHours, floorBreakdown, notes,
+  };
+}
+
+function gflopOf(t: Timed, sgemmGflops: number | null): number | null {
+  return sgemmGflops ? t.flops / 1e9 : null;
 }

@@ -12,7 +12,8 @@ import { perClassRecall, summarizeFolds } from '../src/eval/metrics';
 import {
   KernelSvm, kernelSvm, KERNEL_SVM_DEFAULTS, LinearSvm, LINEAR_SVM_DEFAULTS, loadClassifier, makeClassifier, resolveGamma,
 } from '../src/classify';
-import { RbfRows } from '../src/classify/gram';
+import { centredGram, RbfRows } from '../src/classify/gram';
+import { kernelStats } from '../src/backend/stats';
 import { Random } from '../src/util/random';
 import { realData } from './real-data';
 
@@ -333,6 +334,27 @@ test('kernel blocks match the formula, from BLAS and from the JS loop; the Gram 
     rows.crossRows([5, 6, 7, 8, 9], 20, 50, out, [0, 40, 80, 120, 160]);
     for (let r = 0; r < 5; r++) for (let c = 0; c < 30; c++) assert.ok(Math.abs(out[r * 40 + c] - K[(5 + r) * n + 20 + c]) < 1e-6, `${what} cross`);
   }
+});
+
+test('the Gram blocks count their products where benchmarks read them (kernelStats), the floor of bench --grid', { skip: loadNative().addon ? false : 'native addon absent: no products to count' }, () => {
+  const blas = loadNative().addon!;
+  const d = 29;
+  const n = 300;
+  const x = new Random(4).normalArray(n * d);
+  const rows = new RbfRows(x, d, 1 / d, blas);
+  let f0 = kernelStats.nativeFlops;
+  rows.crossRows([5, 6, 7, 8, 9], 20, 50, new Float32Array(5 * 30), [0, 30, 60, 90, 120]);
+  assert.equal(kernelStats.nativeFlops - f0, 2 * 5 * 30 * d, 'five rows against thirty');
+  f0 = kernelStats.nativeFlops;
+  rows.gram();
+  const gram = kernelStats.nativeFlops - f0;
+  // at least the blocks on and above the diagonal, at most the whole square
+  assert.ok(gram >= n * n * d && gram <= 2 * n * n * d, `Gram matrix: ${gram} FLOPs`);
+  f0 = kernelStats.nativeFlops;
+  const l = 260;
+  centredGram(x, d, Array.from({ length: l }, (_, i) => i + 20), blas);
+  const centred = kernelStats.nativeFlops - f0;
+  assert.ok(centred >= l * l * d && centred <= 2 * l * l * d, `centred Gram: ${centred} FLOPs`);
 });
 
 test('native and JS kernels give the same predictions', { skip: loadNative().addon ? false : 'native addon absent: both runs would use the JS loop' }, async () => {

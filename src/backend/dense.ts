@@ -21,7 +21,8 @@
  * for its gradient penalty) use `denseLayerOps`.
  */
 import { tf } from './tf';
-import { installedKernels, kernelStats, type WasmBackendLike } from './kernels';
+import { installedKernels, type WasmBackendLike } from './kernels';
+import { countNativeProduct } from './stats';
 import type { NativeBlas } from './native';
 
 /** Activation after a layer's product and bias. 'leaky' is LeakyReLU with slope `leak` below 0; 'relu' ignores `leak`. */
@@ -166,9 +167,7 @@ export function registerDenseKernels(native: NativeBlas): void {
     const t0 = performance.now();
     nativeBlas!.dense(heapOf(backend), m, n, k, offset(backend, x), offset(backend, w), offset(backend, b), Number(attrs.activation), Number(attrs.alpha), offset(backend, a));
     // counted with the matmul kernels: the product is almost all of the call
-    kernelStats.nativeMs += performance.now() - t0;
-    kernelStats.native++;
-    kernelStats.nativeFlops += 2 * m * n * k;
+    countNativeProduct(2 * m * n * k, performance.now() - t0);
     return a;
   });
   wasmKernel('AdanDenseGrad', (backend, inputs, attrs) => {

@@ -18,6 +18,7 @@
  */
 import { tf } from './tf';
 import type { NativeBlas } from './native';
+import { countNativeProduct, kernelStats } from './stats';
 
 /** The parts of tfjs-backend-wasm's BackendWasm this module touches. */
 export interface WasmBackendLike {
@@ -46,8 +47,8 @@ const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
 
-/** Counters of how often the native path and the fallback ran (for tests and the benchmark). */
-export const kernelStats = { native: 0, fallback: 0, nativeFlops: 0, nativeMs: 0, nativeSums: 0 };
+// counters of the native path and the fallback (for tests and the benchmarks): one home in stats.ts
+export { kernelStats } from './stats';
 
 /** Which replacement is registered over the wasm kernels right now, if any. */
 export function installedKernels(): 'native' | 'transpose-fix' | undefined {
@@ -145,9 +146,7 @@ function runGemm(
     map.get(a.dataId).memoryOffset, plan.strideA, map.get(b.dataId).memoryOffset, plan.strideB,
     map.get(out.dataId).memoryOffset, plan.m * plan.n, bias ? map.get(bias.dataId).memoryOffset : -1, activation, alpha,
   );
-  kernelStats.nativeMs += performance.now() - t0;
-  kernelStats.native++;
-  kernelStats.nativeFlops += 2 * plan.batch * plan.m * plan.n * plan.k;
+  countNativeProduct(2 * plan.batch * plan.m * plan.n * plan.k, performance.now() - t0);
   return out;
 }
 

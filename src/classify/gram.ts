@@ -18,6 +18,7 @@
  *   When all of a problem's columns fit, they are computed up front, half of them by symmetry.
  */
 import type { NativeBlas } from '../backend/native';
+import { countNativeProduct } from '../backend/stats';
 
 /** Floats of the scratch block that receives one GEMM's dot products (16 MB). */
 const SCRATCH_FLOATS = 1 << 22;
@@ -174,7 +175,9 @@ export class RbfRows {
   /** scratch (m x (c1 − c0)) = A (m rows at byte offset aOff) · rows[c0, c1)ᵀ. */
   private gemmBlock(aOff: number, m: number, c0: number, c1: number): void {
     const { d } = this;
+    const t0 = performance.now();
     this.blas!.gemm(this.buffer!, false, true, 1, m, c1 - c0, d, aOff, 0, c0 * d * 4, 0, this.scratchOff, 0, -1, 0, 0);
+    countNativeProduct(2 * m * (c1 - c0) * d, performance.now() - t0);
   }
 
   /** Scratch dot products of query rows [r0, r1) with stored rows [c0, c1) → out[at[r] + c − b0]. */
@@ -539,7 +542,9 @@ export function centredGram(x: Float32Array, d: number, rows: ArrayLike<number>,
     for (let r0 = 0; r0 < l; r0 += block) {
       const r1 = Math.min(l, r0 + block);
       const w = l - r0;
+      const t0 = performance.now();
       blas.gemm(buffer, false, true, 1, r1 - r0, w, d, r0 * d * 4, 0, r0 * d * 4, 0, l * d * 4, 0, -1, 0, 0);
+      countNativeProduct(2 * (r1 - r0) * w * d, performance.now() - t0);
       for (let r = r0; r < r1; r++) values.set(scratch.subarray((r - r0) * w + (r - r0), (r - r0 + 1) * w), r * l + r);
     }
     for (let i = 1; i < l; i++) for (let j = 0; j < i; j++) values[i * l + j] = values[j * l + i];

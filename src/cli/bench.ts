@@ -54,16 +54,31 @@ function corpusList(text: string): ('emodb' | 'iemocap')[] {
   return list as ('emodb' | 'iemocap')[];
 }
 
-/** The --grid result as a table: seconds of each unit kind beside the reference, then the projected hours. */
+/** The --grid result as a table: seconds of each unit kind beside the reference and the sgemm floor, then the projected hours. */
 export function formatGridBench(r: GridBenchResult): string {
-  const lines = [`${r.backend}; ${r.threads} thread(s) per worker, ${r.jobs} workers; ${r.machine.cpu}`, '', 'unit                      rows   sets   ours s   reference s  ratio'];
+  const rate = r.sgemmGflops;
+  const lines = [
+    `${r.backend}; ${r.threads} thread(s) per worker, ${r.jobs} workers; ${r.machine.cpu}${rate ? `; sgemm ${rate.toFixed(0)} GFLOP/s` : ''}`,
+    '',
+    'unit                      rows   sets   ours s   reference s  ratio    GFLOP  floor s',
+  ];
   for (const u of r.units) {
     const ratio = u.referenceSeconds ? (u.seconds / u.referenceSeconds).toFixed(2) : '';
-    lines.push(`${`${u.dataset} ${u.kind}`.padEnd(24)} ${String(u.rows).padStart(6)} ${String(u.sets ?? '').padStart(5)} ${u.seconds.toFixed(2).padStart(8)} ${(u.referenceSeconds?.toFixed(2) ?? '').padStart(12)}  ${ratio}`);
+    const floor = u.gflop !== null && rate ? (u.gflop / rate).toFixed(2) : '';
+    lines.push(
+      `${`${u.dataset} ${u.kind}`.padEnd(24)} ${String(u.rows).padStart(6)} ${String(u.sets ?? '').padStart(5)} ${u.seconds.toFixed(2).padStart(8)} ${(u.referenceSeconds?.toFixed(2) ?? '').padStart(12)}  ${ratio.padEnd(5)} ${(u.gflop?.toFixed(1) ?? '').padStart(8)} ${floor.padStart(8)}`,
+    );
   }
-  lines.push('', 'projected wall clock (hours):');
+  const parts = (b: Record<string, number> | undefined) => Object.entries(b ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  lines.push('', 'projected wall clock (hours; floor: every product at sgemm\'s rate, nothing else):');
   for (const [dataset, byProtocol] of Object.entries(r.projectedHours)) {
-    for (const [protocol, h] of Object.entries(byProtocol)) if (h !== null) lines.push(`  ${dataset} ${protocol}: ${h.toFixed(1)} h   (${Object.entries(r.breakdown[`${dataset}/${protocol}`]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} h on one worker)`);
+    for (const [protocol, h] of Object.entries(byProtocol)) {
+      if (h === null) continue;
+      const key = `${dataset}/${protocol}`;
+      const floor = r.floorHours[dataset as 'emodb'][protocol as 'paper'];
+      lines.push(`  ${dataset} ${protocol}: ${h.toFixed(1)} h   (${parts(r.breakdown[key])} h on one worker)`);
+      if (floor !== null) lines.push(`  ${' '.repeat(dataset.length + protocol.length + 1)}  floor ${floor.toFixed(1)} h   (${parts(r.floorBreakdown[key])} h on one worker)`);
+    }
   }
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
