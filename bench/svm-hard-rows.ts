@@ -80,6 +80,8 @@ async function main(): Promise<void> {
       passes: info.problems.reduce((t, q) => t + q.iterations, 0),
       maxPasses: Math.max(...info.problems.map((q) => q.iterations)),
       greedySteps: info.problems.reduce((t, q) => t + q.greedySteps, 0),
+      // where dual coordinate descent stopped: the share of α at C, lowest and highest over the problems
+      boundShare: [Math.min(...info.problems.map((q) => q.boundShare)), Math.max(...info.problems.map((q) => q.boundShare))],
       uar: s.uar,
       problems: info.problems.length,
       sameAsFirst: yPred.reduce((t, c, i) => t + (c === first![i] ? 1 : 0), 0),
@@ -99,10 +101,10 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`linear SVM on ${ds.name} fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
-  console.log('| greedyAfter | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | test UAR | test rows as the first run |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| greedyAfter | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | α at C after the passes (min-max over problems) | test UAR | test rows as the first run |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
-    console.log(`| ${r.greedyAfter} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
+    console.log(`| ${r.greedyAfter} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${r.boundShare.map((v) => v.toFixed(2)).join('-')} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
   }
   if (reference) console.log(`\nreference: ${reference.reference}, ${reference.seconds.toFixed(1)} s (fit + predict, same rows and threads)`);
   for (const n of notes) console.log(`note: ${n}`);

@@ -105,6 +105,8 @@ export interface LinearSvmFitInfo {
     iterations: number;
     /** Steps of the greedy solver, when the problem moved to it (`greedyAfter`), else 0. */
     greedySteps: number;
+    /** Share of the problem's α at their upper bound (C times the row's class weight) when dual coordinate descent stopped. */
+    boundShare: number;
     converged: boolean; supportVectors: number;
   }[];
   /** Binary problems that ended short of the tolerance (`maxIter` passes, or `maxIter` x rows greedy steps). */
@@ -204,6 +206,7 @@ export class LinearSvm implements Classifier {
       let model: BinaryModel & { greedySteps?: number } = passes > 0
         ? solveBinaryDual(problem, { tolerance: o.tolerance, maxIter: passes, random: root.derive(`problem ${a}/${b}`) })
         : { w: new Float64Array(0), b: 0, alpha: new Float64Array(0), iterations: 0, converged: false };
+      const boundShare = shareAtBound(model.alpha, cost);
       if (!model.converged && greedy) {
         const blas = loadNative().addon;
         // the problem's own Gram matrix: one of all the rows, shared, cost more where only a few
@@ -215,7 +218,7 @@ export class LinearSvm implements Classifier {
       B[p] = model.b;
       let sv = 0;
       for (const al of model.alpha) if (al > 0) sv++;
-      problems.push({ positive: a, negative: b, rows: rows.length, iterations: model.iterations, greedySteps: model.greedySteps ?? 0, converged: model.converged, supportVectors: sv });
+      problems.push({ positive: a, negative: b, rows: rows.length, iterations: model.iterations, greedySteps: model.greedySteps ?? 0, boundShare, converged: model.converged, supportVectors: sv });
     });
     this.state = {
       d, k, classes: train.classes, w: W, b: B,
@@ -338,4 +341,11 @@ export class LinearSvm implements Classifier {
 /** A linear SVM (notebook-friendly factory): `await linearSvm({ C: 1 }).fit(train)`. */
 export function linearSvm(options: Partial<LinearSvmOptions> = {}): LinearSvm {
   return new LinearSvm(options);
+}
+
+/** Share of `alpha` at its upper bound `cost` (0 for no rows). */
+function shareAtBound(alpha: Float64Array, cost: Float64Array): number {
+  let at = 0;
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= cost[i]) at++;
+  return alpha.length ? at / alpha.length : 0;
 }
