@@ -17,6 +17,11 @@
  *        oneMinusAccBeta2)
  *     One pass of tfjs' Adam update (same float32 arithmetic and order): m and v in place, the
  *     new weight to outOff (which may equal wOff).
+ *   adamDecayed(heap, ... as adam ..., decay)
+ *     The same with an L2 penalty's gradient added first: g + w * decay, each rounded to float32
+ *     as tfjs' add(g, mul(w, decay)) does (the DNN's l2, 2 lambda).
+ *   dropoutMask(heap, outOff, n, threshold, keep, state)
+ *     n dropout-mask values from xoshiro128** (state: a 16-byte ArrayBuffer, advanced in place).
  *   colsum(heap, xOff, rows, cols, outOff)
  *     Column sums of a row-major matrix: tfjs' Sum over leading axes (bias gradients).
  *   dense, denseGrad, norm, normGrad
@@ -245,6 +250,8 @@ typedef struct {
   float* out;
   int64_t begin, end;
   float b1, b2, ob1, ob2, eps, c1, c2, neg_lr;
+  /* L2 weight decay folded into the gradient, g + w * decay (tfjs: add(g, mul(w, decay))); 0: none */
+  float decay;
 } AdamJob;
 
 /* run_split copies jobs into 128-byte slots */
@@ -258,7 +265,8 @@ static void* adam_range(void* arg) {
   float* restrict v = j.v;
   float* out = j.out;
   for (int64_t i = j.begin; i < j.end; i++) {
-    const float gi = g[i];
+    /* the penalty's product rounded to float32 before the sum, as the two tfjs kernels do */
+    const float gi = j.decay != 0.0f ? g[i] + w[i] * j.decay : g[i];
     const float mi = m[i] * j.b1 + gi * j.ob1;        /* new first moment */
     const float vi = v[i] * j.b2 + (gi * gi) * j.ob2; /* new second moment */
     m[i] = mi;
@@ -304,8 +312,8 @@ static void run_split(void* (*fn)(void*), const void* job, size_t size, size_t b
   }
 }
 
-static napi_value Adam(napi_env env, napi_callback_info info) {
-  ARGS(13, "adam");
+/* Both Adam entry points: a[1..12] as `adam`, then the decay (0 for plain Adam). */
+static napi_value adam_run(napi_env env, napi_value* a, uint8_t* heap, size_t len, float decay) {
   int64_t wOff = int_arg(env, a[1]), gOff = int_arg(env, a[2]), mOff = int_arg(env, a[3]),
           vOff = int_arg(env, a[4]), outOff = int_arg(env, a[5]), n = int_arg(env, a[6]);
   const float lr = (float)num_arg(env, a[7]), b1 = (float)num_arg(env, a[8]),
@@ -318,8 +326,56 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
                  (float*)(heap + vOff), (float*)(heap + outOff), 0, n, b1, b2,
                  /* tfjs: 1 - beta is computed in float64 by JS, then rounded to float32 by the mul kernel. */
                  (float)(1.0 - (double)num_arg(env, a[8])), (float)(1.0 - (double)num_arg(env, a[9])),
-                 eps, c1, c2, -lr};
+                 eps, c1, c2, -lr, decay};
   run_split(adam_range, &job, sizeof job, offsetof(AdamJob, begin), offsetof(AdamJob, end), n);
+  return NULL;
+}
+
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  ARGS(13, "adam");
+  return adam_run(env, a, heap, len, 0.0f);
+}
+
+/* `adam` with an L2 decay: its own entry point, so a build of `adam`'s callers keeps working. */
+static napi_value AdamDecayed(napi_env env, napi_callback_info info) {
+  ARGS(14, "adamDecayed");
+  return adam_run(env, a, heap, len, (float)num_arg(env, a[13]));
+}
+
+/* Dropout masks, as src/classify/dnn.ts' JS loop draws them: xoshiro128** (state: the four
+ * uint32 of the ArrayBuffer `state`, advanced in place), out[i] = draw < threshold ? 0 : keep.
+ * Integer arithmetic, so the masks are the JS loop's bit for bit (a test compares them). */
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static napi_value DropoutMask(napi_env env, napi_callback_info info) {
+  ARGS(6, "dropoutMask");
+  int64_t outOff = int_arg(env, a[1]), n = int_arg(env, a[2]);
+  const double threshold = num_arg(env, a[3]);
+  const float keep = (float)num_arg(env, a[4]);
+  if (!in_heap(outOff, n, len)) FAIL("dropoutMask: output outside the heap");
+  uint8_t* sb;
+  size_t slen;
+  bool is_ab = false;
+  if (napi_is_arraybuffer(env, a[5], &is_ab) != napi_ok || !is_ab || !heap_of(env, a[5], &sb, &slen) || slen != 16)
+    FAIL("dropoutMask: the state must be an ArrayBuffer of four uint32");
+  float* out = (float*)(heap + outOff);
+  uint32_t* st = (uint32_t*)sb;
+  uint32_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  for (int64_t i = 0; i < n; i++) {
+    const uint32_t draw = rotl32(s1 * 5u, 7) * 9u;
+    const uint32_t t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl32(s3, 11);
+    out[i] = (double)draw < threshold ? 0.0f : keep;
+  }
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
   return NULL;
 }
 
@@ -713,6 +769,8 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
+      {"adamDecayed", NULL, AdamDecayed, NULL, NULL, NULL, napi_default, NULL},
+      {"dropoutMask", NULL, DropoutMask, NULL, NULL, NULL, napi_default, NULL},
       {"colsum", NULL, ColSum, NULL, NULL, NULL, napi_default, NULL},
       {"dense", NULL, Dense, NULL, NULL, NULL, napi_default, NULL},
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_default, NULL},

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../src/backend/tf';
 import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
-import { FusedAdam, makeAdam } from '../src/backend/adam';
+import { applyGradientsWithDecay, FusedAdam, makeAdam } from '../src/backend/adam';
 import { Random } from '../src/util/random';
 import { maxRelErr } from './numeric';
 
@@ -53,6 +53,37 @@ test('makeAdam is the fused Adam on the native backend and equals tf.train.adam 
   for (let i = 0; i < 3; i++) assert.ok(maxRelErr(mine.weights[i], ref.weights[i]) <= 1e-5, `variable ${i}: ${maxRelErr(mine.weights[i], ref.weights[i])}`);
   for (let i = 0; i < 25; i++) assert.ok(Math.abs(mine.losses[i] - ref.losses[i]) <= 1e-5 * Math.abs(ref.losses[i]));
   fused.dispose();
+});
+
+/** `steps` steps with an L2 decay on w1 and w2 (not b1): fused (`applyGradientsWithDecay`) or added with tfjs ops first. */
+function trainDecayed(opt: tf.Optimizer, seed: number, steps: number, fused: boolean): Float32Array[] {
+  const p = problem(seed);
+  const decay = 2 * 0.1; // the authors' DNN: l2 = 0.1
+  const decays = new Map([p.vars[0], p.vars[2]].map((v) => [v.name, decay]));
+  for (let i = 0; i < steps; i++) {
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(p.loss, p.vars);
+      const named = p.vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
+      if (fused) applyGradientsWithDecay(opt, named, decays);
+      else opt.applyGradients(named.map(({ name, tensor }, j) => ({ name, tensor: decays.has(name) ? tf.add(tensor, tf.mul(p.vars[j], decay)) : tensor })));
+    });
+  }
+  const weights = p.vars.map((v) => v.dataSync() as Float32Array);
+  p.dispose();
+  return weights;
+}
+
+test("an L2 decay inside the fused Adam pass equals tfjs' add(g, mul(w, decay)) before it, bit for bit", { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const fused = trainDecayed(makeAdam(PAPER), 3, 20, true);
+  const ops = trainDecayed(makeAdam(PAPER), 3, 20, false);
+  const plain = train(makeAdam(PAPER), 3, 20).weights;
+  for (let i = 0; i < 3; i++) assert.deepEqual(fused[i], ops[i], `variable ${i}`);
+  assert.notDeepEqual(fused[0], plain[0], 'the decay moved the penalised weights');
+  // any other optimizer gets the same gradients through tfjs ops
+  const other = trainDecayed(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 3, 20, true);
+  const otherOps = trainDecayed(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 3, 20, false);
+  for (let i = 0; i < 3; i++) assert.deepEqual(other[i], otherOps[i], `tf.train.adam, variable ${i}`);
 });
 
 test('FusedAdam off the native path (cpu backend) follows tf.train.adam too', async () => {

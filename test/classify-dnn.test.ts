@@ -4,11 +4,13 @@ import { makeDataset, type Dataset } from '../src/data/dataset';
 import { perClassRecall, wa } from '../src/eval/metrics';
 import { tf } from '../src/backend/tf';
 import {
-  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, trainDnnOneStep, validationSplit,
+  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, fillDropoutMask, trainDnnOneStep, validationSplit,
   type DnnOptions, type DnnStepOptions, type DnnWeights,
 } from '../src/classify/dnn';
 import { batchNormInfer, batchNormTrain, batchNormTrainOps, buildBatchNorm, updateMovingStatistics, type BatchNormMovingAverage } from '../src/classify/batch-norm';
 import { initBackend } from '../src/backend/init';
+import { denseKernelsActive } from '../src/backend/dense';
+import { loadNative } from '../src/backend/native';
 import { loadDataset } from '../src/data/registry';
 import { splitFolds } from '../src/data/folds';
 import { summarizeFolds } from '../src/eval/metrics';
@@ -348,6 +350,26 @@ test('dropout masks come from the seed: 0 or 1/(1 - rate), about rate of them 0,
   assert.ok(Math.abs(dropped - 0.3) < 0.02, `dropped fraction ${dropped}`);
   assert.deepEqual(draw(1), a);
   assert.notDeepEqual(draw(2), a);
+});
+
+test("the addon draws the JS loop's dropout masks bit for bit, layer after layer", { skip: loadNative().addon ? false : 'native addon absent: masks come from the JS loop only' }, async () => {
+  await initBackend({ backend: 'native' });
+  assert.ok(denseKernelsActive(), 'the masks come from the addon');
+  for (const rate of [0.5, 0.3, 0.1, 0.9, 1 / 3]) {
+    const random = new Random(11);
+    const masks = dropoutMasks(50, [512, 100, 7], rate, random);
+    const native = masks.map((m) => m.dataSync() as Float32Array);
+    tf.dispose(masks);
+    // the same stream through the JS loop, as dropoutMasks seeds it
+    const again = new Random(11);
+    const state = Int32Array.from({ length: 4 }, () => again.nextUint32() | 0);
+    for (const [l, n] of [512, 100, 7].entries()) {
+      const values = new Float32Array(50 * n);
+      fillDropoutMask(values, rate * 4294967296, 1 / (1 - rate), state);
+      assert.deepEqual(native[l], values, `rate ${rate}, layer ${l}`);
+    }
+    assert.equal(random.nextUint32(), again.nextUint32(), 'the seeding stream moved alike');
+  }
 });
 
 test('L2 reaches only the chosen kernels: one SGD step adds -lr · 2λW to exactly those (gradient check)', async () => {

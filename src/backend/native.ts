@@ -26,6 +26,14 @@ export interface NativeBlas {
     n: number, learningRate: number, beta1: number, beta2: number, epsilon: number,
     oneMinusAccBeta1: number, oneMinusAccBeta2: number,
   ): void;
+  /** `adam` on the gradient plus an L2 penalty's, g + w * decay (each rounded to float32, as tfjs' add(g, mul(w, decay))). */
+  adamDecayed(
+    heap: ArrayBuffer, wOff: number, gOff: number, mOff: number, vOff: number, outOff: number,
+    n: number, learningRate: number, beta1: number, beta2: number, epsilon: number,
+    oneMinusAccBeta1: number, oneMinusAccBeta2: number, decay: number,
+  ): void;
+  /** n dropout-mask values: xoshiro128** draws (state: four uint32, advanced in place), 0 below `threshold`, else `keep` (classify/dnn.ts' loop). */
+  dropoutMask(heap: ArrayBuffer, outOff: number, n: number, threshold: number, keep: number, state: ArrayBuffer): void;
   /** out[j] = sum over rows of x[i, j] (row-major rows x cols), rows added in order. */
   colsum(heap: ArrayBuffer, xOff: number, rows: number, cols: number, outOff: number): void;
   /** a = act(x w + b), x: m x k, w: k x n; act 0 linear, 4 leaky ReLU (slope alpha), 7 tanh. */
@@ -93,7 +101,7 @@ export function loadNative(): NativeLoad {
     if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const addon = require(file) as NativeBlas;
-    const missing = (['gemm', 'adam', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad', 'mse', 'mseGrad', 'softmaxCe', 'softmaxCeGrad'] as const).filter((f) => typeof addon[f] !== 'function');
+    const missing = (['gemm', 'adam', 'adamDecayed', 'dropoutMask', 'colsum', 'dense', 'denseGrad', 'norm', 'normGrad', 'mse', 'mseGrad', 'softmaxCe', 'softmaxCeGrad'] as const).filter((f) => typeof addon[f] !== 'function');
     if (missing.length > 0) throw new Error(`it lacks ${missing.join(', ')} (stale build? run \`node scripts/build-native.js\`)`);
     cached = { addon, path: file };
   } catch (e) {

@@ -23,7 +23,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
-import { denseLayer, softmaxCrossEntropy } from '../backend/dense';
+import { denseLayer, nativeDropoutMask, softmaxCrossEntropy } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -31,6 +31,7 @@ import type { Classifier } from './classifier';
 import { CLASSIFIER_FORMAT, CLASSIFIER_MANIFEST_VERSION, readArrayFile, writeArrayFile, writeClassifierManifest, type ClassifierManifest } from './io';
 import { checkClassWeightSpec, resolveClassWeights, type ClassWeightSpec } from './class-weights';
 import { makeClassifierOptimizer } from './optimizer';
+import { applyGradientsWithDecay } from '../backend/adam';
 import { PROTOCOLS } from '../protocol/protocols';
 import {
   BATCH_NORM_MOVING_AVERAGES, batchNormInfer, batchNormTrain, batchNormVariables, buildBatchNorm, updateMovingStatistics,
@@ -340,14 +341,19 @@ export function dropoutMasks(rows: number, units: readonly number[], rate: numbe
   const state = Int32Array.from({ length: 4 }, () => random.nextUint32() | 0);
   if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
   return units.map((n) => {
+    const native = nativeDropoutMask(rows, n, rate * 4294967296, 1 / (1 - rate), state);
+    if (native) return native;
     const values = new Float32Array(rows * n);
     fillDropoutMask(values, rate * 4294967296, 1 / (1 - rate), state);
     return tf.tensor2d(values, [rows, n]);
   });
 }
 
-/** values[i] = 0 when the next xoshiro128** draw (unsigned) is below `threshold`, else `keep`; advances `state`. */
-function fillDropoutMask(values: Float32Array, threshold: number, keep: number, state: Int32Array): void {
+/**
+ * values[i] = 0 when the next xoshiro128** draw (unsigned) is below `threshold`, else `keep`;
+ * advances `state`. The reference for the addon's `dropoutMask` (exported for its test).
+ */
+export function fillDropoutMask(values: Float32Array, threshold: number, keep: number, state: Int32Array): void {
   let s0 = state[0];
   let s1 = state[1];
   let s2 = state[2];
@@ -391,7 +397,9 @@ export function trainDnnOneStep(
     // the L2 term lambda * sum ||W||^2 enters through its gradient, 2 lambda W, added directly:
     // the same update as differentiating CE + the penalty, without computing it every step
     const penalised = (i: number): boolean => o.l2 !== 0 && i >= firstPenalised && i < net.kernels.length;
-    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: penalised(i) ? tf.add(grads[v.name], tf.mul(v, 2 * o.l2)) : grads[v.name] })));
+    // the penalty's gradient 2λW joins each kernel's gradient inside Adam's pass (one home: adam.ts)
+    const decays = new Map(vars.flatMap((v, i) => (penalised(i) ? [[v.name, 2 * o.l2] as const] : [])));
+    applyGradientsWithDecay(optimizer, vars.map((v) => ({ name: v.name, tensor: grads[v.name] })), decays);
     return value;
   });
   try {
