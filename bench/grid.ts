@@ -105,6 +105,12 @@ export interface GridBenchResult {
   projectedHours: Record<PaperDataset, Record<ProtocolName, number | null>>;
   /** What the projection is made of, per grid: hours of fits and of each classifier kind (one worker). */
   breakdown: Record<string, Record<string, number>>;
+  /**
+   * Hours on `jobs` workers of each grid run after the other protocol's, with
+   * `--reuse-fits <its store>`: the augmenters both grids train alike (same group key: GAN,
+   * cGAN and AAE) are loaded, not fitted.
+   */
+  projectedHoursReusingFits: Record<PaperDataset, Record<ProtocolName, number | null>>;
   /** sgemm 128x4368x800 GFLOP/s at `threads`, this sitting (null off the native path). */
   sgemmGflops: number | null;
   /** Hours on `jobs` workers if every unit's products ran at `sgemmGflops` and nothing else did (see the module doc). */
@@ -149,13 +155,17 @@ export function costModel(kind: string, points: readonly { rows: number; seconds
 /**
  * Seconds of one worker for every unit of a prepared grid, by part: `fits` (each trained
  * augmenter at its epochs times `fitEpoch(method)`) and each classifier kind (`unit(kind, rows)`
- * at the unit's training rows: the fold's real rows times 1 + sets).
+ * at the unit's training rows: the fold's real rows times 1 + sets). Groups whose key is in
+ * `loaded` cost no fit (`reproduce --reuse-fits` loads them from another store).
  */
-export function gridCost(prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string) => number, unit: (kind: UnitKind, rows: number) => number): Record<string, number> {
+export function gridCost(
+  prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string) => number, unit: (kind: UnitKind, rows: number) => number,
+  loaded: ReadonlySet<string> = new Set(),
+): Record<string, number> {
   const parts: Record<string, number> = { fits: 0 };
   for (const g of prep.groups) {
     const a = g.augmenter;
-    if (a && TRAINED_METHODS.includes(a.method)) parts.fits += Number(a.options.epochs) * fitEpoch(a.method);
+    if (a && TRAINED_METHODS.includes(a.method) && !loaded.has(g.key)) parts.fits += Number(a.options.epochs) * fitEpoch(a.method);
     const trainRows = prep.folds.find((f) => f.fold.index === g.fold)!.train.n;
     for (const u of g.units) {
       const kind = CLASSIFIER_KIND[protocol][u.config.classifier.name as 'svm' | 'dnn'];
@@ -240,6 +250,7 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
   const units: UnitTiming[] = [];
   const projectedHours = { emodb: { paper: null, code: null }, iemocap: { paper: null, code: null } } as GridBenchResult['projectedHours'];
   const floorHours = structuredClone(projectedHours);
+  const projectedHoursReusingFits = structuredClone(projectedHours);
   const breakdown: GridBenchResult['breakdown'] = {};
   const floorBreakdown: GridBenchResult['floorBreakdown'] = {};
   // the machine's rate for products at this sitting's threads: the floor's denominator
@@ -303,9 +314,18 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
         }
       }
       // projection
+      const preps = {
+        paper: await prepareExperiment(reproduceGrid(dataset, { protocol: 'paper' }), { loadData: async () => data }),
+        code: await prepareExperiment(reproduceGrid(dataset, { protocol: 'code' }), { loadData: async () => data }),
+      };
       for (const protocol of ['paper', 'code'] as const) {
-        const prep = await prepareExperiment(reproduceGrid(dataset, { protocol }), { loadData: async () => data });
-        const parts = gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!.seconds, (kind, rows) => models.get(kind)!(rows));
+        const prep = preps[protocol];
+        const price = (loaded?: ReadonlySet<string>) =>
+          gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!.seconds, (kind, rows) => models.get(kind)!(rows), loaded);
+        const parts = price();
+        const other = preps[protocol === 'paper' ? 'code' : 'paper'];
+        const shared = new Set(other.groups.filter((g) => g.augmenter && TRAINED_METHODS.includes(g.augmenter.method)).map((g) => g.key));
+        projectedHoursReusingFits[dataset][protocol] = Object.values(price(shared)).reduce((t, v) => t + v, 0) / 3600 / o.jobs;
         const total = Object.values(parts).reduce((s, v) => s + v, 0);
         breakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / 3600]));
         projectedHours[dataset][protocol] = total / 3600 / o.jobs;
@@ -326,7 +346,7 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   return {
     date: new Date().toISOString(), machine: { cpu, cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null },
-    backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown,
+    backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown, projectedHoursReusingFits,
     sgemmGflops, floorHours, floorBreakdown, notes,
   };
 }

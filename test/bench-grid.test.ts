@@ -56,6 +56,19 @@ test('gridCost prices every unit of the EmoDB grids: fits at 1,500 epochs each, 
   }
 });
 
+test("gridCost with the other protocol's fits loaded (--reuse-fits): GAN, cGAN and AAE are shared, ADAN and WADAN are not", { skip: rd.skip }, async () => {
+  const paper = await prepareExperiment(reproduceGrid('emodb', { protocol: 'paper' }));
+  const code = await prepareExperiment(reproduceGrid('emodb', { protocol: 'code' }));
+  const trained = (g: (typeof code.groups)[number]) => g.augmenter !== undefined && ['gan', 'cgan', 'aae', 'adan', 'wadan'].includes(g.augmenter.method);
+  const codeFits = new Set(code.groups.filter(trained).map((g) => g.key));
+  // 1 s an epoch: 2 methods x 10 folds x 1,500 epochs left to fit, whichever grid runs second
+  assert.equal(gridCost(paper, 'paper', () => 1, () => 0, codeFits).fits, 2 * 10 * 1500);
+  const paperFits = new Set(paper.groups.filter(trained).map((g) => g.key));
+  assert.equal(gridCost(code, 'code', () => 1, () => 0, paperFits).fits, 2 * 10 * 1500);
+  // the classifier units are all still computed
+  assert.deepEqual(gridCost(paper, 'paper', () => 0, () => 1, codeFits), gridCost(paper, 'paper', () => 0, () => 1));
+});
+
 test('bench --grid refuses an unknown corpus, naming the flag', () => {
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'adan-lab.js'), 'bench', '--grid', '--datasets', 'emodb,timit'], { encoding: 'utf8' });
   assert.equal(r.status, 2);

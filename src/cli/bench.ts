@@ -76,7 +76,8 @@ export function formatGridBench(r: GridBenchResult): string {
       if (h === null) continue;
       const key = `${dataset}/${protocol}`;
       const floor = r.floorHours[dataset as 'emodb'][protocol as 'paper'];
-      lines.push(`  ${dataset} ${protocol}: ${h.toFixed(1)} h   (${parts(r.breakdown[key])} h on one worker)`);
+      const reusing = r.projectedHoursReusingFits?.[dataset as 'emodb'][protocol as 'paper'];
+      lines.push(`  ${dataset} ${protocol}: ${h.toFixed(1)} h   (${parts(r.breakdown[key])} h on one worker)${reusing != null ? `; after the other protocol's grid, with --reuse-fits: ${reusing.toFixed(1)} h` : ''}`);
       if (floor !== null) lines.push(`  ${' '.repeat(dataset.length + protocol.length + 1)}  floor ${floor.toFixed(1)} h   (${parts(r.floorBreakdown[key])} h on one worker)`);
     }
   }
