@@ -114,7 +114,6 @@ static double num_arg(napi_env env, napi_value v) {
   return out;
 }
 
-/* Is [off, off + 4 * count) inside the heap, 4-byte aligned? */
 /* Loops bound by division or square root (Adam's update, the rational tanh) run at the widest
  * vectors the CPU has: GCC compiles one copy per target and the loader picks one (ifunc). IEEE
  * sums, products, quotients and square roots round alike at every width, and FMA contraction is
@@ -126,6 +125,7 @@ static double num_arg(napi_env env, napi_value v) {
 #define WIDE
 #endif
 
+/* Is [off, off + 4 * count) inside the heap, 4-byte aligned? */
 static int in_heap(int64_t off, int64_t count, size_t len) {
   if (off < 0 || count < 0 || (off & 3) != 0) return 0;
   return (uint64_t)off + 4u * (uint64_t)count <= (uint64_t)len;
