@@ -4,7 +4,7 @@ import { makeDataset, type Dataset } from '../src/data/dataset';
 import { perClassRecall, wa } from '../src/eval/metrics';
 import { tf } from '../src/backend/tf';
 import {
-  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, fillDropoutMask, trainDnnOneStep, validationSplit,
+  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, fillDropoutMask, plainGradients, trainDnnOneStep, validationSplit, weightedCrossEntropy,
   type DnnOptions, type DnnStepOptions, type DnnWeights,
 } from '../src/classify/dnn';
 import { batchNormInfer, batchNormTrain, batchNormTrainOps, buildBatchNorm, updateMovingStatistics, type BatchNormMovingAverage } from '../src/classify/batch-norm';
@@ -370,6 +370,34 @@ test("the addon draws the JS loop's dropout masks bit for bit, layer after layer
     }
     assert.equal(random.nextUint32(), again.nextUint32(), 'the seeding stream moved alike');
   }
+});
+
+test("the plain network's tape-free gradients are tfjs autograd's, bit for bit (native backend)", async () => {
+  await initBackend();
+  if (!denseKernelsActive()) return; // plainGradients is the native backend's path only
+  const sizes = [37, 16, 9, 5];
+  const rows = 19;
+  const rng = new Random(21);
+  const x = tf.tensor2d(rng.normalArray(rows * sizes[0]), [rows, sizes[0]]);
+  const labels = Array.from({ length: rows }, (_, i) => (i * 7) % sizes[3]);
+  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), sizes[3]).toFloat() as tf.Tensor2D;
+  const rowWeight = tf.tensor1d(labels.map((c) => 1 + c / 4));
+  for (const activation of ['relu', 'tanh'] as const) {
+    const net = buildDnn(sizes, new Random(3));
+    const vars = [...net.kernels, ...net.biases];
+    const layout = { activation, batchNorm: false, batchNormPlacement: 'authors', batchNormEpsilon: 1e-3, dropout: 0 } as const;
+    const tape = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, layout), oneHot, rowWeight), vars);
+    const mine = tf.tidy(() => plainGradients(net, vars, x, oneHot, rowWeight, activation));
+    assert.equal(mine.value.dataSync()[0], tape.value.dataSync()[0], `${activation}: loss`);
+    for (const v of vars) {
+      const a = mine.grads[v.name].dataSync();
+      const b = tape.grads[v.name].dataSync();
+      assert.deepEqual(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength), `${activation}: gradient of ${v.name}`);
+    }
+    tf.dispose([mine.value, tape.value, ...Object.values(mine.grads), ...Object.values(tape.grads)]);
+    disposeNet(net);
+  }
+  tf.dispose([x, oneHot, rowWeight]);
 });
 
 test('L2 reaches only the chosen kernels: one SGD step adds -lr · 2λW to exactly those (gradient check)', async () => {

@@ -117,6 +117,11 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D, r
   return tf.engine().runKernel('AdanSoftmaxCe', { logits, targets, weights: rowWeights }, {}) as tf.Scalar;
 }
 
+/** Gradient of `softmaxCrossEntropy`'s kernel for the logits, given the loss's gradient dy (a scalar), for code that runs its own backward pass. Native backend only. */
+export function softmaxCrossEntropyBackward(logits: tf.Tensor2D, targets: tf.Tensor2D, rowWeights: tf.Tensor1D, dy: tf.Scalar): tf.Tensor2D {
+  return tf.engine().runKernel('AdanSoftmaxCeGrad', { logits, targets, weights: rowWeights, dy }, {}) as tf.Tensor2D;
+}
+
 /** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
 export function denseLayerBackward(dy: tf.Tensor2D, a: tf.Tensor2D, activation: DenseActivation, leak: number): { dz: tf.Tensor2D; db: tf.Tensor1D } {
   const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: slope(activation, leak) }) as tf.Tensor[];
@@ -249,7 +254,7 @@ export function registerDenseKernels(native: NativeBlas): void {
       const data = (what: string) => () => {
         throw new Error(`AdanSoftmaxCe: no gradient for the ${what} (they are data here)`);
       };
-      return { logits: () => tf.engine().runKernel('AdanSoftmaxCeGrad', { logits, targets, weights, dy: dy as tf.Tensor }, {}) as tf.Tensor, targets: data('targets'), weights: data('weights') };
+      return { logits: () => softmaxCrossEntropyBackward(logits as tf.Tensor2D, targets as tf.Tensor2D, weights as tf.Tensor1D, dy as tf.Scalar), targets: data('targets'), weights: data('weights') };
     },
   });
 

@@ -23,7 +23,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
-import { denseLayer, nativeDropoutMask, softmaxCrossEntropy } from '../backend/dense';
+import { denseKernelsActive, denseLayer, denseLayerBackward, nativeDropoutMask, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -376,6 +376,34 @@ export function fillDropoutMask(values: Float32Array, threshold: number, keep: n
   state[3] = s3;
 }
 
+/** No BatchNorm and no dropout: every layer is one `AdanDense` kernel (the paper's network). */
+function plainNetwork(o: DnnLayout, masks: readonly tf.Tensor2D[] | undefined): boolean {
+  return !o.batchNorm && !(masks && masks.length > 0);
+}
+
+/**
+ * The loss and its gradients for the plain network, by the kernels and products tfjs' autograd
+ * would call for it (AdanDense's and AdanSoftmaxCe's gradients in backend/dense.ts), in its order
+ * and without its tape: the same float32 values (test/classify-dnn.test.ts compares them with
+ * `tf.variableGrads`), with less per-step bookkeeping. Native backend only.
+ */
+export function plainGradients(net: DnnWeights, vars: readonly tf.Variable[], x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, activation: DnnActivation): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
+  const last = net.kernels.length - 1;
+  const inputs: tf.Tensor2D[] = [x];
+  for (let l = 0; l <= last; l++) inputs.push(denseLayer(inputs[l], net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, l < last ? activation : 'linear', 0));
+  const value = softmaxCrossEntropy(inputs[last + 1], oneHot, rowWeight);
+  let dy = softmaxCrossEntropyBackward(inputs[last + 1], oneHot, rowWeight, tf.ones([]) as tf.Scalar); // autograd seeds with ones(y.shape)
+  const grads: Record<string, tf.Tensor> = {};
+  for (let l = last; l >= 0; l--) {
+    const { dz, db } = denseLayerBackward(dy, inputs[l + 1], l < last ? activation : 'linear', 0);
+    grads[net.kernels[l].name] = tf.matMul(inputs[l], dz, true, false);
+    grads[net.biases[l].name] = db;
+    if (l > 0) dy = tf.matMul(dz, net.kernels[l] as tf.Tensor2D, false, true);
+  }
+  if (vars.some((v) => !(v.name in grads))) throw new Error('plainGradients: a trainable variable of the plain network has no gradient');
+  return { value, grads };
+}
+
 /** What `trainDnnOneStep` needs beyond the batch: the penalty, its layers, the layout and the BatchNorm update. */
 export type DnnStepOptions = Pick<DnnOptions, 'l2' | 'l2Layers' | 'batchNormMomentum' | 'batchNormMovingAverage'> & DnnLayout;
 
@@ -393,7 +421,9 @@ export function trainDnnOneStep(
   const pass: DnnTrainingPass = { masks, moments };
   const ce = tf.tidy(() => {
     const vars = trainableVariables(net);
-    const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, o, pass), oneHot, rowWeight), vars);
+    const { value, grads } = plainNetwork(o, masks) && denseKernelsActive()
+      ? plainGradients(net, vars, x, oneHot, rowWeight, o.activation)
+      : tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, o, pass), oneHot, rowWeight), vars);
     // the L2 term lambda * sum ||W||^2 enters through its gradient, 2 lambda W, added directly:
     // the same update as differentiating CE + the penalty, without computing it every step
     const penalised = (i: number): boolean => o.l2 !== 0 && i >= firstPenalised && i < net.kernels.length;
