@@ -194,3 +194,37 @@ test('Identity shares memory instead of copying (clones stay valid after the ori
     y.dispose();
   }
 });
+
+test("GatherV2 along the first axis copies rows: the original kernel's values; other axes and bad indices go to it", async () => {
+  for (const backend of noNative ? (['wasm'] as const) : (['native', 'wasm'] as const)) {
+    await initBackend({ backend });
+    const rng = new Random(17);
+    const cases: Array<{ shape: number[]; dtype: 'float32' | 'int32'; indices: number[]; indexShape?: number[]; axis?: number }> = [
+      { shape: [486, 37], dtype: 'float32', indices: Array.from({ length: 128 }, (_, i) => (i * 211) % 486) },
+      { shape: [9], dtype: 'float32', indices: [8, 0, 0, 3] }, // rank 1, repeats
+      { shape: [5, 3, 4], dtype: 'int32', indices: [4, 1, 2, 2, 0, 3], indexShape: [2, 3] }, // rank 3, 2-d indices
+      { shape: [6, 2], dtype: 'float32', indices: [] }, // nothing gathered
+      { shape: [6, 5], dtype: 'float32', indices: [4, 0, 1], axis: 1 }, // another axis: the original kernel
+      { shape: [6, 5], dtype: 'float32', indices: [5, 0, 3], axis: -2 }, // axis 0 counted from the end
+    ];
+    for (const c of cases) {
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const values = c.dtype === 'int32' ? Int32Array.from({ length: size }, () => Math.floor(rng.uniform() * 1e6) - 5e5) : rng.normalArray(size);
+      const run = (): { bytes: Buffer; shape: number[] } =>
+        tf.tidy(() => {
+          const y = tf.gather(tf.tensor(values, c.shape, c.dtype), tf.tensor(c.indices, c.indexShape ?? [c.indices.length], 'int32'), c.axis ?? 0);
+          const data = y.dataSync() as Float32Array | Int32Array;
+          return { bytes: Buffer.from(data.buffer, data.byteOffset, data.byteLength), shape: y.shape };
+        });
+      const mine = run();
+      const ref = withOriginalKernels(run);
+      assert.deepEqual(mine.shape, ref.shape, `${backend} ${JSON.stringify(c.shape)}: shape`);
+      assert.ok(mine.bytes.equals(ref.bytes), `${backend} ${JSON.stringify(c.shape)} axis ${c.axis ?? 0}: the original kernel's values`);
+    }
+    // an index out of range is the original kernel's to report (it does not read past the rows)
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const bad = tf.tensor1d([0, 2], 'int32');
+    assert.throws(() => tf.gather(x, bad), /2/);
+    tf.dispose([x, bad]);
+  }
+});

@@ -12,7 +12,8 @@
  *   kernels are 10-50x slower on transposed operands (every backward pass uses them), so the
  *   operand is transposed first and the fast non-transposed kernel runs.
  *
- * - Both: `Identity` shares memory instead of copying (see registerSharedIdentity).
+ * - Both: `Identity` shares memory instead of copying (see registerSharedIdentity), and
+ *   `GatherV2` along the first axis copies whole rows (see registerRowGather).
  *
  * All are undone by `restoreOriginalKernels()` (used by tests to compare with the originals).
  */
@@ -42,7 +43,7 @@ export const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = {
   elu: 6,
 };
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum'] as const;
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2'] as const;
 const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
@@ -165,6 +166,38 @@ function registerSharedIdentity(): void {
   });
 }
 
+/**
+ * `GatherV2` along axis 0 (the augmenters' batches: `tf.gather(x, rows)`) as one copy per row
+ * within the wasm heap. tfjs' wasm kernel walks every element with its own index arithmetic: a
+ * batch of 128 x 4354 rows took ~10 ms, a quarter of a GAN's fit epoch (CPU profile,
+ * BENCHMARKS.md). A copy, so the values are the kernel's; other axes, batch dimensions, element
+ * types other than float32 and int32, and indices out of range go to the original kernel.
+ */
+function registerRowGather(): void {
+  const orig = original('GatherV2').kernelFunc as unknown as KernelFn;
+  replace('GatherV2', (args) => {
+    const x = args.inputs.x!;
+    const indices = args.inputs.indices!;
+    const rank = x.shape.length;
+    const axis = Number(args.attrs?.axis ?? 0);
+    const batchDims = Number(args.attrs?.batchDims ?? 0);
+    if (rank < 1 || (axis !== 0 && axis !== -rank) || batchDims !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32') || indices.dtype !== 'int32') return orig(args);
+    const backend = args.backend as WasmBackendLike;
+    const count = sizeOf(indices.shape);
+    const n = x.shape[0];
+    const rowBytes = 4 * sizeOf(x.shape.slice(1));
+    let at = backend.dataIdMap.get(indices.dataId).memoryOffset;
+    const index = new Int32Array(backend.wasm.HEAPU8.buffer, at, count).slice();
+    for (let i = 0; i < count; i++) if (!(index[i] >= 0 && index[i] < n)) return orig(args); // it reports the bad index
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const heap = backend.wasm.HEAPU8; // after makeOutput, which may grow the heap
+    const from = backend.dataIdMap.get(x.dataId).memoryOffset;
+    at = backend.dataIdMap.get(out.dataId).memoryOffset;
+    for (let i = 0; i < count; i++, at += rowBytes) heap.copyWithin(at, from + index[i] * rowBytes, from + (index[i] + 1) * rowBytes);
+    return out;
+  });
+}
+
 /** Register the native `BatchMatMul` and `_FusedMatMul` over the wasm backend's. Idempotent. */
 export function registerNativeKernels(native: NativeBlas): void {
   if (installed === 'native') return;
@@ -236,6 +269,7 @@ export function registerNativeKernels(native: NativeBlas): void {
     kernelStats.nativeSums++;
     return out;
   });
+  registerRowGather();
   installed = 'native';
   installedNative = native;
 }
@@ -292,5 +326,6 @@ export function registerTransposeFix(): void {
   replace('BatchMatMul', withPlainOperands(origMatMul));
   replace('_FusedMatMul', withPlainOperands(origFused));
   registerSharedIdentity();
+  registerRowGather();
   installed = 'transpose-fix';
 }
