@@ -4,8 +4,8 @@ import { makeDataset, type Dataset } from '../src/data/dataset';
 import { perClassRecall, wa } from '../src/eval/metrics';
 import { tf } from '../src/backend/tf';
 import {
-  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, fillDropoutMask, plainGradients, trainDnnOneStep, validationSplit, weightedCrossEntropy,
-  type DnnOptions, type DnnStepOptions, type DnnWeights,
+  buildDnn, dnn, Dnn, DNN_AUTHORS_OPTIONS, DNN_DEFAULTS, DNN_PRESETS, dnnLogits, dropoutMasks, dnnGradients, fillDropoutMask, trainDnnOneStep, validationSplit, weightedCrossEntropy,
+  type DnnLayout, type DnnOptions, type DnnStepOptions, type DnnWeights,
 } from '../src/classify/dnn';
 import { batchNormInfer, batchNormTrain, batchNormTrainOps, buildBatchNorm, updateMovingStatistics, type BatchNormMovingAverage } from '../src/classify/batch-norm';
 import { initBackend } from '../src/backend/init';
@@ -372,9 +372,9 @@ test("the addon draws the JS loop's dropout masks bit for bit, layer after layer
   }
 });
 
-test("the plain network's tape-free gradients are tfjs autograd's, bit for bit (native backend)", async () => {
+test("the DNN's tape-free gradients are tfjs autograd's, bit for bit, for every layout (native backend)", async () => {
   await initBackend();
-  if (!denseKernelsActive()) return; // plainGradients is the native backend's path only
+  if (!denseKernelsActive()) return; // dnnGradients is the native backend's path only
   const sizes = [37, 16, 9, 5];
   const rows = 19;
   const rng = new Random(21);
@@ -382,19 +382,31 @@ test("the plain network's tape-free gradients are tfjs autograd's, bit for bit (
   const labels = Array.from({ length: rows }, (_, i) => (i * 7) % sizes[3]);
   const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), sizes[3]).toFloat() as tf.Tensor2D;
   const rowWeight = tf.tensor1d(labels.map((c) => 1 + c / 4));
-  for (const activation of ['relu', 'tanh'] as const) {
-    const net = buildDnn(sizes, new Random(3));
-    const vars = [...net.kernels, ...net.biases];
-    const layout = { activation, batchNorm: false, batchNormPlacement: 'authors', batchNormEpsilon: 1e-3, dropout: 0 } as const;
-    const tape = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, layout), oneHot, rowWeight), vars);
-    const mine = tf.tidy(() => plainGradients(net, vars, x, oneHot, rowWeight, activation));
-    assert.equal(mine.value.dataSync()[0], tape.value.dataSync()[0], `${activation}: loss`);
-    for (const v of vars) {
-      const a = mine.grads[v.name].dataSync();
-      const b = tape.grads[v.name].dataSync();
-      assert.deepEqual(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength), `${activation}: gradient of ${v.name}`);
-    }
-    tf.dispose([mine.value, tape.value, ...Object.values(mine.grads), ...Object.values(tape.grads)]);
+  const base = { batchNorm: false, batchNormPlacement: 'authors', batchNormEpsilon: 1e-3, dropout: 0 } as const;
+  const layouts: Array<{ name: string; layout: DnnLayout }> = [
+    { name: 'plain relu (the paper)', layout: { ...base, activation: 'relu' } },
+    { name: 'plain tanh', layout: { ...base, activation: 'tanh' } },
+    { name: "the authors' (tanh, BatchNorm, dropout)", layout: { ...base, activation: 'tanh', batchNorm: true, dropout: 0.5 } },
+    { name: 'relu, BatchNorm before, dropout', layout: { ...base, activation: 'relu', batchNorm: true, batchNormPlacement: 'before-activation', dropout: 0.3 } },
+    { name: 'relu, BatchNorm after', layout: { ...base, activation: 'relu', batchNorm: true, batchNormPlacement: 'after-activation' } },
+  ];
+  const bytes = (t: tf.Tensor): Buffer => {
+    const a = t.dataSync();
+    return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  };
+  for (const { name, layout } of layouts) {
+    const net = buildDnn(sizes, new Random(3), layout.batchNorm);
+    const vars = [...net.kernels, ...net.biases, ...net.norms.flatMap((bn) => [bn.gamma, bn.beta])];
+    const masks = layout.dropout > 0 ? dropoutMasks(rows, sizes.slice(1, -1), layout.dropout, new Random(8)) : undefined;
+    const tapeMoments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[] = [];
+    const mineMoments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[] = [];
+    const tape = tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, layout, { masks, moments: tapeMoments }), oneHot, rowWeight), vars);
+    const mine = tf.tidy(() => dnnGradients(net, vars, x, oneHot, rowWeight, layout, { masks, moments: mineMoments }));
+    assert.ok(bytes(mine.value).equals(bytes(tape.value)), `${name}: loss`);
+    for (const v of vars) assert.ok(bytes(mine.grads[v.name]).equals(bytes(tape.grads[v.name])), `${name}: gradient of ${v.name}`);
+    assert.equal(mineMoments.length, tapeMoments.length, `${name}: one pair of statistics per BatchNorm layer`);
+    mineMoments.forEach((m, l) => assert.ok(bytes(m.mean).equals(bytes(tapeMoments[l].mean)) && bytes(m.variance).equals(bytes(tapeMoments[l].variance)), `${name}: layer ${l}'s statistics`));
+    tf.dispose([mine.value, tape.value, ...Object.values(mine.grads), ...Object.values(tape.grads), ...(masks ?? []), ...[...mineMoments, ...tapeMoments].flatMap((m) => [m.mean, m.variance])]);
     disposeNet(net);
   }
   tf.dispose([x, oneHot, rowWeight]);

@@ -101,27 +101,36 @@ export function batchNormVariables(bn: BatchNormLayer): tf.Variable[] {
 export function batchNormTrain(a: tf.Tensor2D, bn: BatchNormLayer, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(x, 0);
-    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
-    const inv = tf.rsqrt(tf.add(variance, epsilon));
-    const xHat = tf.mul(tf.sub(x, mean), inv);
-    save([xHat, inv, gamma]);
-    return {
-      value: tf.add(tf.mul(xHat, gamma), beta),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [xh, invStd, g] = saved;
-        const d = dy as tf.Tensor;
-        const m = d.shape[0];
-        const dBeta = tf.sum(d, 0);
-        const dGamma = tf.sum(tf.mul(d, xh), 0);
-        const da = tf.mul(tf.sub(tf.sub(d, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m))), tf.mul(g, invStd));
-        return [da, dGamma, dBeta];
-      },
-    };
+    const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const f = batchNormForward(x, gamma, beta, epsilon);
+    stats = { mean: tf.keep(f.mean), variance: tf.keep(f.variance) };
+    save(f.saved);
+    return { value: f.y, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => batchNormBackward(dy as tf.Tensor2D, saved) };
   });
   const y = normalise(a, bn.gamma, bn.beta) as tf.Tensor2D;
   return { y, ...stats! };
+}
+
+/**
+ * `batchNormTrain`'s forward pass: y, the batch statistics and what its gradient needs
+ * ([x̂, 1/√(σ² + ε), gamma]). One home for the ops, also for code that runs its own backward
+ * pass (the DNN's tape-free step).
+ */
+export function batchNormForward(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor2D; mean: tf.Tensor1D; variance: tf.Tensor1D; saved: tf.Tensor[] } {
+  const { mean, variance } = tf.moments(x, 0);
+  const inv = tf.rsqrt(tf.add(variance, epsilon));
+  const xHat = tf.mul(tf.sub(x, mean), inv);
+  return { y: tf.add(tf.mul(xHat, gamma), beta) as tf.Tensor2D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, saved: [xHat, inv, gamma] };
+}
+
+/** `batchNormTrain`'s gradient, written out: [da, dgamma, dbeta] from dy and `batchNormForward`'s `saved`. */
+export function batchNormBackward(dy: tf.Tensor2D, saved: readonly tf.Tensor[]): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  const [xh, invStd, g] = saved;
+  const m = dy.shape[0];
+  const dBeta = tf.sum(dy, 0);
+  const dGamma = tf.sum(tf.mul(dy, xh), 0);
+  const da = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, m)), tf.mul(xh, tf.div(dGamma, m))), tf.mul(g, invStd));
+  return [da as tf.Tensor2D, dGamma as tf.Tensor1D, dBeta as tf.Tensor1D];
 }
 
 /** Training-mode BatchNorm as plain tfjs ops, differentiated by autograd: the reference for `batchNormTrain`'s written-out gradient. */

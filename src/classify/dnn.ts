@@ -23,7 +23,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
-import { denseKernelsActive, denseLayer, denseLayerBackward, nativeDropoutMask, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../backend/dense';
+import { denseKernelsActive, denseLayer, denseLayerBackward, nativeDropoutMask, softmaxCrossEntropy, softmaxCrossEntropyBackward, type DenseActivation } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -34,7 +34,7 @@ import { makeClassifierOptimizer } from './optimizer';
 import { applyGradientsWithDecay } from '../backend/adam';
 import { PROTOCOLS } from '../protocol/protocols';
 import {
-  BATCH_NORM_MOVING_AVERAGES, batchNormInfer, batchNormTrain, batchNormVariables, buildBatchNorm, updateMovingStatistics,
+  BATCH_NORM_MOVING_AVERAGES, batchNormBackward, batchNormForward, batchNormInfer, batchNormTrain, batchNormVariables, buildBatchNorm, updateMovingStatistics,
   type BatchNormLayer, type BatchNormMovingAverage,
 } from './batch-norm';
 
@@ -376,31 +376,72 @@ export function fillDropoutMask(values: Float32Array, threshold: number, keep: n
   state[3] = s3;
 }
 
-/** No BatchNorm and no dropout: every layer is one `AdanDense` kernel (the paper's network). */
-function plainNetwork(o: DnnLayout, masks: readonly tf.Tensor2D[] | undefined): boolean {
-  return !o.batchNorm && !(masks && masks.length > 0);
-}
-
 /**
- * The loss and its gradients for the plain network, by the kernels and products tfjs' autograd
- * would call for it (AdanDense's and AdanSoftmaxCe's gradients in backend/dense.ts), in its order
- * and without its tape: the same float32 values (test/classify-dnn.test.ts compares them with
- * `tf.variableGrads`), with less per-step bookkeeping. Native backend only.
+ * The loss and its gradients for `dnnLogits`' network in training mode, by the kernels and ops
+ * tfjs' autograd would call for it (the gradients of AdanDense and AdanSoftmaxCe in
+ * backend/dense.ts, of `batchNormTrain`, and tfjs' own for Tanh, Relu and Mul), in its order and
+ * without its tape: the same float32 values (test/classify-dnn.test.ts compares them with
+ * `tf.variableGrads` for every layout), with less bookkeeping per step. The forward pass is
+ * `dnnLogits`' (each layer's statistics go to `training.moments`). Native backend only.
  */
-export function plainGradients(net: DnnWeights, vars: readonly tf.Variable[], x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, activation: DnnActivation): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
+export function dnnGradients(
+  net: DnnWeights, vars: readonly tf.Variable[], x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, layout: DnnLayout, training: DnnTrainingPass = {},
+): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const last = net.kernels.length - 1;
-  const inputs: tf.Tensor2D[] = [x];
-  for (let l = 0; l <= last; l++) inputs.push(denseLayer(inputs[l], net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, l < last ? activation : 'linear', 0));
-  const value = softmaxCrossEntropy(inputs[last + 1], oneHot, rowWeight);
-  let dy = softmaxCrossEntropyBackward(inputs[last + 1], oneHot, rowWeight, tf.ones([]) as tf.Scalar); // autograd seeds with ones(y.shape)
+  type Layer = { input: tf.Tensor2D; dense: tf.Tensor2D; denseActivation: DenseActivation; norm?: tf.Tensor[]; activated?: { input: tf.Tensor2D; output: tf.Tensor2D } };
+  const layers: Layer[] = [];
+  let h: tf.Tensor2D = x;
+  for (let l = 0; l < last; l++) {
+    const bn = layout.batchNorm ? net.norms[l] : undefined;
+    const before = bn !== undefined && !normAfterActivation(layout.batchNormPlacement, l);
+    const layer: Layer = { input: h, dense: h, denseActivation: before ? 'linear' : layout.activation };
+    layer.dense = denseLayer(h, net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, layer.denseActivation, 0);
+    h = layer.dense;
+    if (bn) {
+      const f = batchNormForward(h, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, layout.batchNormEpsilon);
+      if (training.moments) training.moments.push({ mean: tf.keep(f.mean), variance: tf.keep(f.variance) });
+      layer.norm = f.saved;
+      h = f.y;
+      if (before) {
+        layer.activated = { input: h, output: activate(h, layout.activation) };
+        h = layer.activated.output;
+      }
+    }
+    const mask = training.masks?.[l];
+    if (mask) h = tf.mul(h, mask);
+    layers.push(layer);
+  }
+  const logits = denseLayer(h, net.kernels[last] as tf.Tensor2D, net.biases[last] as tf.Tensor1D, 'linear', 0);
+  const value = softmaxCrossEntropy(logits, oneHot, rowWeight);
+
   const grads: Record<string, tf.Tensor> = {};
-  for (let l = last; l >= 0; l--) {
-    const { dz, db } = denseLayerBackward(dy, inputs[l + 1], l < last ? activation : 'linear', 0);
-    grads[net.kernels[l].name] = tf.matMul(inputs[l], dz, true, false);
+  let dy = softmaxCrossEntropyBackward(logits, oneHot, rowWeight, tf.ones([]) as tf.Scalar); // autograd seeds with ones(y.shape)
+  const throughDense = (l: number, input: tf.Tensor2D, output: tf.Tensor2D, activation: DenseActivation): void => {
+    const { dz, db } = denseLayerBackward(dy, output, activation, 0);
+    grads[net.kernels[l].name] = tf.matMul(input, dz, true, false);
     grads[net.biases[l].name] = db;
     if (l > 0) dy = tf.matMul(dz, net.kernels[l] as tf.Tensor2D, false, true);
+  };
+  throughDense(last, h, logits, 'linear');
+  for (let l = last - 1; l >= 0; l--) {
+    const layer = layers[l];
+    const mask = training.masks?.[l];
+    if (mask) dy = tf.mul(dy, tf.cast(mask, 'float32')); // Mul's gradient
+    if (layer.activated) {
+      dy = layout.activation === 'tanh'
+        ? tf.mul(tf.sub(tf.scalar(1), tf.square(layer.activated.output)), dy) // Tanh's gradient
+        : tf.mul(dy, tf.cast(tf.step(layer.activated.input), 'float32')); // Relu's gradient
+    }
+    if (layer.norm) {
+      const bn = net.norms[l];
+      const [da, dGamma, dBeta] = batchNormBackward(dy, layer.norm);
+      grads[bn.gamma.name] = dGamma;
+      grads[bn.beta.name] = dBeta;
+      dy = da;
+    }
+    throughDense(l, layer.input, layer.dense, layer.denseActivation);
   }
-  if (vars.some((v) => !(v.name in grads))) throw new Error('plainGradients: a trainable variable of the plain network has no gradient');
+  if (vars.some((v) => !(v.name in grads))) throw new Error('dnnGradients: a trainable variable of the network has no gradient');
   return { value, grads };
 }
 
@@ -421,8 +462,8 @@ export function trainDnnOneStep(
   const pass: DnnTrainingPass = { masks, moments };
   const ce = tf.tidy(() => {
     const vars = trainableVariables(net);
-    const { value, grads } = plainNetwork(o, masks) && denseKernelsActive()
-      ? plainGradients(net, vars, x, oneHot, rowWeight, o.activation)
+    const { value, grads } = denseKernelsActive()
+      ? dnnGradients(net, vars, x, oneHot, rowWeight, o, pass)
       : tf.variableGrads(() => weightedCrossEntropy(dnnLogits(net, x, o, pass), oneHot, rowWeight), vars);
     // the L2 term lambda * sum ||W||^2 enters through its gradient, 2 lambda W, added directly:
     // the same update as differentiating CE + the penalty, without computing it every step
