@@ -408,6 +408,121 @@ static napi_value ColSum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * tanhf as tfjs-backend-wasm's Tanh kernel computes it: Emscripten links musl, whose tanhf and
+ * expm1f (after FreeBSD's s_expm1f.c) are transcribed here, float32 throughout, no FMA
+ * contraction. Compared with the wasm kernel on 69.7 M inputs (every 31st positive float, a
+ * sample of negative ones): no bit differs (BENCHMARKS.md; test/backend-kernels.test.ts checks a
+ * sample). One native call per layer instead of a wasm one, which is slower per value.
+ */
+static float wasm_expm1f(float x) {
+  const float o_threshold = 8.8721679688e+01f, ln2_hi = 6.9313812256e-01f, ln2_lo = 9.0580006145e-06f,
+              invln2 = 1.4426950216e+00f, Q1 = -3.3333212137e-2f, Q2 = 1.5807170421e-3f;
+  float y, hi, lo, c = 0.f, t, e, hxs, hfx, r1, twopk;
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  const uint32_t hx = u & 0x7fffffffu;
+  const int sign = (int)(u >> 31);
+  int k;
+  if (hx >= 0x4195b844u) { /* |x| >= 27 ln 2: -1, inf or x itself */
+    if (hx > 0x7f800000u) return x;
+    if (sign) return -1.f;
+    if (x > o_threshold) return x * 0x1p127f;
+  }
+  if (hx > 0x3eb17218u) { /* |x| > ln 2 / 2: argument reduction */
+    if (hx < 0x3F851592u) {
+      if (!sign) { hi = x - ln2_hi; lo = ln2_lo; k = 1; }
+      else { hi = x + ln2_hi; lo = -ln2_lo; k = -1; }
+    } else {
+      k = (int)(invln2 * x + (sign ? -0.5f : 0.5f));
+      t = (float)k;
+      hi = x - t * ln2_hi;
+      lo = t * ln2_lo;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x33000000u) {
+    return x;
+  } else {
+    k = 0;
+  }
+  hfx = 0.5f * x;
+  hxs = x * hfx;
+  r1 = 1.0f + hxs * (Q1 + hxs * Q2);
+  t = 3.0f - r1 * hfx;
+  e = hxs * ((r1 - t) / (6.0f - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5f * (x - e) - 0.5f;
+  if (k == 1) {
+    if (x < -0.25f) return -2.0f * (e - (x + 0.5f));
+    return 1.0f + 2.0f * (x - e);
+  }
+  u = (uint32_t)(0x7f + k) << 23;
+  memcpy(&twopk, &u, 4);
+  if (k < 0 || k > 56) {
+    y = x - e + 1.0f;
+    y = k == 128 ? y * 2.0f * 0x1p127f : y * twopk;
+    return y - 1.0f;
+  }
+  float twomk;
+  u = (uint32_t)(0x7f - k) << 23;
+  memcpy(&twomk, &u, 4);
+  y = k < 23 ? (x - e + (1 - twomk)) * twopk : (x - (e + twomk) + 1) * twopk;
+  return y;
+}
+
+static float wasm_tanhf(float x) {
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  const int sign = (int)(u >> 31);
+  u &= 0x7fffffffu;
+  memcpy(&x, &u, 4);
+  float t;
+  if (u > 0x3f0c9f54u) { /* |x| > log(3) / 2, or NaN */
+    if (u > 0x41200000u) t = 1.f + 0.f / x; /* |x| > 10 */
+    else { t = wasm_expm1f(2.f * x); t = 1.f - 2.f / (t + 2.f); }
+  } else if (u > 0x3e82c578u) { /* |x| > log(5/3) / 2 */
+    t = wasm_expm1f(2.f * x);
+    t = t / (t + 2.f);
+  } else if (u >= 0x00800000u) {
+    t = wasm_expm1f(-2.f * x);
+    t = -t / (t + 2.f);
+  } else {
+    t = x; /* subnormal */
+  }
+  return sign ? -t : t;
+}
+
+/* tanh(heap, n, xOff, yOff): y = tanh(x), n values, as the wasm kernel. */
+static napi_value Tanh(napi_env env, napi_callback_info info) {
+  ARGS(4, "tanh");
+  int64_t n = int_arg(env, a[1]), xOff = int_arg(env, a[2]), yOff = int_arg(env, a[3]);
+  if (n < 0 || !in_heap(xOff, n, len) || !in_heap(yOff, n, len)) FAIL("tanh: operand outside the heap");
+  const float* x = (const float*)(heap + xOff);
+  float* y = (float*)(heap + yOff);
+  for (int64_t i = 0; i < n; i++) y[i] = wasm_tanhf(x[i]);
+  return NULL;
+}
+
+/* tanhGrad(heap, n, yOff, dyOff, outOff): out = (1 - y * y) * dy, each operation rounded to
+ * float32 as tfjs' gradient of Tanh (square, sub from 1, mul: three kernels) rounds it. */
+static napi_value TanhGrad(napi_env env, napi_callback_info info) {
+  ARGS(5, "tanhGrad");
+  int64_t n = int_arg(env, a[1]), yOff = int_arg(env, a[2]), dyOff = int_arg(env, a[3]), outOff = int_arg(env, a[4]);
+  if (n < 0 || !in_heap(yOff, n, len) || !in_heap(dyOff, n, len) || !in_heap(outOff, n, len)) FAIL("tanhGrad: operand outside the heap");
+  const float* restrict y = (const float*)(heap + yOff);
+  const float* restrict dy = (const float*)(heap + dyOff);
+  float* restrict out = (float*)(heap + outOff);
+  for (int64_t i = 0; i < n; i++) {
+    const float sq = y[i] * y[i];
+    const float d = 1.f - sq;
+    out[i] = d * dy[i];
+  }
+  return NULL;
+}
+
 /* `dense`'s bias and activation over its M x N product. */
 WIDE static void dense_epilogue(float* A, int64_t M, int64_t N, const float* bias, int act, float alpha) {
   for (int64_t i = 0; i < M; i++) {
@@ -800,6 +915,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"greedyScans", NULL, GreedyScans, NULL, NULL, NULL, napi_default, NULL},
+      {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
+      {"tanhGrad", NULL, TanhGrad, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

@@ -228,3 +228,22 @@ test("GatherV2 along the first axis copies rows: the original kernel's values; o
     tf.dispose([x, bad]);
   }
 });
+
+test("native Tanh is the wasm kernel's function bit for bit (a sample of every float's range, and the edge values)", { skip: noNative || (native.addon && !native.addon.tanh ? 'addon built before tanh' : false) }, async () => {
+  await initBackend({ backend: 'native' });
+  // 2^20 bit patterns spread over all 2^32 (every exponent, both signs), then the edges
+  const bits = new Uint32Array((1 << 20) + 16);
+  for (let i = 0; i < 1 << 20; i++) bits[i] = Math.imul(i, 4093) >>> 0;
+  const edges = [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0x00000001, 0x007fffff, 0x00800000, 0x3e82c578, 0x3e82c579, 0x3f0c9f54, 0x3f0c9f55, 0x41200000, 0x41200001, 0x33000000, 0x4195b844];
+  bits.set(edges, 1 << 20);
+  const x = new Float32Array(bits.buffer);
+  const run = (): Buffer => tf.tidy(() => {
+    const y = tf.tanh(tf.tensor1d(x)).dataSync();
+    return Buffer.from(y.buffer, y.byteOffset, y.byteLength);
+  });
+  const mine = run();
+  const ref = withOriginalKernels(run);
+  let differ = 0;
+  for (let i = 0; i < x.length; i++) if (mine.readUInt32LE(4 * i) !== ref.readUInt32LE(4 * i)) differ++;
+  assert.equal(differ, 0, `values whose tanh differs from the wasm kernel's, of ${x.length}`);
+});

@@ -122,6 +122,18 @@ export function softmaxCrossEntropyBackward(logits: tf.Tensor2D, targets: tf.Ten
   return tf.engine().runKernel('AdanSoftmaxCeGrad', { logits, targets, weights: rowWeights, dy }, {}) as tf.Tensor2D;
 }
 
+/**
+ * tfjs' gradient of Tanh, (1 - y²) · dy from its output y, for code that runs its own backward
+ * pass: one native kernel when the native backend is active (each operation rounded to float32
+ * as tfjs' three kernels round it), those kernels otherwise.
+ */
+export function tanhBackward(y: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  if (denseKernelsActive() && nativeBlas?.tanhGrad && y.dtype === 'float32' && dy.dtype === 'float32' && y.size === dy.size && y.shape.length === dy.shape.length) {
+    return tf.engine().runKernel('AdanTanhGrad', { y, dy }, {}) as tf.Tensor;
+  }
+  return tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy);
+}
+
 /** Gradients through `denseLayer`'s kernel, for code that runs its own backward pass: dz (of x w + b) and db. Native backend only. */
 export function denseLayerBackward(dy: tf.Tensor2D, a: tf.Tensor2D, activation: DenseActivation, leak: number): { dz: tf.Tensor2D; db: tf.Tensor1D } {
   const [dz, db] = tf.engine().runKernel('AdanDenseGrad', { dy, a }, { activation: ACTIVATION_CODES[activation], alpha: slope(activation, leak) }) as tf.Tensor[];
@@ -257,6 +269,15 @@ export function registerDenseKernels(native: NativeBlas): void {
       return { logits: () => softmaxCrossEntropyBackward(logits as tf.Tensor2D, targets as tf.Tensor2D, weights as tf.Tensor1D, dy as tf.Scalar), targets: data('targets'), weights: data('weights') };
     },
   });
+
+  if (nativeBlas!.tanhGrad) {
+    wasmKernel('AdanTanhGrad', (backend, inputs) => {
+      const { y, dy } = inputs;
+      const out = backend.makeOutput(y.shape, 'float32');
+      nativeBlas!.tanhGrad!(heapOf(backend), sizeOf(y.shape), offset(backend, y), offset(backend, dy), offset(backend, out));
+      return out;
+    });
+  }
 
   wasmKernel('AdanNorm', (backend, inputs, attrs) => {
     const { a, gamma, beta, mean, variance } = inputs;

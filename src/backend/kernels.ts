@@ -7,7 +7,8 @@
  *   activations linear, relu, relu6, leakyrelu, sigmoid and elu are applied in the same call.
  *   prelu and broadcast biases run the product natively, then tfjs' Add/Prelu kernels. Anything
  *   else (non-float32, batch shapes that broadcast in both operands) goes to the original kernel.
- *   `Sum` over leading axes (bias gradients) is a native column sum.
+ *   `Sum` over leading axes (bias gradients) is a native column sum. `Tanh` is the wasm
+ *   kernel's own function (musl's tanhf) compiled natively, where the addon has it.
  * - Transpose fix (`registerTransposeFix`, plain wasm without the addon): the shipped wasm
  *   kernels are 10-50x slower on transposed operands (every backward pass uses them), so the
  *   operand is transposed first and the fast non-transposed kernel runs.
@@ -43,7 +44,7 @@ export const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = {
   elu: 6,
 };
 
-const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2'] as const;
+const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2', 'Tanh'] as const;
 const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
@@ -270,6 +271,19 @@ export function registerNativeKernels(native: NativeBlas): void {
     return out;
   });
   registerRowGather();
+  // Tanh: the wasm kernel's own function (musl's tanhf) compiled natively, one call per tensor
+  const tanh = native.tanh?.bind(native);
+  if (tanh) {
+    const origTanh = original('Tanh').kernelFunc as unknown as KernelFn;
+    replace('Tanh', (args) => {
+      const x = args.inputs.x!;
+      if (x.dtype !== 'float32') return origTanh(args);
+      const backend = args.backend as WasmBackendLike;
+      const out = backend.makeOutput(x.shape, 'float32');
+      tanh(backend.wasm.HEAPU8.buffer as ArrayBuffer, sizeOf(x.shape), backend.dataIdMap.get(x.dataId).memoryOffset, backend.dataIdMap.get(out.dataId).memoryOffset);
+      return out;
+    });
+  }
   installed = 'native';
   installedNative = native;
 }

@@ -23,7 +23,7 @@
 import { checkEveryClassPresent } from '../data/folds';
 import { classCounts, type Dataset } from '../data/dataset';
 import { tf } from '../backend/tf';
-import { denseKernelsActive, denseLayer, denseLayerBackward, nativeDropoutMask, softmaxCrossEntropy, softmaxCrossEntropyBackward, type DenseActivation } from '../backend/dense';
+import { denseKernelsActive, denseLayer, denseLayerBackward, nativeDropoutMask, softmaxCrossEntropy, softmaxCrossEntropyBackward, tanhBackward, type DenseActivation } from '../backend/dense';
 import { initBackend } from '../backend/init';
 import { checkOptionKeys, DataError, NotFittedError, OptionError } from '../util/errors';
 import { Random } from '../util/random';
@@ -429,7 +429,7 @@ export function dnnGradients(
     if (mask) dy = tf.mul(dy, tf.cast(mask, 'float32')); // Mul's gradient
     if (layer.activated) {
       dy = layout.activation === 'tanh'
-        ? tf.mul(tf.sub(tf.scalar(1), tf.square(layer.activated.output)), dy) // Tanh's gradient
+        ? (tanhBackward(layer.activated.output, dy) as tf.Tensor2D) // Tanh's gradient
         : tf.mul(dy, tf.cast(tf.step(layer.activated.input), 'float32')); // Relu's gradient
     }
     if (layer.norm) {
