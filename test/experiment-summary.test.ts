@@ -12,6 +12,7 @@ import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/expe
 import { reproduceGrid } from '../src/experiment/grid';
 import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
 import { formatRanges } from '../src/experiment/format-ranges';
+import type { UnitRecord } from '../src/experiment/store';
 import { planUnits } from '../src/experiment/plan';
 import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
@@ -295,10 +296,11 @@ test('kept augmenters are loaded, not fitted again, when a later run needs their
   assert.ok(warnings.length === 2 && warnings.every((w) => /does not load.*fitting it again/.test(w)), warnings.join('; '));
 });
 
-test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats still draw different sets', async () => {
+test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats still draw different sets; true keeps it for repeat 1', async () => {
   const augmenters = countingAugmenters();
   const spec = { data, augment: [{ method: 'noise', options: { scale: 1.5 } }], sets: [1, 2], repeats: 3, folds: [1, 2], classifiers: ['ncm'], augmenterPerRepeat: false };
-  const run = await runExperiment(spec, { storeDir: tempDir('shared-aug'), classifiers: ncmFactory(), augmenters });
+  const gridStore = tempDir('shared-aug');
+  const run = await runExperiment(spec, { storeDir: gridStore, classifiers: ncmFactory(), augmenters, keepAugmenters: true });
   assert.equal(augmenters.fits, 2);
   const preds = [1, 2, 3].map((rep) => JSON.stringify(run.records.filter((r) => r.config.repeat === rep && r.config.sets === 2).map((r) => r.outcome.yPred)));
   assert.ok(new Set(preds).size > 1, 'repeats differ');
@@ -309,6 +311,15 @@ test('augmenterPerRepeat: false fits one augmenter per fold and method; repeats 
   const s = summarize([...run.records, ...seeds.records]);
   assert.deepEqual(s.best.map((b) => [b.augment, b.augmenterSeeds]).sort(), [[`${run.records[0].outcome.augmentLabel}`, 1], [`${run.records[0].outcome.augmentLabel} (an augmenter per repeat)`, 3]].sort());
   assert.ok(s.summary.every((r) => r.repeats === 3 && r.folds === 2), 'no line pools both kinds');
+  // repeat 1 keeps the grid's own augmenter: in the grid's store its fit loads, and its sets are the grid's
+  const again = countingAugmenters();
+  const inGridStore = await runExperiment({ ...spec, augmenterPerRepeat: true }, { storeDir: gridStore, classifiers: ncmFactory(), augmenters: again });
+  assert.deepEqual([again.loads, again.fits], [2, 4], "repeat 1's fits load; repeats 2 and 3 fit their own");
+  const predsOf = (rs: readonly UnitRecord[], perRepeat: boolean, rep: number) =>
+    JSON.stringify(rs.filter((r) => r.config.augment.perRepeat === perRepeat && r.config.repeat === rep && r.config.sets === 2).map((r) => [r.config.fold.index, r.outcome.yPred]));
+  assert.equal(predsOf(inGridStore.records, true, 1), predsOf(run.records, false, 1), "repeat 1: the grid's sets");
+  assert.notEqual(predsOf(inGridStore.records, true, 2), predsOf(run.records, false, 2), 'repeat 2: another augmenter');
+  assert.equal(predsOf(inGridStore.records, true, 2), predsOf(seeds.records, true, 2), 'the same per-repeat units in any store');
 });
 
 test("train: 'synthetic' fits the classifier on the augmented sets alone (Fig. 8)", async () => {

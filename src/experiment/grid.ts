@@ -49,9 +49,9 @@ export interface ReproduceOptions {
   innerRows: InnerRowsMode | undefined;
   /**
    * One augmenter per fold and repeat, each with its own seed (spec.augmenterPerRepeat), so the
-   * ± over repeats includes which augmenter was trained: the repeats' fits, 3x the fits of the
-   * grid. Its lines are labelled '(an augmenter per repeat)' beside the usual ones; real-only
-   * units are shared. Default false.
+   * ± over repeats includes which augmenter was trained: repeat 1 keeps the grid's own fit,
+   * repeats 2 and 3 fit theirs (2 more fits per fold and method). Its lines are labelled
+   * '(an augmenter per repeat)' beside the usual ones; real-only units are shared. Default false.
    */
   augmenterPerRepeat: boolean;
 }

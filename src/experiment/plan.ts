@@ -159,9 +159,14 @@ function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: 
   }
 }
 
-/** The augmenter a unit needs: method, options, the repeat it belongs to (null = shared by all repeats), its seed. */
+/**
+ * The augmenter a unit needs: method, options, the repeat it belongs to (null = shared by all
+ * repeats), its seed. With one augmenter per repeat, repeat 1's is the grid's own (null: the same
+ * group, fit and sets as without `augmenterPerRepeat`, so a store or `--reuse-fits` that holds it
+ * saves that fit), and repeats 2, 3, ... fit their own.
+ */
 export function augmenterConfig(c: UnitConfig): { method: string; options: Record<string, unknown>; repeat: number | null; seed: number } {
-  const repeat = c.augment.perRepeat ? c.repeat : null;
+  const repeat = c.augment.perRepeat && c.repeat > 1 ? c.repeat : null;
   return { method: c.augment.method, options: c.augment.options, repeat, seed: c.seed };
 }
 

@@ -58,8 +58,9 @@ export interface ExperimentSpec {
    */
   normalize?: 'auto' | 'zscore' | 'none';
   /**
-   * Fit a fresh augmenter for every repeat (true: repeats then vary the augmenter's training as
-   * well as the draws, at 3x the cost with 3 repeats), or one per fold and method with repeats
+   * Fit an augmenter for every repeat (true: repeats then vary the augmenter's training as well
+   * as the draws; repeat 1 keeps the augmenter of the grid without this, the same fit and sets,
+   * and repeats 2, 3, ... fit their own from seeds of their own), or one per fold and method with repeats
    * differing only in the synthetic rows drawn (default false: the authors' `train_adan.py`
    * trains one network per fold and draws the sets from it; the paper's "3 times for each trial
    * of random selection").
