@@ -298,28 +298,57 @@ function activate(a: tf.Tensor2D, activation: DnnActivation): tf.Tensor2D {
  * backend (src/backend/dense.ts), tfjs ops elsewhere.
  */
 export function dnnLogits(net: DnnWeights, x: tf.Tensor2D, layout: DnnLayout = PLAIN_LAYOUT, training?: DnnTrainingPass): tf.Tensor2D {
+  return forwardPass(net, x, layout, training);
+}
+
+/** What the tape-free backward pass (`dnnGradients`) keeps of one hidden layer's forward pass. */
+interface LayerTrace {
+  input: tf.Tensor2D;
+  dense: tf.Tensor2D;
+  denseActivation: DenseActivation;
+  /** `batchNormForward`'s saved tensors. */
+  norm?: tf.Tensor[];
+  /** The activation after BatchNorm (placement before the activation). */
+  activated?: { input: tf.Tensor2D; output: tf.Tensor2D };
+  /** The layer's output, after dropout: the next layer's input. */
+  output: tf.Tensor2D;
+}
+
+/**
+ * `dnnLogits`' pass. With `trace` (training, tape-free), BatchNorm runs `batchNormForward` and
+ * each hidden layer's tensors go to `trace` for `dnnGradients`; without it, BatchNorm in training
+ * is `batchNormTrain`, whose gradient tfjs' autograd takes from its customGrad.
+ */
+function forwardPass(net: DnnWeights, x: tf.Tensor2D, layout: DnnLayout, training?: DnnTrainingPass, trace?: LayerTrace[]): tf.Tensor2D {
   let h: tf.Tensor2D = x;
   const last = net.kernels.length - 1;
   for (let l = 0; l < last; l++) {
-    const w = net.kernels[l] as tf.Tensor2D;
-    const b = net.biases[l] as tf.Tensor1D;
     const bn = layout.batchNorm ? net.norms[l] : undefined;
-    if (!bn) {
-      h = denseLayer(h, w, b, layout.activation, 0);
-    } else {
-      const norm = (a: tf.Tensor2D): tf.Tensor2D => {
-        if (!training) return batchNormInfer(a, bn, layout.batchNormEpsilon);
-        const { y, mean, variance } = batchNormTrain(a, bn, layout.batchNormEpsilon);
-        if (training.moments) training.moments.push({ mean, variance });
-        else tf.dispose([mean, variance]); // kept by batchNormTrain
-        return y;
-      };
-      h = normAfterActivation(layout.batchNormPlacement, l)
-        ? norm(denseLayer(h, w, b, layout.activation, 0))
-        : activate(norm(denseLayer(h, w, b, 'linear', 0)), layout.activation);
+    const before = bn !== undefined && !normAfterActivation(layout.batchNormPlacement, l);
+    const layer: LayerTrace = { input: h, dense: h, denseActivation: before ? 'linear' : layout.activation, output: h };
+    layer.dense = denseLayer(h, net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, layer.denseActivation, 0);
+    h = layer.dense;
+    if (bn && !training) {
+      h = batchNormInfer(h, bn, layout.batchNormEpsilon);
+    } else if (bn && trace) {
+      const f = batchNormForward(h, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, layout.batchNormEpsilon);
+      if (training!.moments) training!.moments.push({ mean: tf.keep(f.mean), variance: tf.keep(f.variance) });
+      layer.norm = f.saved;
+      h = f.y;
+    } else if (bn) {
+      const f = batchNormTrain(h, bn, layout.batchNormEpsilon);
+      if (training!.moments) training!.moments.push({ mean: f.mean, variance: f.variance });
+      else tf.dispose([f.mean, f.variance]); // kept by batchNormTrain
+      h = f.y;
+    }
+    if (before) {
+      layer.activated = { input: h, output: activate(h, layout.activation) };
+      h = layer.activated.output;
     }
     const mask = training?.masks?.[l];
     if (mask) h = tf.mul(h, mask);
+    layer.output = h;
+    trace?.push(layer);
   }
   return denseLayer(h, net.kernels[last] as tf.Tensor2D, net.biases[last] as tf.Tensor1D, 'linear', 0);
 }
@@ -388,30 +417,9 @@ export function dnnGradients(
   net: DnnWeights, vars: readonly tf.Variable[], x: tf.Tensor2D, oneHot: tf.Tensor2D, rowWeight: tf.Tensor1D, layout: DnnLayout, training: DnnTrainingPass = {},
 ): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const last = net.kernels.length - 1;
-  type Layer = { input: tf.Tensor2D; dense: tf.Tensor2D; denseActivation: DenseActivation; norm?: tf.Tensor[]; activated?: { input: tf.Tensor2D; output: tf.Tensor2D } };
-  const layers: Layer[] = [];
-  let h: tf.Tensor2D = x;
-  for (let l = 0; l < last; l++) {
-    const bn = layout.batchNorm ? net.norms[l] : undefined;
-    const before = bn !== undefined && !normAfterActivation(layout.batchNormPlacement, l);
-    const layer: Layer = { input: h, dense: h, denseActivation: before ? 'linear' : layout.activation };
-    layer.dense = denseLayer(h, net.kernels[l] as tf.Tensor2D, net.biases[l] as tf.Tensor1D, layer.denseActivation, 0);
-    h = layer.dense;
-    if (bn) {
-      const f = batchNormForward(h, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, layout.batchNormEpsilon);
-      if (training.moments) training.moments.push({ mean: tf.keep(f.mean), variance: tf.keep(f.variance) });
-      layer.norm = f.saved;
-      h = f.y;
-      if (before) {
-        layer.activated = { input: h, output: activate(h, layout.activation) };
-        h = layer.activated.output;
-      }
-    }
-    const mask = training.masks?.[l];
-    if (mask) h = tf.mul(h, mask);
-    layers.push(layer);
-  }
-  const logits = denseLayer(h, net.kernels[last] as tf.Tensor2D, net.biases[last] as tf.Tensor1D, 'linear', 0);
+  const layers: LayerTrace[] = [];
+  const logits = forwardPass(net, x, layout, training, layers);
+  const h = layers.length > 0 ? layers[layers.length - 1].output : x;
   const value = softmaxCrossEntropy(logits, oneHot, rowWeight);
 
   const grads: Record<string, tf.Tensor> = {};
