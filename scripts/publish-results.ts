@@ -10,10 +10,16 @@
  * per unit: fold, repeat, sets, WA, UAR — enough to redo any paired comparison), `paired.csv`,
  * `fits.csv`. A partly computed grid publishes what it holds; the tables say which folds and
  * repeats each row pools. Units of other specs in the store are included as they are.
+ *
+ * `--whole-folds` leaves out the augmented units of folds with fewer of them than the fullest
+ * fold: those the grid is still computing, which would put their speaker into some rows of a
+ * table and not others. Real-only and steps units stay (the grid computes them first, for every
+ * fold). For committing a grid that is still running, fold by fold.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ResultStore } from '../src/experiment/store';
+import { ResultStore, type UnitRecord } from '../src/experiment/store';
+import { STEPS_METHOD } from '../src/experiment/steps';
 import { computeTime, fitRows, formatComputeTime, formatEarlyStops, matchedCurves, summarize } from '../src/experiment/summary';
 import { formatCurves, formatTable } from '../src/experiment/paper';
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
@@ -23,10 +29,22 @@ import { PAPER_TABLES } from '../src/protocol/paper';
 import { describeStore } from '../src/cli/store-line';
 import { writeFileAtomic } from '../src/experiment/atomic';
 
+/** The records without the augmented units of folds that have fewer of them than the fullest fold. */
+function keepWholeFolds(records: readonly UnitRecord[]): UnitRecord[] {
+  const augmented = (r: UnitRecord): boolean => r.config.augment.method !== 'none' && r.config.augment.method !== STEPS_METHOD;
+  const count = new Map<number, number>();
+  for (const r of records) if (augmented(r)) count.set(r.config.fold.index, (count.get(r.config.fold.index) ?? 0) + 1);
+  const full = Math.max(0, ...count.values());
+  const partial = [...count].filter(([, c]) => c < full);
+  if (partial.length > 0) console.error(`--whole-folds: left out fold ${partial.map(([f, c]) => `${f} (${c} of ${full} augmented units)`).join(', ')}`);
+  return records.filter((r) => !augmented(r) || count.get(r.config.fold.index) === full);
+}
+
 function main(): void {
-  const [storeDir, out] = process.argv.slice(2);
+  const wholeFolds = process.argv.includes('--whole-folds');
+  const [storeDir, out] = process.argv.slice(2).filter((a) => a !== '--whole-folds');
   if (!storeDir || !out) {
-    console.error('usage: node dist/scripts/publish-results.js STORE OUT_DIR');
+    console.error('usage: node dist/scripts/publish-results.js STORE OUT_DIR [--whole-folds]');
     process.exit(2);
   }
   if (!fs.existsSync(path.join(storeDir, 'units'))) {
@@ -34,7 +52,7 @@ function main(): void {
     process.exit(1);
   }
   const store = new ResultStore(storeDir);
-  const records = store.all();
+  const records = wholeFolds ? keepWholeFolds(store.all()) : store.all();
   const summary = summarize(records);
   const dataset = summary.best[0]?.dataset ?? '';
   const paper = dataset.startsWith('emodb') ? PAPER_TABLES.emodb : dataset.startsWith('iemocap') ? PAPER_TABLES.iemocap : undefined;

@@ -22,3 +22,27 @@ test('publish-results writes the committed tables of a store: text tables, per-u
   assert.match(fs.readFileSync(path.join(out, 'table.txt'), 'utf8'), /protocol paper/);
   assert.equal(spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'publish-results.js'), path.join(out, 'nope'), out]).status, 1);
 });
+
+test('publish-results --whole-folds leaves out the augmented units of a fold still being computed; real-only units stay', async () => {
+  const store = tempDir('publish-partial');
+  const data = smallData();
+  await runExperiment({ data, augment: ['none', 'copy'], sets: [0, 1, 2], classifiers: ['ncm'], protocol: 'paper' }, { storeDir: store, classifiers: ncmFactory() });
+  // noise on folds 1-3 only: fold 4 is the fold "still being computed"
+  await runExperiment({ data, augment: ['noise'], sets: [1, 2], folds: [1, 2, 3], classifiers: ['ncm'], protocol: 'paper' }, { storeDir: store, classifiers: ncmFactory() });
+  const publish = (...flags: string[]) => {
+    const out = tempDir('published-partial');
+    const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'publish-results.js'), store, out, ...flags], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [header, ...rows] = fs.readFileSync(path.join(out, 'units.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const fold = header.indexOf('fold');
+    const method = header.indexOf('method');
+    return { rows: rows.map((c) => `${c[fold]}:${c[method]}`), stderr: r.stderr };
+  };
+  const all = publish();
+  const whole = publish('--whole-folds');
+  assert.ok(all.rows.includes('4:copy'), 'without the flag the partial fold is published');
+  assert.equal(whole.rows.filter((r) => r.startsWith('4:') && !r.endsWith(':none')).length, 0, "no augmented unit of fold 4");
+  assert.equal(whole.rows.filter((r) => r === '4:none').length, all.rows.filter((r) => r === '4:none').length, 'its real-only units stay');
+  assert.equal(whole.rows.filter((r) => !r.startsWith('4:')).length, all.rows.filter((r) => !r.startsWith('4:')).length, 'whole folds are all there');
+  assert.match(whole.stderr, /left out fold 4 \(2 of 4 augmented units\)/);
+});
