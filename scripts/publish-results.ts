@@ -23,7 +23,7 @@ import { STEPS_METHOD } from '../src/experiment/steps';
 import { computeTime, fitRows, formatComputeTime, formatEarlyStops, matchedCurves, summarize } from '../src/experiment/summary';
 import { formatCurves, formatTable } from '../src/experiment/paper';
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
-import { innerRows } from '../src/experiment/inner-select';
+import { innerRows, outerRecords } from '../src/experiment/inner-select';
 import { toCsv, toRows } from '../src/experiment/output';
 import { PAPER_TABLES } from '../src/protocol/paper';
 import { describeStore } from '../src/cli/store-line';
@@ -41,10 +41,12 @@ function keepWholeFolds(records: readonly UnitRecord[]): UnitRecord[] {
 }
 
 function main(): void {
+  const flags = ['--whole-folds', '--outer-only'];
   const wholeFolds = process.argv.includes('--whole-folds');
-  const [storeDir, out] = process.argv.slice(2).filter((a) => a !== '--whole-folds');
+  const outerOnly = process.argv.includes('--outer-only');
+  const [storeDir, out] = process.argv.slice(2).filter((a) => !flags.includes(a));
   if (!storeDir || !out) {
-    console.error('usage: node dist/scripts/publish-results.js STORE OUT_DIR [--whole-folds]');
+    console.error('usage: node dist/scripts/publish-results.js STORE OUT_DIR [--whole-folds] [--outer-only]');
     process.exit(2);
   }
   if (!fs.existsSync(path.join(storeDir, 'units'))) {
@@ -52,7 +54,8 @@ function main(): void {
     process.exit(1);
   }
   const store = new ResultStore(storeDir);
-  const records = wholeFolds ? keepWholeFolds(store.all()) : store.all();
+  const stored = outerOnly ? outerRecords(store.all()) : store.all();
+  const records = wholeFolds ? keepWholeFolds(stored) : stored;
   const summary = summarize(records);
   const dataset = summary.best[0]?.dataset ?? '';
   const paper = dataset.startsWith('emodb') ? PAPER_TABLES.emodb : dataset.startsWith('iemocap') ? PAPER_TABLES.iemocap : undefined;

@@ -22,12 +22,12 @@ test('readResultTables reads the committed EmoDB tables: every point, Table I ro
   const t = readResultTables(committedResults('emodb'));
   assert.equal(t.source, 'tables');
   assert.equal(t.from, path.join('docs', 'results', 'emodb'));
-  assert.equal(t.summary.length, 162, 'real-only and 8 methods x 10 sets, for SVM and DNN');
-  assert.equal(t.best.length, 18);
+  assert.equal(t.summary.length, 172, 'real-only and 8 methods x 10 sets, for SVM and DNN, and the steps control (DNN)');
+  assert.equal(t.best.length, 19);
   const wadan = t.best.find((b) => b.method === 'wadan' && b.classifier === 'dnn')!;
   assert.equal(wadan.sets, 3);
   assert.equal(wadan.folds, 10);
-  assert.equal((100 * wadan.uar).toFixed(2), '78.40');
+  assert.equal((100 * wadan.uar).toFixed(2), '78.38');
   assert.equal((100 * wadan.baselineUar).toFixed(2), '76.66');
   assert.equal(t.records, null);
   // published before inner selection: its columns are absent, read as a store without inner units gives them
@@ -68,9 +68,10 @@ test('tableMarkdown puts the paper\'s Table I beside our best rows with the UAR 
   const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best }, { label: 'code', best: null, missing: 'not run' }]);
   const lines = md.split('\n');
   assert.equal(lines[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR (sets) | ΔUAR | code: WA / UAR (sets) | ΔUAR |');
-  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.81 / 78.40 (3) | +1.74 | not run |  |'), md);
+  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88 / 78.38 (3) | +1.72 | not run |  |'), md);
   assert.ok(lines.includes('| none (real only) | SVM | 80.56 / – | 81.18 / 79.64 |  | not run |  |'), md);
-  assert.equal(lines.length, 2 + 18);
+  assert.equal(lines.length, 2 + 19, 'the steps control has a DNN line only');
+  assert.ok(lines.includes('| steps | DNN |  | 81.43 / 80.14 (7) | +3.47 | not run |  |'), md);
 });
 
 test('pairedMarkdown lists the mean over sets against real rows, per run, in the given method order', () => {
@@ -113,9 +114,9 @@ test('coverage says a grid still running holds some speakers, and the table says
   assert.equal(mixed.text, 'partial: complete for 2 of 10 speakers (1–2); some rows reach 3–10');
   const best = t.best.map((b) => (b.method === 'wadan' ? { ...b, folds: 2 } : b));
   const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, folds: 10, summary: early }]);
-  assert.ok(md.includes('| 79.81 / 78.40 (3) [2 of 10 speakers] | +1.74 |  |'), 'a mean over sets mixing speakers is left blank');
+  assert.ok(md.includes('| 79.88 / 78.38 (3) [2 of 10 speakers] | +1.72 |  |'), 'a mean over sets mixing speakers is left blank');
   const full = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, summary: t.summary }]);
-  assert.ok(full.includes('| 79.81 / 78.40 (3) | +1.74 | +0.68 |'), full);
+  assert.ok(full.includes('| 79.88 / 78.38 (3) | +1.72 | +0.94 |'), full);
   assert.equal(meanDelta(t.summary, 'copy', 'dnn').points, 10);
 });
 

@@ -46,3 +46,26 @@ test('publish-results --whole-folds leaves out the augmented units of a fold sti
   assert.equal(whole.rows.filter((r) => !r.startsWith('4:')).length, all.rows.filter((r) => !r.startsWith('4:')).length, 'whole folds are all there');
   assert.match(whole.stderr, /left out fold 4 \(2 of 4 augmented units\)/);
 });
+
+test('publish-results --outer-only leaves out the inner units of --select inner: no inner.csv, no inner choice, the outer tables unchanged', async () => {
+  const store = tempDir('publish-inner');
+  const spec = { data: smallData(), augment: ['none', 'copy'], sets: [0, 1, 2], classifiers: ['ncm'], protocol: 'paper' as const };
+  await runExperiment(spec, { storeDir: store, classifiers: ncmFactory() });
+  const before = tempDir('published-outer');
+  assert.equal(spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'publish-results.js'), store, before], { encoding: 'utf8' }).status, 0);
+  await runExperiment({ ...spec, select: 'inner' }, { storeDir: store, classifiers: ncmFactory() });
+  const publish = (...flags: string[]) => {
+    const out = tempDir('published-inner');
+    const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'publish-results.js'), store, out, ...flags], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return out;
+  };
+  const all = publish();
+  const outer = publish('--outer-only');
+  assert.ok(fs.existsSync(path.join(all, 'inner.csv')), 'without the flag the inner choices are published');
+  assert.match(fs.readFileSync(path.join(all, 'best.csv'), 'utf8'), /,\d+:\d+/, 'and best.csv has a choice per fold');
+  assert.ok(!fs.existsSync(path.join(outer, 'inner.csv')), 'with it, no inner.csv');
+  for (const f of ['best.csv', 'units.csv', 'paired.csv', 'curves.csv']) {
+    assert.equal(fs.readFileSync(path.join(outer, f), 'utf8'), fs.readFileSync(path.join(before, f), 'utf8'), `${f} is what the outer grid alone gave`);
+  }
+});

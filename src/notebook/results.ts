@@ -382,7 +382,9 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
         const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
         return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : ''] };
       });
-      if (!e && ours.every((o) => o.value === '–')) continue;
+      // a line no run has and the paper lacks (the steps control with the SVM) is left out
+      const ran = columns.some((c) => c.best?.some((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)));
+      if (!e && !ran) continue;
       const paperCell = e ? `${fmt(e.wa, e.waStd)} / ${fmt(e.uar, e.uarStd)}${e.sets ? ` (${e.sets})` : method === 'none' ? '' : ' (?)'}` : '';
       lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${ours.flatMap((o) => [o.value, o.delta, ...o.mean]).join(' | ')} |`);
     }
