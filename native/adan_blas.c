@@ -974,6 +974,104 @@ static napi_value GreedyScans(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * greedyPairScans(heap, l, kOff, uOff, qdOff, invQdOff, costOff, ysOff, alphaOff, gOff, activeOff,
+ *                 base, b2, tolerance, budget) -> steps taken
+ *   src/classify/dual-greedy.ts `scanPairsAndStep` in C, operation for operation: greedyScans
+ *   with libsvm's pair steps (WSS2) beside the single ones, without shrinking. Operands as
+ *   greedyScans (active is not used).
+ */
+static napi_value GreedyPairScans(napi_env env, napi_callback_info info) {
+  ARGS(15, "greedyPairScans");
+  const int64_t l = int_arg(env, a[1]), kOff = int_arg(env, a[2]), uOff = int_arg(env, a[3]),
+                qdOff = int_arg(env, a[4]), invOff = int_arg(env, a[5]), costOff = int_arg(env, a[6]),
+                ysOff = int_arg(env, a[7]), alphaOff = int_arg(env, a[8]), gOff = int_arg(env, a[9]),
+                budget = int_arg(env, a[14]);
+  const double base = num_arg(env, a[11]), b2 = num_arg(env, a[12]), tol = num_arg(env, a[13]);
+  const int64_t f64s[] = {uOff, qdOff, invOff, costOff, ysOff, alphaOff, gOff};
+  if (l < 0 || !in_heap(kOff, l * l, len)) FAIL("greedyPairScans: operand outside the heap");
+  for (int i = 0; i < 7; i++)
+    if ((f64s[i] & 7) != 0 || !in_heap(f64s[i], 2 * l, len)) FAIL("greedyPairScans: float64 operand outside the heap or not 8-byte aligned");
+  const float* K = (const float*)(heap + kOff);
+  const double *u = (const double*)(heap + uOff), *qd = (const double*)(heap + qdOff),
+               *invQd = (const double*)(heap + invOff), *cost = (const double*)(heap + costOff),
+               *ys = (const double*)(heap + ysOff);
+  double *alpha = (double*)(heap + alphaOff), *G = (double*)(heap + gOff);
+  const double TAU = 1e-12;
+  int64_t steps = 0, last1 = -1, last2 = -1;
+  double step1 = 0, step2 = 0;
+  for (;;) {
+    double pgMax = 0, pgMin = 0, bestGain = 0, bestStep = 0, upMax = -INFINITY;
+    int64_t best = -1, up = -1;
+    const float* row1 = last1 >= 0 ? K + last1 * l : K;
+    const double c1 = last1 >= 0 ? step1 * ys[last1] : 0, cl1 = last1 >= 0 ? u[last1] + base + b2 : 0;
+    const float* row2 = last2 >= 0 ? K + last2 * l : K;
+    const double c2 = last2 >= 0 ? step2 * ys[last2] : 0, cl2 = last2 >= 0 ? u[last2] + base + b2 : 0;
+    for (int64_t j = 0; j < l; j++) {
+      if (last1 >= 0) G[j] += c1 * ys[j] * ((double)row1[j] + u[j] + cl1);
+      if (last2 >= 0) G[j] += c2 * ys[j] * ((double)row2[j] + u[j] + cl2);
+      const double g = G[j], av = alpha[j], C = cost[j], y = ys[j];
+      if (y > 0 ? av < C : av > 0) {
+        const double v = -y * g;
+        if (v > upMax) { upMax = v; up = j; }
+      }
+      if (av == 0 ? g >= 0 : (av == C && g <= 0)) continue;
+      if (g > pgMax) pgMax = g; else if (g < pgMin) pgMin = g;
+      double t = -g * invQd[j];
+      if (t < -av) t = -av; else if (t > C - av) t = C - av;
+      const double gain = -(g * t + 0.5 * qd[j] * t * t);
+      if (gain > bestGain) { bestGain = gain; best = j; bestStep = t; }
+    }
+    last1 = -1;
+    last2 = -1;
+    if (pgMax - pgMin <= tol || best < 0 || steps >= budget) break;
+    steps++;
+    int64_t low = -1;
+    double lowGain = 0;
+    const float* rowi = up >= 0 ? K + up * l : K;
+    const double ci = up >= 0 ? u[up] + base + b2 : 0, qi = up >= 0 ? qd[up] : 0;
+    if (up >= 0) {
+      for (int64_t j = 0; j < l; j++) {
+        const double av = alpha[j], y = ys[j];
+        if (!(y > 0 ? av > 0 : av < cost[j])) continue;
+        const double b = upMax + y * G[j];
+        if (b <= 0) continue;
+        double q = qi + qd[j] - 2 * ((double)rowi[j] + u[j] + ci);
+        if (q <= TAU) q = TAU;
+        const double gain = (b * b) / q;
+        if (gain > lowGain) { lowGain = gain; low = j; }
+      }
+    }
+    if (low >= 0 && 0.5 * lowGain > bestGain) {
+      const int64_t i = up, j = low;
+      double q = qi + qd[j] - 2 * ((double)rowi[j] + u[j] + ci);
+      if (q <= TAU) q = TAU;
+      const double b = upMax + ys[j] * G[j];
+      double t = b / q;
+      const double ti = ys[i] > 0 ? cost[i] - alpha[i] : alpha[i];
+      const double tj = ys[j] > 0 ? alpha[j] : cost[j] - alpha[j];
+      if (t > ti) t = ti;
+      if (t > tj) t = tj;
+      const double ai = alpha[i], ni = ai + ys[i] * t;
+      alpha[i] = ni < 0 ? 0 : (ni > cost[i] ? cost[i] : ni);
+      last1 = i;
+      step1 = alpha[i] - ai;
+      const double aj = alpha[j], nj = aj - ys[j] * t;
+      alpha[j] = nj < 0 ? 0 : (nj > cost[j] ? cost[j] : nj);
+      last2 = j;
+      step2 = alpha[j] - aj;
+      continue;
+    }
+    const double before = alpha[best], next = before + bestStep;
+    alpha[best] = next < 0 ? 0 : (next > cost[best] ? cost[best] : next);
+    last1 = best;
+    step1 = alpha[best] - before;
+  }
+  napi_value out;
+  CHECK(napi_create_double(env, (double)steps, &out));
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
@@ -993,6 +1091,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"getThreads", NULL, GetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
       {"greedyScans", NULL, GreedyScans, NULL, NULL, NULL, napi_default, NULL},
+      {"greedyPairScans", NULL, GreedyPairScans, NULL, NULL, NULL, napi_default, NULL},
       {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
       {"tanhGrad", NULL, TanhGrad, NULL, NULL, NULL, napi_default, NULL},
   };

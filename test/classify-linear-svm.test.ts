@@ -231,6 +231,83 @@ test('the greedy solver\'s scans in C (native addon) take exactly the steps of t
   assert.deepEqual(b.alpha, a.alpha);
 });
 
+/**
+ * Rows that are not separable, like IEMOCAP's: two overlapping Gaussian classes off the origin
+ * (mean 0.5 on every axis, the classes 0.6 apart on the first), labels at random.
+ */
+function overlapProblem(): BinaryProblem {
+  const rng = new Random(7);
+  const n = 400;
+  const d = 20;
+  const x = new Float32Array(n * d);
+  const sign = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    sign[i] = rng.uniform() < 0.5 ? 1 : -1;
+    for (let j = 0; j < d; j++) x[i * d + j] = rng.normal() + (j === 0 ? 0.3 * sign[i] : 0) + 0.5;
+  }
+  const sqNorm = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
+  return { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost: new Float64Array(n).fill(1), sqNorm, bias: 10 };
+}
+
+/** The largest minus the smallest projected gradient (0 included), from the model's w and b. */
+function spread(p: BinaryProblem, m: { w: Float64Array; b: number; alpha: Float64Array }): number {
+  let hi = 0;
+  let lo = 0;
+  p.rows.forEach((r, i) => {
+    const g = p.sign[i] * (dotRow(m.w, p.x, r * p.d, p.d) + m.b) - 1;
+    const a = m.alpha[i];
+    const pg = a === 0 ? Math.min(g, 0) : a === p.cost[i] ? Math.max(g, 0) : g;
+    hi = Math.max(hi, pg);
+    lo = Math.min(lo, pg);
+  });
+  return hi - lo;
+}
+
+test('pair steps: the tiny problem\'s brute-force optimum; on rows that are not separable the same tolerance in a tenth of the steps or fewer', async () => {
+  const tiny = tinyProblem();
+  const ref = bruteForceDual(tiny);
+  const exact = solveBinaryGreedy(tiny, centredGram(tiny.x, tiny.d, tiny.rows, undefined), { tolerance: 1e-10, maxSteps: 1e6, pairs: true });
+  assert.ok(exact.converged && exact.steps > 0);
+  assert.ok(Math.abs(dualObjective(tiny, exact.alpha) - ref.objective) < 1e-8 * Math.max(1, Math.abs(ref.objective)));
+  for (let i = 0; i < tiny.rows.length; i++) assert.ok(Math.abs(exact.alpha[i] - ref.alpha[i]) < 1e-5, `alpha[${i}] ${exact.alpha[i]} vs ${ref.alpha[i]}`);
+
+  const p = overlapProblem();
+  const gram = centredGram(p.x, p.d, p.rows, undefined);
+  const settings = { tolerance: 0.1, maxSteps: 1000 * p.rows.length };
+  const single = solveBinaryGreedy(p, gram, settings);
+  const pairs = solveBinaryGreedy(p, gram, { ...settings, pairs: true });
+  assert.ok(single.converged && pairs.converged);
+  assert.ok(pairs.steps * 10 < single.steps, `pair steps ${pairs.steps}, single steps ${single.steps}`);
+  assert.ok(spread(p, pairs) <= 0.1, `spread ${spread(p, pairs)}`);
+  // two points within the same tolerance: their duals agree to a small fraction
+  const [op, os] = [pairs, single].map((m) => dualObjective(p, m.alpha));
+  assert.ok(Math.abs(op - os) < 1e-3 * Math.abs(os), `pairs ${op} vs single ${os}`);
+  // the classifier's option reaches the solver
+  const ds = makeDataset({ name: 'overlap', x: p.x, d: p.d, y: Array.from(p.sign, (s) => (s > 0 ? 0 : 1)), classes: ['a', 'b'], groups: Array.from(p.sign, () => 'g') });
+  const [withPairs, without] = await Promise.all([linearSvm({ greedyAfter: 0, greedyPairs: true }).fit(ds), linearSvm({ greedyAfter: 0 }).fit(ds)]);
+  assert.ok(withPairs.fitInfo!.problems[0].greedySteps * 10 < without.fitInfo!.problems[0].greedySteps, JSON.stringify([withPairs.fitInfo, without.fitInfo]));
+  assert.throws(() => linearSvm({ greedyPairs: 'yes' as never }), /linearSvm\.greedyPairs/);
+});
+
+test('the pair scans in C (native addon) take exactly the steps of the JS ones', { skip: loadNative().addon?.greedyPairScans ? false : 'native addon absent or built before greedyPairScans' }, () => {
+  for (const p of [overlapProblem(), crawlingProblem()]) {
+    const gram = centredGram(p.x, p.d, p.rows, undefined);
+    const settings = { tolerance: 0.1, maxSteps: 1000 * p.rows.length, pairs: true };
+    const js = solveBinaryGreedy(p, gram, settings);
+    const native = solveBinaryGreedy(p, gram, settings, loadNative().addon);
+    assert.ok(js.converged && native.converged);
+    assert.equal(native.steps, js.steps);
+    assert.deepEqual(native.alpha, js.alpha);
+    // a step budget stops both at the same point
+    const half = Math.floor(js.steps / 2);
+    const short = { tolerance: 0.1, maxSteps: half, pairs: true };
+    const [a, b] = [solveBinaryGreedy(p, gram, short), solveBinaryGreedy(p, gram, short, loadNative().addon)];
+    assert.ok(!a.converged && a.steps === half && b.steps === half, JSON.stringify([js.steps, a.steps, b.steps]));
+    assert.deepEqual(b.alpha, a.alpha);
+  }
+});
+
 test('the centred Gram gives every dot product of the rows; on the native BLAS as in JS, up to float32 rounding', () => {
   const p = crawlingProblem();
   const rows = Int32Array.from({ length: 60 }, (_, i) => 3 * i);

@@ -65,6 +65,11 @@ export interface NativeBlas {
     heap: ArrayBuffer, l: number, kOff: number, uOff: number, qdOff: number, invQdOff: number, costOff: number,
     ysOff: number, alphaOff: number, gOff: number, activeOff: number, base: number, b2: number, tolerance: number, budget: number,
   ): number;
+  /** The same with libsvm's pair steps beside the single ones (dual-greedy.ts `scanPairsAndStep`, in C). Absent from addons built before it. */
+  greedyPairScans?(
+    heap: ArrayBuffer, l: number, kOff: number, uOff: number, qdOff: number, invQdOff: number, costOff: number,
+    ysOff: number, alphaOff: number, gOff: number, activeOff: number, base: number, b2: number, tolerance: number, budget: number,
+  ): number;
   /** y = tanh(x) over n values, bit for bit as tfjs-backend-wasm's Tanh kernel (musl's tanhf). Absent from addons built before it. */
   tanh?(heap: ArrayBuffer, n: number, xOff: number, yOff: number): void;
   /** out = (1 - y * y) * dy over n values, each operation rounded to float32 (tfjs' gradient of Tanh). Absent from addons built before it. */
