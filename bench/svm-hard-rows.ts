@@ -12,8 +12,11 @@
  * `--reference` also times scikit-learn's `SVC(kernel='linear', C=1)` (the paper protocol's
  * reference, bench/reference/grid_unit.py with Debian's python3) on the same rows and threads.
  *
+ * `--pairs false,true` fits each `greedyAfter` without and with the greedy solver's pair steps
+ * (linear-svm.ts `greedyPairs`; default false, the single steps).
+ *
  * Options: --data emodb-is11  --method aae  --fold 1  --sets 10  --greedy-after 100,1000
- *   --threads 1  --reference  --cache <dir>  --json
+ *   --pairs false  --threads 1  --reference  --cache <dir>  --json
  */
 import * as path from 'node:path';
 import { loadDataset } from '../src/data/registry';
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
       fold: { type: 'string', default: '1' },
       sets: { type: 'string', default: '10' },
       'greedy-after': { type: 'string', default: '100,1000' },
+      pairs: { type: 'string', default: 'false' },
       cache: { type: 'string', default: path.join('results', 'notebooks', 'augmenters') },
       threads: { type: 'string', default: '1' },
       reference: { type: 'boolean', default: false },
@@ -54,6 +58,8 @@ async function main(): Promise<void> {
   const switches = values['greedy-after'].split(',').map(Number);
   if (!Number.isInteger(sets) || sets < 0) throw new Error(`--sets: got ${values.sets}, expected an integer >= 0`);
   if (switches.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`--greedy-after: got ${values['greedy-after']}, expected integers >= 0`);
+  const pairChoices = values.pairs.split(',');
+  if (pairChoices.some((v) => v !== 'true' && v !== 'false')) throw new Error(`--pairs: got ${values.pairs}, expected true, false or both (comma-separated)`);
 
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: got ${values.threads}, expected an integer >= 1`);
@@ -72,14 +78,15 @@ async function main(): Promise<void> {
 
   const runs = [];
   let first: Int32Array | undefined;
-  for (const greedyAfter of switches) {
-    const svm = await linearSvm({ greedyAfter }).fit(train);
+  for (const [greedyAfter, greedyPairs] of switches.flatMap((g) => pairChoices.map((v) => [g, v === 'true'] as const))) {
+    const svm = await linearSvm({ greedyAfter, greedyPairs }).fit(train);
     const info = svm.fitInfo!;
     const yPred = svm.predict(f.test.x);
     first ??= yPred;
     const s = summarizeFolds([{ fold: f.fold.group, yTrue: f.test.y, yPred }], ds.classes.length);
     runs.push({
       greedyAfter,
+      greedyPairs,
       seconds: info.seconds,
       notConverged: info.notConverged,
       greedyProblems: info.problems.filter((q) => q.greedySteps > 0).length,
@@ -107,10 +114,10 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`linear SVM on ${ds.name} fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
-  console.log('| greedyAfter | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | α at C after the passes (min-max over problems) | test UAR | test rows as the first run |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| greedyAfter | pair steps | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | α at C after the passes (min-max over problems) | test UAR | test rows as the first run |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
-    console.log(`| ${r.greedyAfter} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${r.boundShare.map((v) => v.toFixed(2)).join('-')} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
+    console.log(`| ${r.greedyAfter} | ${r.greedyPairs ? 'yes' : 'no'} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${r.boundShare.map((v) => v.toFixed(2)).join('-')} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
   }
   if (reference) console.log(`\nreference: ${reference.reference}, ${reference.seconds.toFixed(1)} s (fit + predict, same rows and threads)`);
   for (const n of notes) console.log(`note: ${n}`);
