@@ -26,7 +26,7 @@ test('fig6Plot draws a panel per method with its own y scale, the real-only line
   assert.deepEqual(spec.resolve, { scale: { y: 'independent' } }, 'AAE\'s collapse must not set the scale of the other panels');
   const values = dataOf(spec);
   const peaks = values.filter((v) => v.kind === 'peak');
-  assert.equal(peaks.length, 16, '8 methods x 2 classifiers');
+  assert.equal(peaks.length, 17, '8 methods x 2 classifiers, and the steps control (DNN)');
   // the peak is the best point over 1-10 sets: Table I's row (best.csv) for the same method
   const wadanDnn = peaks.find((v) => v.method === 'wadan' && v.classifier === 'DNN')!;
   const best = emodb.best.find((b) => b.method === 'wadan' && b.classifier === 'dnn')!;
@@ -54,7 +54,7 @@ test('fig6Plot band is one standard error over folds by default, the std over re
 test('deltaHeatmap gives each point its UAR minus the real-only UAR of its classifier', async () => {
   const spec = deltaHeatmap(emodb.summary, { limit: 3 });
   const cells = dataOf(spec);
-  assert.equal(cells.length, 160, '8 methods x 10 sets x 2 classifiers, real-only points left out');
+  assert.equal(cells.length, 170, '8 methods x 10 sets x 2 classifiers and the steps control\'s 10 (DNN), real-only points left out');
   const smote = emodb.best.find((b) => b.method === 'smote' && b.classifier === 'dnn')!;
   const cell = cells.find((c) => c.method === 'smote' && c.classifier === 'DNN' && c.sets === smote.sets)!;
   assert.equal(cell.text, `+${(100 * (smote.uar - smote.baselineUar)).toFixed(1)}`);
