@@ -194,7 +194,7 @@ const TAU = 1e-12;
  * second-order gain (libsvm's WSS2, Fan et al. 2005). Each step takes the pair or the best
  * single step (below), and the single steps' stopping rule is unchanged. No shrinking: as
  * liblinear's, it made the pair steps restart, 1.20 M steps against 0.43 M without on IEMOCAP
- * fold 1, neutral against angry. native/adan_blas.c `greedyPairScans` is this loop in C.
+ * fold 1, happy against neutral. native/adan_blas.c `greedyPairScans` is this loop in C.
  */
 function scanPairsAndStep(st: GreedyState, tolerance: number, budget: number): number {
   const { l, K, u, qd, invQd, cost, ys, alpha, G, base, B2 } = st;
@@ -261,7 +261,7 @@ function scanPairsAndStep(st: GreedyState, tolerance: number, budget: number): n
     }
     // the pair is taken when its unclipped gain b²/(2q) beats the single step's clipped one
     // (libsvm's estimate): weighing the pair's clipped gain instead left IEMOCAP fold 1's
-    // neutral/angry problem at its step cap, as single steps alone
+    // happy/neutral problem at its step cap, as single steps alone
     if (low >= 0 && 0.5 * lowGain > bestGain) {
       const i = up;
       const j = low;

@@ -89,7 +89,7 @@ export interface LinearSvmOptions {
   /**
    * Let the greedy solver take libsvm's pair steps beside its single ones (dual-greedy.ts
    * `scanPairsAndStep`): the same problem and stopping rule, a different path to it. On rows that
-   * are not separable single steps crawl: IEMOCAP fold 1, neutral against angry (2,682 real rows)
+   * are not separable single steps crawl: IEMOCAP fold 1, happy against neutral (2,682 real rows)
    * stopped at its cap of 2.68 M steps short of the tolerance (29 s), and meets it in 0.43 M
    * steps with them (10 s; BENCHMARKS.md, "Linear SVM: pair steps"). Default false: the committed EmoDB
    * grids were computed without them, and a store's keys do not name defaults, so a new default
