@@ -165,14 +165,17 @@ test('greedy coordinate descent reaches the brute-force optimum of the tiny prob
  * from the origin (norm 30, spread 0.05), labels drawn at random with a faint signal.
  */
 function crawlingProblem(): BinaryProblem {
-  const rng = new Random(5);
-  const n = 200;
-  const d = 20;
+  return labelledProblem(5, 200, 20, (j, sign, rng) => (j === 0 ? 30 : 0) + 0.05 * rng.normal() + (j === 1 ? 0.03 * sign : 0));
+}
+
+/** n rows of dimension d, labels ±1 drawn at random, each feature from `value`; cost 1, bias 10. */
+function labelledProblem(seed: number, n: number, d: number, value: (j: number, sign: number, rng: Random) => number): BinaryProblem {
+  const rng = new Random(seed);
   const x = new Float32Array(n * d);
   const sign = new Int8Array(n);
   for (let i = 0; i < n; i++) {
     sign[i] = rng.uniform() < 0.5 ? 1 : -1;
-    for (let j = 0; j < d; j++) x[i * d + j] = (j === 0 ? 30 : 0) + 0.05 * rng.normal() + (j === 1 ? 0.03 * sign[i] : 0);
+    for (let j = 0; j < d; j++) x[i * d + j] = value(j, sign[i], rng);
   }
   const sqNorm = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
@@ -191,16 +194,7 @@ test('where 1,000 random passes do not converge, the greedy solver does, to the 
   assert.ok(og < oc - 1, `greedy ${og} well below 1,000 passes' ${oc}`);
   assert.ok(Math.abs(og - ol) < 1e-3 * Math.abs(ol), `greedy ${og} vs converged dual CD ${ol}`);
   // the stopping rule, checked from scratch: the projected gradient's spread from w is within the tolerance
-  let hi = 0;
-  let lo = 0;
-  p.rows.forEach((r, i) => {
-    const g = p.sign[i] * (dotRow(greedy.w, p.x, r * p.d, p.d) + greedy.b) - 1;
-    const a = greedy.alpha[i];
-    const pg = a === 0 ? Math.min(g, 0) : a === p.cost[i] ? Math.max(g, 0) : g;
-    hi = Math.max(hi, pg);
-    lo = Math.min(lo, pg);
-  });
-  assert.ok(hi - lo <= 0.1, `spread ${hi - lo}`);
+  assert.ok(spread(p, greedy) <= 0.1, `spread ${spread(p, greedy)}`);
 
   // the classifier moves such a problem to the greedy solver after greedyAfter passes
   const ds = makeDataset({ name: 'crawl', x: p.x, d: p.d, y: Array.from(p.sign, (s) => (s > 0 ? 0 : 1)), classes: ['a', 'b'], groups: Array.from(p.sign, () => 'g') });
@@ -236,18 +230,7 @@ test('the greedy solver\'s scans in C (native addon) take exactly the steps of t
  * (mean 0.5 on every axis, the classes 0.6 apart on the first), labels at random.
  */
 function overlapProblem(): BinaryProblem {
-  const rng = new Random(7);
-  const n = 400;
-  const d = 20;
-  const x = new Float32Array(n * d);
-  const sign = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    sign[i] = rng.uniform() < 0.5 ? 1 : -1;
-    for (let j = 0; j < d; j++) x[i * d + j] = rng.normal() + (j === 0 ? 0.3 * sign[i] : 0) + 0.5;
-  }
-  const sqNorm = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sqNorm[i] += x[i * d + j] ** 2;
-  return { x, d, rows: Int32Array.from({ length: n }, (_, i) => i), sign, cost: new Float64Array(n).fill(1), sqNorm, bias: 10 };
+  return labelledProblem(7, 400, 20, (j, sign, rng) => rng.normal() + (j === 0 ? 0.3 * sign : 0) + 0.5);
 }
 
 /** The largest minus the smallest projected gradient (0 included), from the model's w and b. */
