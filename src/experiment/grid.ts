@@ -54,9 +54,15 @@ export interface ReproduceOptions {
    * '(an augmenter per repeat)' beside the usual ones; real-only units are shared. Default false.
    */
   augmenterPerRepeat: boolean;
+  /**
+   * Only these folds (1-based), e.g. one speaker at a time so that each fold's units can be
+   * saved (`results export`) before the next begins. Their units are the full grid's, so a later
+   * run of every fold in the same store reuses them. Default: the grid's folds (quick: its own).
+   */
+  folds: number[] | undefined;
 }
 
-export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined, augmenterPerRepeat: false };
+export const REPRODUCE_DEFAULTS: ReproduceOptions = { quick: false, data: undefined, epochs: undefined, seed: 0, methods: undefined, classifiers: undefined, protocol: DEFAULT_PROTOCOL, stepsControl: false, select: 'test', innerRows: undefined, augmenterPerRepeat: false, folds: undefined };
 
 /** The paper protocol's DNN of each dataset (Section V-B, V-C), from src/protocol. */
 export const PAPER_DNN: Readonly<Record<PaperDataset, Readonly<Record<string, unknown>>>> = PROTOCOLS.paper.dnn;
@@ -91,6 +97,9 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   // only when asked: a grid without them is the spec it always was
   const select = o.select === 'inner' ? { select: o.select, ...(o.innerRows ? { innerRows: o.innerRows } : {}) } : o.innerRows ? { innerRows: o.innerRows } : {};
   const perRepeat = o.augmenterPerRepeat ? { augmenterPerRepeat: true } : {};
+  if (o.folds !== undefined && !(Array.isArray(o.folds) && o.folds.length > 0 && o.folds.every((f) => Number.isInteger(f) && f >= 1))) {
+    throw new OptionError('folds', o.folds, 'a non-empty list of 1-based fold numbers');
+  }
   const data = o.data ?? PAPER_TABLES[dataset].dataset;
   const normalize = 'auto'; // none for the authors' (already z-normalised) EmoDB features, zscore per training fold otherwise
   const svmOptions = classifierOptions(p, 'svm', dataset);
@@ -102,7 +111,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
     const epochs = o.epochs ?? QUICK_EPOCHS;
     return {
       data,
-      folds: dataset === 'emodb' ? [1, 2, 3] : [1],
+      folds: o.folds ?? (dataset === 'emodb' ? [1, 2, 3] : [1]),
       augment: onlyMethods(['none', 'copy', 'noise', 'smote', trained('wadan', epochs)], o.methods),
       sets: dataset === 'emodb' ? [0, 1, 2] : [0, 1],
       repeats: 1,
@@ -117,6 +126,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const epochs = o.epochs ?? PAPER_EPOCHS;
   return {
     data,
+    ...(o.folds ? { folds: o.folds } : {}),
     augment: onlyMethods(['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS.map((m) => trained(m, epochs)), ...(o.stepsControl || o.methods?.includes(STEPS_METHOD) ? [STEPS_METHOD] : [])], o.methods),
     sets: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     repeats: PAPER_REPEATS,
