@@ -15,7 +15,8 @@ import { TRAINED_METHODS } from '../src/experiment/paper';
 import { resolveSpec, resolveNormalize } from '../src/experiment/spec';
 import { defaultAugmenters } from '../src/experiment/factories';
 import { CLASSIFIER_NAMES } from '../src/classify/classifier';
-import { mergeStores, ResultStore } from '../src/experiment/store';
+import { ResultStore } from '../src/experiment/store';
+import { mergeStores } from '../src/experiment/merge';
 import { summarize } from '../src/experiment/summary';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
 

@@ -1,6 +1,7 @@
 /**
- * `adan-lab results show STORE` and `adan-lab results merge --out DIR STORE...`: the tables of a
- * store (beside the paper's), and one store from the stores of sharded runs.
+ * `adan-lab results show STORE`, `results merge --out DIR SOURCE...` and `results export STORE
+ * --out FILE`: the tables of a store (beside the paper's), one store from the stores of sharded
+ * runs or from archives, and a store's units (or some folds of them) in one archive file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import { numberList } from './options';
 import { describeStore } from './store-line';
 
 export function registerResults(program: Command): void {
-  const results = program.command('results').summary('show a result store\'s tables, or merge the stores of sharded runs');
+  const results = program.command('results').summary('show a result store\'s tables, merge the stores of sharded runs, or export a store to one file');
   results
     .command('show')
     .summary('Table I / II of a store beside the paper\'s, its curves and the compute it recorded')
@@ -50,12 +51,13 @@ export function registerResults(program: Command): void {
     });
   results
     .command('merge')
-    .summary('combine the stores of sharded runs into one (a unit in two stores must agree)')
-    .argument('<stores...>', 'the stores to merge')
+    .summary('combine the stores of sharded runs, or archives (results export), into one (a unit in two of them must agree)')
+    .argument('<stores...>', 'the stores (folders) and archives (files) to merge')
     .requiredOption('--out <dir>', 'the merged store (may be one of the stores)')
     .option('--json', 'print the merge report as JSON', false)
     .action(async (stores: string[], o) => {
-      const { ResultStore, mergeStores } = await import('../experiment/store.js');
+      const { ResultStore } = await import('../experiment/store.js');
+      const { mergeStores } = await import('../experiment/merge.js');
       const { summarize } = await import('../experiment/summary.js');
       const { writeResults } = await import('../experiment/output.js');
       const report = mergeStores(stores, o.out);
@@ -64,5 +66,21 @@ export function registerResults(program: Command): void {
       writeResults(summarize(records), path.join(o.out, 'results'), records);
       if (o.json) console.log(JSON.stringify({ ...report, units: records.length }));
       else console.log(`merged ${stores.length} store(s) into ${o.out}: ${report.copied} units copied, ${report.same} already there, ${records.length} in all; tables in ${path.join(o.out, 'results')}`);
+    });
+  results
+    .command('export')
+    .summary('write a store\'s units, or some folds of them, to one gzipped file that `results merge` reads back')
+    .description(
+      'An archive keeps every unit as the store does (predictions, key, checksum), so a grid computed a fold at a time ' +
+        '(reproduce --folds) can be saved fold by fold, e.g. committed, and continued on another machine: ' +
+        '`results merge ARCHIVE... --out STORE`, then the same reproduce command computes only what is missing.',
+    )
+    .argument('<store>', 'a result store')
+    .requiredOption('--out <file>', 'the archive to write (e.g. fold-01.jsonl.gz)')
+    .addOption(new Option('--folds <list>', 'only the units of these folds').argParser(numberList(1, undefined, 'fold numbers')))
+    .action(async (dir: string, o) => {
+      const { exportStore } = await import('../experiment/archive.js');
+      const n = exportStore(dir, o.out, { folds: o.folds });
+      console.log(`${n} units of ${dir}${o.folds ? ` (fold(s) ${o.folds.join(',')})` : ''} in ${o.out} (${(fs.statSync(o.out).size / 1e6).toFixed(2)} MB)`);
     });
 }

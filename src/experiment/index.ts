@@ -10,7 +10,9 @@
 export { runExperiment, runPrepared, prepareExperiment, normalizeFold, formatProgress, ExperimentAborted, type RunOptions, type RunResult, type Progress, type EpochProgress, type RunEvents, type PreparedExperiment } from './runner';
 export { resolveSpec, resolveNormalize, PRENORMALIZED_DATASETS, EXPERIMENT_DEFAULTS, MAX_SETS, compactOptions, type ExperimentSpec, type AugmentSpec, type ClassifierSpec, type ResolvedSpec } from './spec';
 export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type PlannedUnit, type UnitGroup, type Shard } from './plan';
-export { ResultStore, mergeStores, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type MergeReport, type StoreIdentity } from './store';
+export { ResultStore, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type StoreIdentity } from './store';
+export { mergeStores, type MergeReport } from './merge';
+export { exportStore, readArchive, ARCHIVE_FORMAT, type StoreArchive } from './archive';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';

@@ -11,6 +11,8 @@
  *   cache/<group>/...             synthetic sets of an augmenter whose units are not all done
  *   augmenters/<group>/           fitted augmenters (only with keepAugmenters)
  *   results/                      CSV and JSON tables written by writeResults
+ *
+ * merge.ts combines stores (and archives, archive.ts: a store in one file).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -222,70 +224,4 @@ export function identityConflict(held: StoreIdentity, incoming: StoreIdentity): 
   }
   if (held.protocol && incoming.protocol && held.protocol !== incoming.protocol) return `holds units of protocol ${held.protocol}, not ${incoming.protocol}`;
   return undefined;
-}
-
-/** The part of a record that must agree when two stores hold the same key (timing may differ). */
-function resultIdentity(r: UnitRecord): string {
-  const o = r.outcome;
-  return canonicalJson({ config: r.config, ids: o.ids, yTrue: o.yTrue, yPred: o.yPred });
-}
-
-export interface MergeReport {
-  /** Units copied into `out`. */
-  copied: number;
-  /** Units already in `out` with the same predictions. */
-  same: number;
-  /** Damaged files skipped (path and problem). */
-  damaged: { file: string; problem: string }[];
-}
-
-/**
- * Combine result stores (e.g. the shards of a job array) into `out`. A key present in several
- * stores must hold the same predictions in all of them; otherwise this throws naming the key
- * and the stores, and copies nothing. `out` may be one of `dirs`.
- */
-export function mergeStores(dirs: readonly string[], out: string): MergeReport {
-  if (dirs.length === 0) throw new Error('mergeStores: no stores given');
-  // every store must hold the same dataset and protocol (those that recorded them)
-  let identity: StoreIdentity = fs.existsSync(path.join(out, 'store.json')) ? new ResultStore(out).identity() : {};
-  for (const dir of dirs) {
-    const other = fs.existsSync(path.join(dir, 'store.json')) ? new ResultStore(dir).identity() : {};
-    const conflict = identityConflict(identity, other);
-    if (conflict) throw new Error(`mergeStores: ${dir} cannot be merged into ${out}: the merged store ${conflict.replace(/, not /, '; ' + dir + ' holds ')}`);
-    identity = { dataset: identity.dataset ?? other.dataset, protocol: identity.protocol ?? other.protocol };
-  }
-  const chosen = new Map<string, { record: UnitRecord; from: string }>();
-  const damaged: { file: string; problem: string }[] = [];
-  const all = [out, ...dirs.filter((d) => path.resolve(d) !== path.resolve(out))];
-  for (const dir of all) {
-    if (dir !== out && !fs.existsSync(path.join(dir, 'units'))) throw new Error(`mergeStores: ${dir} is not a result store (no units/ folder)`);
-    const store = new ResultStore(dir);
-    for (const r of store.all((file, problem) => damaged.push({ file, problem }))) {
-      const prev = chosen.get(r.key);
-      if (!prev) chosen.set(r.key, { record: r, from: dir });
-      else if (resultIdentity(prev.record) !== resultIdentity(r)) {
-        throw new Error(
-          `mergeStores: unit ${r.key} (fold ${r.config.fold.index}, ${r.config.augment.method}, ${r.config.sets} sets, repeat ${r.config.repeat}, ${r.config.classifier.name}) ` +
-            `has different predictions in ${prev.from} and ${dir}; the runs were not the same computation (different code or backend?). Remove one of them and merge again.`,
-        );
-      }
-    }
-  }
-  const target = new ResultStore(out).init(identity);
-  let copied = 0;
-  let same = 0;
-  for (const { record, from } of chosen.values()) {
-    if (from === out) {
-      same++;
-      continue;
-    }
-    const existing = target.get(record.key);
-    if (existing) same++;
-    else {
-      writeFileAtomic(target.unitPath(record.key), JSON.stringify(record) + '\n');
-      copied++;
-    }
-  }
-  for (const dir of dirs) for (const { spec } of new ResultStore(dir).specs()) target.putSpec(spec);
-  return { copied, same, damaged };
 }

@@ -1,0 +1,117 @@
+/**
+ * Store archives (archive.ts) and merging them (merge.ts): a grid saved fold by fold and put back
+ * on another machine is the same store, and a damaged or foreign archive is refused by name.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { runExperiment } from '../src/experiment/runner';
+import { ResultStore } from '../src/experiment/store';
+import { exportStore, readArchive } from '../src/experiment/archive';
+import { mergeStores } from '../src/experiment/merge';
+import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir } from './experiment-fixtures';
+import { projectRoot } from '../src/data/locate';
+
+const data = smallData();
+const spec = smallSpec(data);
+const factories = () => ({ classifiers: ncmFactory(), augmenters: countingAugmenters() });
+
+/** Rewrite an archive's decompressed lines. */
+function editArchive(file: string, edit: (lines: string[]) => string[]): void {
+  const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').trimEnd().split('\n');
+  fs.writeFileSync(file, zlib.gzipSync(edit(lines).join('\n') + '\n'));
+}
+
+test('a store exported fold by fold and merged into an empty store is the same store: same records, nothing left to compute', async () => {
+  const dir = tempDir('archive-src');
+  const run = await runExperiment({ ...spec, protocol: 'paper' }, { storeDir: dir, ...factories() });
+  const folds = [...new Set(run.records.map((r) => r.config.fold.index))].sort();
+  assert.equal(folds.length, 4);
+  const files = folds.map((f) => path.join(tempDir('archive-files'), `fold-${f}.jsonl.gz`));
+  const counts = folds.map((f, i) => exportStore(dir, files[i], { folds: [f] }));
+  assert.deepEqual(counts, folds.map((f) => run.records.filter((r) => r.config.fold.index === f).length));
+  // each archive holds its fold only, and the store's identity
+  const first = readArchive(files[0]);
+  assert.ok(first.records.every((r) => r.config.fold.index === folds[0]));
+  assert.equal(first.identity.protocol, 'paper');
+  assert.equal(first.identity.dataset?.name, new ResultStore(dir).identity().dataset?.name);
+  // the same store exports the same bytes
+  const again = path.join(tempDir('archive-again'), 'a.jsonl.gz');
+  exportStore(dir, again, { folds: [folds[0]] });
+  assert.deepEqual(fs.readFileSync(again), fs.readFileSync(files[0]));
+
+  const out = path.join(tempDir('archive-out'), 'store');
+  const report = mergeStores(files, out);
+  assert.equal(report.copied, run.records.length);
+  const byKey = (rs: { key: string }[]) => [...rs].sort((a, b) => (a.key < b.key ? -1 : 1));
+  assert.deepEqual(byKey(new ResultStore(out).all()), byKey(new ResultStore(dir).all()));
+  assert.deepEqual(new ResultStore(out).identity(), new ResultStore(dir).identity());
+  assert.deepEqual(new ResultStore(out).specs(), new ResultStore(dir).specs());
+  const resumed = await runExperiment({ ...spec, protocol: 'paper' }, { storeDir: out, ...factories() });
+  assert.equal(resumed.computed, 0);
+  // merging an archive into the store it came from changes nothing
+  assert.deepEqual(mergeStores([files[1], dir], out), { copied: 0, same: run.records.length, damaged: [] });
+});
+
+test('an edited, truncated or foreign archive is refused with its file and line, and the target store is left as it was', async () => {
+  const dir = tempDir('archive-bad-src');
+  await runExperiment({ ...spec, folds: [1], protocol: 'paper' }, { storeDir: dir, ...factories() });
+  const file = path.join(tempDir('archive-bad'), 'fold-1.jsonl.gz');
+  const n = exportStore(dir, file);
+  assert.ok(n > 10);
+  const out = tempDir('archive-bad-out');
+
+  const edited = `${file}.edited.gz`;
+  fs.copyFileSync(file, edited);
+  editArchive(edited, (lines) => {
+    const r = JSON.parse(lines[3]);
+    r.outcome.yPred[0] = (r.outcome.yPred[0] + 1) % 4;
+    lines[3] = JSON.stringify(r);
+    return lines;
+  });
+  assert.throws(() => readArchive(edited), (e: Error) => e.message.startsWith(`${edited}: line 4: checksum mismatch`));
+  assert.throws(() => mergeStores([edited], out), /line 4: checksum mismatch/);
+  assert.deepEqual(new ResultStore(out).keys(), []);
+
+  const truncated = `${file}.short.gz`;
+  fs.copyFileSync(file, truncated);
+  editArchive(truncated, (lines) => lines.slice(0, -1));
+  assert.throws(() => readArchive(truncated), new RegExp(`holds ${n - 1} units where its header says ${n}`));
+
+  const notGzip = `${file}.txt`;
+  fs.writeFileSync(notGzip, 'hello\n');
+  assert.throws(() => readArchive(notGzip), (e: Error) => e.message.startsWith(`${notGzip}: not a store archive`));
+
+  // an archive of another protocol does not go into this store
+  const code = tempDir('archive-code');
+  await runExperiment({ ...spec, folds: [2], protocol: 'code' }, { storeDir: code, ...factories() });
+  const codeFile = path.join(tempDir('archive-code-file'), 'code.jsonl.gz');
+  exportStore(code, codeFile);
+  assert.throws(() => mergeStores([codeFile], dir), /cannot be merged .*protocol paper/);
+  assert.throws(() => exportStore(dir, `${file}.none.gz`, { folds: [3] }), /has no unit on fold\(s\) 3/);
+});
+
+test('CLI: results export --folds writes an archive, results merge reads it back into a store with its tables', () => {
+  const bin = path.join(projectRoot, 'bin', 'adan-lab.js');
+  const store = tempDir('archive-cli');
+  const r = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--folds', '2,3', '--store', store], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const units = new ResultStore(store).all();
+  assert.deepEqual([...new Set(units.map((u) => u.config.fold.index))].sort(), [2, 3], '--folds runs only those folds');
+  const file = path.join(tempDir('archive-cli-file'), 'fold-3.jsonl.gz');
+  const e = spawnSync(process.execPath, [bin, 'results', 'export', store, '--folds', '3', '--out', file], { encoding: 'utf8' });
+  assert.equal(e.status, 0, e.stderr);
+  const inFold3 = units.filter((u) => u.config.fold.index === 3).length;
+  assert.match(e.stdout, new RegExp(`^${inFold3} units of `));
+  const out = path.join(tempDir('archive-cli-out'), 'store');
+  const m = spawnSync(process.execPath, [bin, 'results', 'merge', file, '--out', out, '--json'], { encoding: 'utf8' });
+  assert.equal(m.status, 0, m.stderr);
+  assert.deepEqual(JSON.parse(m.stdout), { copied: inFold3, same: 0, damaged: [], units: inFold3 });
+  assert.ok(fs.existsSync(path.join(out, 'results', 'units.csv')));
+  const bad = spawnSync(process.execPath, [bin, 'results', 'merge', path.join(store, 'nothing.gz'), '--out', out], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /nothing\.gz is not a result store .*nor a store archive/);
+});
