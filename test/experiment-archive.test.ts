@@ -81,6 +81,22 @@ test('an edited, truncated or foreign archive is refused with its file and line,
   editArchive(truncated, (lines) => lines.slice(0, -1));
   assert.throws(() => readArchive(truncated), new RegExp(`holds ${n - 1} units where its header says ${n}`));
 
+  const cut = `${file}.cut.gz`;
+  const whole = fs.readFileSync(file);
+  fs.writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+  assert.throws(() => readArchive(cut), (e: Error) => e.message.startsWith(`${cut}: not a store archive, or a truncated or damaged one`));
+  assert.throws(() => readArchive(`${file}.absent`), /absent: cannot read it \(no such file\)/);
+
+  // the header is bound to its units: another protocol written into it is refused
+  const relabelled = `${file}.relabelled.gz`;
+  fs.copyFileSync(file, relabelled);
+  editArchive(relabelled, (lines) => [JSON.stringify({ ...JSON.parse(lines[0]), protocol: 'code' }), ...lines.slice(1)]);
+  assert.throws(() => readArchive(relabelled), (e: Error) => e.message === `${relabelled}: line 1: the header's checksum does not match it and its units (edited?)`);
+
+  // merge writes stores, not archives
+  assert.throws(() => mergeStores([file], `${file}.merged.gz`), /is not a result store folder to merge into/);
+  assert.throws(() => mergeStores([dir], file), /is not a result store folder to merge into/);
+
   const notGzip = `${file}.txt`;
   fs.writeFileSync(notGzip, 'hello\n');
   assert.throws(() => readArchive(notGzip), (e: Error) => e.message.startsWith(`${notGzip}: not a store archive`));
@@ -91,7 +107,8 @@ test('an edited, truncated or foreign archive is refused with its file and line,
   const codeFile = path.join(tempDir('archive-code-file'), 'code.jsonl.gz');
   exportStore(code, codeFile);
   assert.throws(() => mergeStores([codeFile], dir), /cannot be merged .*protocol paper/);
-  assert.throws(() => exportStore(dir, `${file}.none.gz`, { folds: [3] }), /has no unit on fold\(s\) 3/);
+  assert.throws(() => exportStore(dir, `${file}.none.gz`, { folds: [1, 3] }), /has no unit on fold\(s\) 3; nothing exported/);
+  assert.ok(!fs.existsSync(`${file}.none.gz`));
 });
 
 test('CLI: results export --folds writes an archive, results merge reads it back into a store with its tables', () => {
@@ -101,11 +118,28 @@ test('CLI: results export --folds writes an archive, results merge reads it back
   assert.equal(r.status, 0, r.stderr);
   const units = new ResultStore(store).all();
   assert.deepEqual([...new Set(units.map((u) => u.config.fold.index))].sort(), [2, 3], '--folds runs only those folds');
+  // ... with the full grid's keys: the whole grid's dry run in that store misses fold 1 only
+  const dry = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--store', store, '--dry-run', '--json'], { encoding: 'utf8' });
+  assert.equal(dry.status, 0, dry.stderr);
+  const part = JSON.parse(dry.stdout) as { stored: number; total: number; missing: string[] };
+  assert.equal(part.stored, units.length);
+  assert.ok(part.missing.length > 0 && part.missing.every((l) => / fold 1$/.test(l)), part.missing.join('; '));
   const file = path.join(tempDir('archive-cli-file'), 'fold-3.jsonl.gz');
   const e = spawnSync(process.execPath, [bin, 'results', 'export', store, '--folds', '3', '--out', file], { encoding: 'utf8' });
   assert.equal(e.status, 0, e.stderr);
   const inFold3 = units.filter((u) => u.config.fold.index === 3).length;
-  assert.match(e.stdout, new RegExp(`^${inFold3} units of `));
+  const specsOf = (f: string) => readArchive(f).specs.map((sp) => sp.folds);
+  assert.deepEqual(specsOf(file), [[2, 3]]);
+  // a later fold's run leaves fold 3's archive as it was, and fold 1's names its own spec only
+  const r1 = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--folds', '1', '--store', store], { encoding: 'utf8' });
+  assert.equal(r1.status, 0, r1.stderr);
+  const again = `${file}.again.gz`;
+  const fold1 = `${file}.fold1.gz`;
+  assert.equal(spawnSync(process.execPath, [bin, 'results', 'export', store, '--folds', '3', '--out', again]).status, 0);
+  assert.equal(spawnSync(process.execPath, [bin, 'results', 'export', store, '--folds', '1', '--out', fold1]).status, 0);
+  assert.deepEqual(fs.readFileSync(again), fs.readFileSync(file));
+  assert.deepEqual(specsOf(fold1), [[1]]);
+  assert.match(e.stdout, new RegExp(`^${inFold3} units of .*: fold 3 ${inFold3}\n$`));
   const out = path.join(tempDir('archive-cli-out'), 'store');
   const m = spawnSync(process.execPath, [bin, 'results', 'merge', file, '--out', out, '--json'], { encoding: 'utf8' });
   assert.equal(m.status, 0, m.stderr);

@@ -65,7 +65,7 @@ export function registerResults(program: Command): void {
       const records = new ResultStore(o.out).all();
       writeResults(summarize(records), path.join(o.out, 'results'), records);
       if (o.json) console.log(JSON.stringify({ ...report, units: records.length }));
-      else console.log(`merged ${stores.length} store(s) into ${o.out}: ${report.copied} units copied, ${report.same} already there, ${records.length} in all; tables in ${path.join(o.out, 'results')}`);
+      else console.log(`merged ${stores.length} store(s) and archive(s) into ${o.out}: ${report.copied} units copied, ${report.same} already there, ${records.length} in all; tables in ${path.join(o.out, 'results')}`);
     });
   results
     .command('export')
@@ -80,7 +80,11 @@ export function registerResults(program: Command): void {
     .addOption(new Option('--folds <list>', 'only the units of these folds').argParser(numberList(1, undefined, 'fold numbers')))
     .action(async (dir: string, o) => {
       const { exportStore } = await import('../experiment/archive.js');
+      const { readArchive } = await import('../experiment/archive.js');
       const n = exportStore(dir, o.out, { folds: o.folds });
-      console.log(`${n} units of ${dir}${o.folds ? ` (fold(s) ${o.folds.join(',')})` : ''} in ${o.out} (${(fs.statSync(o.out).size / 1e6).toFixed(2)} MB)`);
+      // per fold, so that a fold exported before it was finished shows
+      const perFold = new Map<number, number>();
+      for (const r of readArchive(o.out).records) perFold.set(r.config.fold.index, (perFold.get(r.config.fold.index) ?? 0) + 1);
+      console.log(`${n} units of ${dir} in ${o.out} (${(fs.statSync(o.out).size / 1e6).toFixed(2)} MB): ${[...perFold].map(([f, c]) => `fold ${f} ${c}`).join(', ')}`);
     });
 }

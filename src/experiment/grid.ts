@@ -57,7 +57,8 @@ export interface ReproduceOptions {
   /**
    * Only these folds (1-based), e.g. one speaker at a time so that each fold's units can be
    * saved (`results export`) before the next begins. Their units are the full grid's, so a later
-   * run of every fold in the same store reuses them. Default: the grid's folds (quick: its own).
+   * run of every fold in the same store reuses them (resolveSpec checks them). Default: the
+   * grid's folds (quick: its own).
    */
   folds: number[] | undefined;
 }
@@ -97,9 +98,6 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   // only when asked: a grid without them is the spec it always was
   const select = o.select === 'inner' ? { select: o.select, ...(o.innerRows ? { innerRows: o.innerRows } : {}) } : o.innerRows ? { innerRows: o.innerRows } : {};
   const perRepeat = o.augmenterPerRepeat ? { augmenterPerRepeat: true } : {};
-  if (o.folds !== undefined && !(Array.isArray(o.folds) && o.folds.length > 0 && o.folds.every((f) => Number.isInteger(f) && f >= 1))) {
-    throw new OptionError('folds', o.folds, 'a non-empty list of 1-based fold numbers');
-  }
   const data = o.data ?? PAPER_TABLES[dataset].dataset;
   const normalize = 'auto'; // none for the authors' (already z-normalised) EmoDB features, zscore per training fold otherwise
   const svmOptions = classifierOptions(p, 'svm', dataset);

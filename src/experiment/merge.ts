@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { canonicalJson } from './hash';
-import { isArchive, readArchive } from './archive';
-import { ResultStore, identityConflict, type StoreIdentity, type UnitRecord } from './store';
+import { readArchive } from './archive';
+import { ResultStore, identityConflict, isResultStore, type StoreIdentity, type UnitRecord } from './store';
 
 /** The part of a record that must agree when two sources hold the same key (timing may differ). */
 function resultIdentity(r: UnitRecord): string {
@@ -20,7 +20,7 @@ export interface MergeReport {
   copied: number;
   /** Units already in `out` with the same predictions. */
   same: number;
-  /** Damaged files skipped (path and problem). */
+  /** Damaged unit files of the stores, skipped (path and problem); a damaged archive stops the merge instead. */
   damaged: { file: string; problem: string }[];
 }
 
@@ -33,7 +33,7 @@ interface Source {
 }
 
 function readSource(from: string, damaged: MergeReport['damaged']): Source {
-  if (isArchive(from)) return { name: from, ...readArchive(from) };
+  if (fs.existsSync(from) && fs.statSync(from).isFile()) return { name: from, ...readArchive(from) };
   if (!fs.existsSync(path.join(from, 'units'))) throw new Error(`mergeStores: ${from} is not a result store (no units/ folder) nor a store archive`);
   const store = new ResultStore(from);
   const identity = fs.existsSync(path.join(from, 'store.json')) ? store.identity() : {};
@@ -47,6 +47,9 @@ function readSource(from: string, damaged: MergeReport['damaged']): Source {
  */
 export function mergeStores(sources: readonly string[], out: string): MergeReport {
   if (sources.length === 0) throw new Error('mergeStores: no stores given');
+  if (fs.existsSync(out) ? !fs.statSync(out).isDirectory() || (fs.readdirSync(out).length > 0 && !isResultStore(out)) : /\.gz$/.test(out)) {
+    throw new Error(`mergeStores: ${out} is not a result store folder to merge into (an archive is written by \`results export\`, not by merge)`);
+  }
   const damaged: MergeReport['damaged'] = [];
   const inputs = sources.filter((d) => path.resolve(d) !== path.resolve(out)).map((d) => readSource(d, damaged));
   // every source must hold the same dataset and protocol (those that recorded them)

@@ -196,6 +196,11 @@ export class ResultStore {
   }
 }
 
+/** Is `dir` a result store (a folder with its marker or its units/)? */
+export function isResultStore(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'store.json')) || fs.existsSync(path.join(dir, 'units'));
+}
+
 export function makeRecord(key: string, config: UnitConfig, outcome: UnitOutcome): UnitRecord {
   const checksum = sha256(canonicalJson({ key, config, outcome }));
   return { format: UNIT_FORMAT, key, config, outcome, checksum };
