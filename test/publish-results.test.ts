@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { projectRoot } from '../src/data/locate';
 import { runExperiment } from '../src/experiment/runner';
 import { ncmFactory, smallData, tempDir } from './experiment-fixtures';
+import { writeResults } from '../src/experiment/output';
+import { summarize } from '../src/experiment/summary';
 
 test('publish-results writes the committed tables of a store: text tables, per-unit rows, paired comparisons, fits', async () => {
   const store = tempDir('publish');
@@ -68,4 +70,35 @@ test('publish-results --outer-only leaves out the inner units of --select inner:
   for (const f of ['best.csv', 'units.csv', 'paired.csv', 'curves.csv']) {
     assert.equal(fs.readFileSync(path.join(outer, f), 'utf8'), fs.readFileSync(path.join(before, f), 'utf8'), `${f} is what the outer grid alone gave`);
   }
+});
+
+test('compare-units: a re-run of the same units agrees with the committed units.csv; an edited UAR is found and named', async () => {
+  const data = smallData();
+  const spec = { data, augment: ['none', 'copy'], sets: [0, 1], classifiers: ['ncm'], protocol: 'paper' as const };
+  const first = tempDir('compare-first');
+  const run = await runExperiment(spec, { storeDir: first, classifiers: ncmFactory() });
+  writeResults(summarize(run.records), path.join(first, 'results'), run.records);
+  const again = tempDir('compare-again');
+  await runExperiment({ ...spec, folds: [2, 3] }, { storeDir: again, classifiers: ncmFactory() });
+  const csv = path.join(first, 'results', 'units.csv');
+  const compare = (file: string) => spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'compare-units.js'), again, file], { encoding: 'utf8' });
+  const inAgain = fs.readdirSync(path.join(again, 'units')).flatMap((d) => fs.readdirSync(path.join(again, 'units', d))).length;
+  const same = compare(csv);
+  assert.equal(same.status, 0, same.stderr);
+  assert.equal(same.stdout.split('\n')[0], `${inAgain} units of ${again} are in ${csv}: ${inAgain} with the same WA, UAR and rows, 0 not`);
+  // one unit of fold 2 with its UAR changed in the committed table
+  const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const row = lines.findIndex((l, i) => i > 0 && l.split(',')[header.indexOf('fold')] === '2');
+  const cells = lines[row].split(',');
+  const uar = header.indexOf('uar');
+  cells[uar] = String(Number(cells[uar]) - 0.01);
+  lines[row] = cells.join(',');
+  const edited = path.join(tempDir('compare-edited'), 'units.csv');
+  fs.writeFileSync(edited, lines.join('\n') + '\n');
+  const one = compare(edited);
+  const missing = compare(path.join(first, 'nope.csv'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope\.csv: no such file/);
+  assert.match(one.stdout, new RegExp(`: ${inAgain - 1} with the same WA, UAR and rows, 1 not\\n  fold 2 .*: UAR \\+1\\.00 points`));
 });
