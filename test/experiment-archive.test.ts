@@ -12,7 +12,9 @@ import { runExperiment } from '../src/experiment/runner';
 import { ResultStore } from '../src/experiment/store';
 import { exportStore, readArchive } from '../src/experiment/archive';
 import { mergeStores } from '../src/experiment/merge';
-import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir } from './experiment-fixtures';
+import { foldArchive, runFoldByFold } from '../src/experiment/fold-archives';
+import { summarize } from '../src/experiment/summary';
+import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
 import { projectRoot } from '../src/data/locate';
 
 const data = smallData();
@@ -148,4 +150,48 @@ test('CLI: results export --folds writes an archive, results merge reads it back
   const bad = spawnSync(process.execPath, [bin, 'results', 'merge', path.join(store, 'nothing.gz'), '--out', out], { encoding: 'utf8' });
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /nothing\.gz is not a result store .*nor a store archive/);
+});
+
+test('runFoldByFold: each fold saved as it completes; a new store with the same archive folder computes only the folds not saved, and the result is the one-store run', async () => {
+  const archiveDir = path.join(tempDir('fold-archives'), 'archive');
+  const whole = await runExperiment({ ...spec, protocol: 'paper' }, { storeDir: tempDir('fold-whole'), ...factories() });
+  // the first machine finishes folds 1 and 2
+  const saved: number[] = [];
+  const first = await runFoldByFold({ ...spec, folds: [1, 2], protocol: 'paper' }, { storeDir: tempDir('fold-first'), archiveDir, ...factories(), onFoldSaved: (f) => saved.push(f) });
+  assert.deepEqual(saved, [1, 2]);
+  assert.deepEqual(fs.readdirSync(archiveDir).sort(), ['fold-01.jsonl.gz', 'fold-02.jsonl.gz']);
+  assert.equal(readArchive(foldArchive(archiveDir, 2)).records.length, first.records.filter((r) => r.config.fold.index === 2).length);
+  const bytes = fs.readFileSync(foldArchive(archiveDir, 1));
+  // the next one, with a new store, runs every fold
+  let restored = 0;
+  const next = await runFoldByFold({ ...spec, protocol: 'paper' }, { storeDir: tempDir('fold-next'), archiveDir, ...factories(), onRestored: (_files, copied) => (restored = copied) });
+  assert.equal(restored, first.records.length);
+  assert.equal(next.reused, first.records.length);
+  assert.equal(next.computed, whole.total - first.records.length);
+  assert.equal(next.total, whole.total);
+  assert.deepEqual(withoutTimings(summarize(next.records)), withoutTimings(summarize(whole.records)));
+  assert.deepEqual(fs.readFileSync(foldArchive(archiveDir, 1)), bytes, 'a saved fold is saved again as it was');
+  assert.equal(fs.readdirSync(archiveDir).length, 4);
+  await assert.rejects(runFoldByFold(spec, { storeDir: tempDir('fold-shard'), archiveDir, shard: '1/2', ...factories() }), /not with a shard/);
+});
+
+test('CLI: reproduce --archive saves every fold and continues from the archives in a new store', () => {
+  const bin = path.join(projectRoot, 'bin', 'adan-lab.js');
+  const archive = path.join(tempDir('archive-cli-folds'), 'archive');
+  const run = (store: string) => spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--methods', 'none,copy', '--classifiers', 'svm', '--archive', archive, '--store', store, '--json'], { encoding: 'utf8' });
+  const a = run(tempDir('archive-cli-a'));
+  assert.equal(a.status, 0, a.stderr);
+  assert.deepEqual(fs.readdirSync(archive).sort(), ['fold-01.jsonl.gz', 'fold-02.jsonl.gz', 'fold-03.jsonl.gz']);
+  assert.match(a.stderr, /fold 3 complete: \d+ units saved in .*fold-03\.jsonl\.gz/);
+  const b = run(tempDir('archive-cli-b'));
+  assert.equal(b.status, 0, b.stderr);
+  assert.match(b.stderr, /3 fold archive\(s\) in .* merged into .* \(\d+ units copied\)/);
+  const first = JSON.parse(a.stdout);
+  const second = JSON.parse(b.stdout);
+  assert.equal(second.computed, 0);
+  assert.equal(second.reused, first.computed);
+  assert.deepEqual(second.best, first.best);
+  const bad = spawnSync(process.execPath, [bin, 'reproduce', 'emodb', '--quick', '--data', 'synthetic', '--archive', archive, '--shard', '1/2'], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--archive.*not with --shard/);
 });

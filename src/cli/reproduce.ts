@@ -10,6 +10,7 @@ import { addIemocapOptions, loadOptionsOf, dataDirOption, jobsOption, nameList, 
 import { loaderFor, usageError } from './errors';
 import { INNER_ROWS, SELECT_MODES } from '../experiment/inner';
 import { describeStore } from './store-line';
+import type { EpochProgress, Progress } from '../experiment/runner';
 
 const GRID_METHODS = ['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS, 'steps'];
 
@@ -43,6 +44,7 @@ export function registerReproduce(program: Command): void {
       .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from one augmenter fitted per inner fold (refit), or from the outer fold\'s (shared: its inner test speakers were seen by it); auto (default): refit for copy, noise, smote, shared for the GAN-type ones').choices(INNER_ROWS))
       .option('--augmenter-per-repeat', 'one augmenter per fold and repeat, each seeded apart, so the ± over repeats includes the augmenter (repeat 1 keeps the grid\'s own, repeats 2 and 3 fit theirs: 3x the fits in a fresh store; lines labelled "(an augmenter per repeat)"; best.csv augmenterSeeds)', false)
       .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
+      .option('--archive <dir>', 'run fold by fold and save each finished fold as DIR/fold-NN.jsonl.gz (results export); a run first merges the archives in DIR into the store, so the same command continues on another machine (not with --shard; --dry-run looks at the store only)')
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
       .option('--json', 'print the best points and the summary as one JSON object', false),
   )
@@ -50,6 +52,7 @@ export function registerReproduce(program: Command): void {
       const { reproduceGrid, defaultStore, paperTable } = await import('../experiment/grid.js');
       const { readStored, describeMissing } = await import('../experiment/stored.js');
       const { runExperiment } = await import('../experiment/runner.js');
+      const { runFoldByFold } = await import('../experiment/fold-archives.js');
       const { summarize, computeTime, formatComputeTime, fitRows, formatEarlyStops } = await import('../experiment/summary.js');
       const { writeResults } = await import('../experiment/output.js');
       const { formatTable } = await import('../experiment/paper.js');
@@ -69,12 +72,27 @@ export function registerReproduce(program: Command): void {
         }
         return;
       }
-      const progress = progressReporter(`reproduce ${corpus}${o.quick ? ' --quick' : ''}${o.protocol !== 'paper' ? ` --protocol ${o.protocol}` : ''}`);
+      if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
+      const label = `reproduce ${corpus}${o.quick ? ' --quick' : ''}${o.protocol !== 'paper' ? ` --protocol ${o.protocol}` : ''}`;
+      // with --archive, one bar per fold
+      let progress = progressReporter(label);
       // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
       // others loads them instead of fitting them again (the training-free ones refit in no time)
       const keepAugmenters = o.classifiers !== undefined ? TRAINED_METHODS : false;
       for (const dir of o.reuseFits ?? []) if (!fs.existsSync(path.join(dir, 'store.json'))) throw usageError('--reuse-fits', dir, 'a result store (a folder with store.json)');
-      const run = await runExperiment(spec, { storeDir, shard: o.shard, keepAugmenters, reuseFitsFrom: o.reuseFits, onProgress: progress.onProgress, onEpoch: progress.onEpoch, loadData, jobs: o.jobs });
+      const runOptions = { storeDir, shard: o.shard, keepAugmenters, reuseFitsFrom: o.reuseFits, onProgress: (p: Progress) => progress.onProgress(p), onEpoch: (e: EpochProgress) => progress.onEpoch(e), loadData, jobs: o.jobs };
+      const run = o.archive === undefined
+        ? await runExperiment(spec, runOptions)
+        : await runFoldByFold(spec, {
+          ...runOptions,
+          archiveDir: o.archive,
+          onRestored: (files, copied) => console.error(`${files.length} fold archive(s) in ${o.archive} merged into ${storeDir} (${copied} units copied)`),
+          onFoldSaved: (fold, file, units) => {
+            progress.finish();
+            console.error(`fold ${fold} complete: ${units} units saved in ${file}`);
+            progress = progressReporter(label);
+          },
+        });
       progress.finish();
       const sharded = o.shard !== undefined && o.shard !== '1/1';
       // A shard's tables cover every unit of the grid found in its store: its own, and those of

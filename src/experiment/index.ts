@@ -13,6 +13,7 @@ export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type
 export { ResultStore, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type StoreIdentity } from './store';
 export { mergeStores, type MergeReport } from './merge';
 export { exportStore, readArchive, ARCHIVE_FORMAT, type StoreArchive } from './archive';
+export { runFoldByFold, foldArchive, type FoldArchiveEvents } from './fold-archives';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';

@@ -1,0 +1,61 @@
+/**
+ * A grid run fold by fold, each finished fold saved as an archive (archive.ts) in a folder that
+ * can be committed, so that the same call continues on another machine: it first merges the
+ * archives it finds into the store, then computes the folds still missing, one at a time, and
+ * saves each as soon as it is complete. For grids longer than a machine lives (a session that
+ * ends, a node that is reclaimed): at most the fold in progress is lost.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { exportStore } from './archive';
+import { mergeStores } from './merge';
+import { prepareExperiment, type RunOptions, type RunResult } from './prepare';
+import { runExperiment } from './runner';
+import type { ExperimentSpec } from './spec';
+
+/** The archive of fold `fold` in `dir`: `fold-NN.jsonl.gz`. */
+export function foldArchive(dir: string, fold: number): string {
+  return path.join(dir, `fold-${String(fold).padStart(2, '0')}.jsonl.gz`);
+}
+
+export interface FoldArchiveEvents {
+  /** The archives found in the folder were merged into the store (before any computing). */
+  onRestored?: (files: string[], copied: number) => void;
+  /** Fold `fold` is complete and saved in `file` (`units`: the store's units of that fold). */
+  onFoldSaved?: (fold: number, file: string, units: number) => void;
+}
+
+/**
+ * `runExperiment` fold by fold with archives in `archiveDir` (created when missing). Runs
+ * every fold of the spec (`spec.folds`, or all the dataset's) in order; a fold the store already
+ * holds whole is found in a moment and its archive written again (the same bytes). Not with
+ * `shard`: a shard's part of a fold is not the fold. Returns the records of all the folds (its
+ * `specHash` is the last fold's: each fold runs a spec of its own).
+ */
+export async function runFoldByFold(spec: ExperimentSpec, options: RunOptions & FoldArchiveEvents & { archiveDir: string }): Promise<RunResult> {
+  const { archiveDir, onRestored, onFoldSaved, ...run } = options;
+  if (run.shard !== undefined) throw new Error('runFoldByFold: not with a shard (each fold is saved whole); give one or the other');
+  if (fs.existsSync(archiveDir) && !fs.statSync(archiveDir).isDirectory()) throw new Error(`${archiveDir}: not a folder of fold archives`);
+  const saved = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).filter((f) => /^fold-\d+\.jsonl\.gz$/.test(f)).sort().map((f) => path.join(archiveDir, f)) : [];
+  if (saved.length > 0) onRestored?.(saved, mergeStores(saved, run.storeDir).copied);
+  const folds = spec.folds ?? (await prepareExperiment(spec, run)).folds.map((f) => f.fold.index);
+  const t0 = performance.now();
+  const parts: RunResult[] = [];
+  for (const fold of folds) {
+    const part = await runExperiment({ ...spec, folds: [fold] }, run);
+    parts.push(part);
+    const file = foldArchive(archiveDir, fold);
+    fs.mkdirSync(archiveDir, { recursive: true });
+    const units = exportStore(run.storeDir, file, { folds: [fold] }); // not inside ?.(): without a listener it would not run
+    onFoldSaved?.(fold, file, units);
+  }
+  const last = parts[parts.length - 1];
+  return {
+    ...last,
+    records: parts.flatMap((p) => p.records),
+    total: parts.reduce((n, p) => n + p.total, 0),
+    computed: parts.reduce((n, p) => n + p.computed, 0),
+    reused: parts.reduce((n, p) => n + p.reused, 0),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
