@@ -172,6 +172,9 @@ test('runFoldByFold: each fold saved as it completes; a new store with the same 
   assert.deepEqual(withoutTimings(summarize(next.records)), withoutTimings(summarize(whole.records)));
   assert.deepEqual(fs.readFileSync(foldArchive(archiveDir, 1)), bytes, 'a saved fold is saved again as it was');
   assert.equal(fs.readdirSync(archiveDir).length, 4);
+  // with no listeners too: a third store restores everything and computes nothing
+  const third = await runFoldByFold({ ...spec, protocol: 'paper' }, { storeDir: tempDir('fold-third'), archiveDir, ...factories() });
+  assert.equal(third.computed, 0);
   await assert.rejects(runFoldByFold(spec, { storeDir: tempDir('fold-shard'), archiveDir, shard: '1/2', ...factories() }), /not with a shard/);
 });
 

@@ -37,7 +37,10 @@ export async function runFoldByFold(spec: ExperimentSpec, options: RunOptions & 
   if (run.shard !== undefined) throw new Error('runFoldByFold: not with a shard (each fold is saved whole); give one or the other');
   if (fs.existsSync(archiveDir) && !fs.statSync(archiveDir).isDirectory()) throw new Error(`${archiveDir}: not a folder of fold archives`);
   const saved = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).filter((f) => /^fold-\d+\.jsonl\.gz$/.test(f)).sort().map((f) => path.join(archiveDir, f)) : [];
-  if (saved.length > 0) onRestored?.(saved, mergeStores(saved, run.storeDir).copied);
+  if (saved.length > 0) {
+    const { copied } = mergeStores(saved, run.storeDir); // not inside ?.(), as the export below
+    onRestored?.(saved, copied);
+  }
   const folds = spec.folds ?? (await prepareExperiment(spec, run)).folds.map((f) => f.fold.index);
   const t0 = performance.now();
   const parts: RunResult[] = [];
