@@ -176,6 +176,15 @@ test('runFoldByFold: each fold saved as it completes; a new store with the same 
   const third = await runFoldByFold({ ...spec, protocol: 'paper' }, { storeDir: tempDir('fold-third'), archiveDir, ...factories() });
   assert.equal(third.computed, 0);
   await assert.rejects(runFoldByFold(spec, { storeDir: tempDir('fold-shard'), archiveDir, shard: '1/2', ...factories() }), /not with a shard/);
+  // archives of the other protocol: refused by name, and the new store stays this spec's
+  const codeStore = tempDir('fold-code');
+  await assert.rejects(runFoldByFold({ ...spec, protocol: 'code' }, { storeDir: codeStore, archiveDir, ...factories() }), (e: Error) => e.message.includes('fold-01.jsonl.gz') && /protocol/.test(e.message) && e.message.includes(archiveDir));
+  assert.equal(new ResultStore(codeStore).identity().protocol, 'code');
+  assert.deepEqual(new ResultStore(codeStore).keys(), []);
+  // a fold the data lack fails before any fold runs
+  const early = tempDir('fold-early');
+  await assert.rejects(runFoldByFold({ ...spec, folds: [2, 40], protocol: 'paper' }, { storeDir: early, archiveDir: path.join(early, 'archive'), ...factories() }), /fold 40/);
+  assert.ok(!fs.existsSync(path.join(early, 'archive')));
 });
 
 test('CLI: reproduce --archive saves every fold and continues from the archives in a new store', () => {

@@ -61,6 +61,7 @@ export function registerReproduce(program: Command): void {
       const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows, augmenterPerRepeat: o.augmenterPerRepeat, folds: o.folds });
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
+      if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
       if (o.dryRun) {
         // what the store holds of the grid (or of the shard) and what a run would compute; nothing is written
         const part = await readStored(spec, { storeDir, loadData, shard: o.shard });
@@ -68,11 +69,11 @@ export function registerReproduce(program: Command): void {
         if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1' }));
         else {
           console.log(`${part.records.length} of ${part.total} units of the grid${o.shard ? ` (shard ${o.shard})` : ''} are in ${storeDir}; nothing computed (--dry-run)`);
+          if (o.archive !== undefined) console.log(`(the folds saved in ${o.archive} are not counted: a run merges them into the store first)`);
           if (missing.length > 0) console.log(`missing:\n${missing.map((l) => `  ${l}`).join('\n')}`);
         }
         return;
       }
-      if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
       const label = `reproduce ${corpus}${o.quick ? ' --quick' : ''}${o.protocol !== 'paper' ? ` --protocol ${o.protocol}` : ''}`;
       // with --archive, one bar per fold
       let progress = progressReporter(label);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { exportStore } from './archive';
 import { mergeStores } from './merge';
-import { prepareExperiment, type RunOptions, type RunResult } from './prepare';
+import { openStore, prepareExperiment, type RunOptions, type RunResult } from './prepare';
 import { runExperiment } from './runner';
 import type { ExperimentSpec } from './spec';
 
@@ -37,11 +37,20 @@ export async function runFoldByFold(spec: ExperimentSpec, options: RunOptions & 
   if (run.shard !== undefined) throw new Error('runFoldByFold: not with a shard (each fold is saved whole); give one or the other');
   if (fs.existsSync(archiveDir) && !fs.statSync(archiveDir).isDirectory()) throw new Error(`${archiveDir}: not a folder of fold archives`);
   const saved = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).filter((f) => /^fold-\d+\.jsonl\.gz$/.test(f)).sort().map((f) => path.join(archiveDir, f)) : [];
+  // the spec first: its folds and data are checked before any fold runs, and the store takes
+  // its dataset and protocol from the spec, so that an archive of others is refused by name
+  const prep = await prepareExperiment(spec, run);
+  openStore(prep, run.storeDir);
   if (saved.length > 0) {
-    const { copied } = mergeStores(saved, run.storeDir); // not inside ?.(), as the export below
+    let copied: number;
+    try {
+      copied = mergeStores(saved, run.storeDir).copied; // not inside ?.(), as the export below
+    } catch (err) {
+      throw new Error(`${(err as Error).message} (a saved fold of ${archiveDir}: restore it from git, or remove it and that fold is computed again)`);
+    }
     onRestored?.(saved, copied);
   }
-  const folds = spec.folds ?? (await prepareExperiment(spec, run)).folds.map((f) => f.fold.index);
+  const folds = prep.folds.map((f) => f.fold.index);
   const t0 = performance.now();
   const parts: RunResult[] = [];
   for (const fold of folds) {
