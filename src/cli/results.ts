@@ -79,8 +79,7 @@ export function registerResults(program: Command): void {
     .requiredOption('--out <file>', 'the archive to write (e.g. fold-01.jsonl.gz)')
     .addOption(new Option('--folds <list>', 'only the units of these folds').argParser(numberList(1, undefined, 'fold numbers')))
     .action(async (dir: string, o) => {
-      const { exportStore } = await import('../experiment/archive.js');
-      const { readArchive } = await import('../experiment/archive.js');
+      const { exportStore, readArchive } = await import('../experiment/archive.js');
       const n = exportStore(dir, o.out, { folds: o.folds });
       // per fold, so that a fold exported before it was finished shows
       const perFold = new Map<number, number>();
