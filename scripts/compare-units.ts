@@ -9,14 +9,9 @@
  * Prints how many units both hold, how many agree exactly, and the largest differences.
  */
 import * as fs from 'node:fs';
-import { ResultStore, type UnitRecord } from '../src/experiment/store';
-import { readArchive } from '../src/experiment/archive';
+import { readSource } from '../src/experiment/merge';
 import { isInner } from '../src/experiment/inner-select';
 import { parseCsv } from '../src/notebook/results';
-
-function records(from: string): UnitRecord[] {
-  return fs.statSync(from).isFile() ? readArchive(from).records : new ResultStore(from).all();
-}
 
 function main(): void {
   const [from, csv] = process.argv.slice(2);
@@ -34,7 +29,7 @@ function main(): void {
   let both = 0;
   let same = 0;
   const differ: { key: string; what: string; delta: number }[] = [];
-  for (const r of records(from).filter((u) => !isInner(u))) {
+  for (const r of readSource(from).records.filter((u) => !isInner(u))) {
     const c = committed.get(r.key);
     if (!c) continue;
     both++;

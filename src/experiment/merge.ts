@@ -25,14 +25,15 @@ export interface MergeReport {
 }
 
 /** What one source of a merge holds. */
-interface Source {
+export interface Source {
   name: string;
   identity: StoreIdentity;
   specs: Record<string, unknown>[];
   records: UnitRecord[];
 }
 
-function readSource(from: string, damaged: MergeReport['damaged']): Source {
+/** The units of a store folder or an archive file (damaged store files are listed in `damaged` and skipped). */
+export function readSource(from: string, damaged: MergeReport['damaged'] = []): Source {
   if (fs.existsSync(from) && fs.statSync(from).isFile()) return { name: from, ...readArchive(from) };
   if (!fs.existsSync(path.join(from, 'units'))) throw new Error(`mergeStores: ${from} is not a result store (no units/ folder) nor a store archive`);
   const store = new ResultStore(from);
