@@ -569,3 +569,22 @@ test("save then loadClassifier predicts exactly what the saved DNN did (the auth
   }
   await assert.rejects(new Dnn().save(os.tmpdir()), /not fitted yet: call fit before save/);
 });
+
+test('stages: stagedPredict after 3 of 8 epochs is a 3-epoch fit, its last entry is predict, and keeping them changes nothing', async () => {
+  const staged = await dnn({ ...QUICK, epochs: 8, stages: [3, 5], seed: 4 }).fit(easy);
+  const at = staged.stagedPredict(easyTest.x);
+  assert.deepEqual(at.map((s) => s.epoch), [3, 5, 8]);
+  assert.deepEqual(at[2].yPred, staged.predict(easyTest.x), 'the last entry is the final network, which is still in place');
+  const short = await dnn({ ...QUICK, epochs: 3, seed: 4 }).fit(easy);
+  const shortProba = short.predictProba(easyTest.x);
+  assert.deepEqual(at[0].yPred, short.predict(easyTest.x), 'the stage after 3 epochs predicts as a fit of 3 epochs');
+  const plain = await dnn({ ...QUICK, epochs: 8, seed: 4 }).fit(easy);
+  assert.deepEqual(plain.predictProba(easyTest.x), staged.predictProba(easyTest.x), 'the same final network, bit for bit');
+  assert.deepEqual(plain.stagedPredict(easyTest.x).map((s) => s.epoch), [8], 'without stages: the final network only');
+  // the stages differ from the end here (an easy problem, but 3 epochs of lr 1e-2 are not 8)
+  assert.notDeepEqual(shortProba, plain.predictProba(easyTest.x));
+  for (const n of [staged, short, plain]) n.dispose();
+  assert.throws(() => dnn({ epochs: 8, stages: [5, 3] }), /dnn\.stages.*increasing whole numbers of epochs below epochs \(8\)/);
+  assert.throws(() => dnn({ epochs: 8, stages: [8] }), /dnn\.stages/);
+  assert.throws(() => dnn({ epochs: 8, stages: [0.5] }), /dnn\.stages/);
+});

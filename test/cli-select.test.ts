@@ -64,9 +64,10 @@ test('inner units with --jobs 2 (library): the same records as one process; tabl
   writeResults(summary, dir, two.records);
   const best = fs.readFileSync(path.join(dir, 'best.csv'), 'utf8').split('\n');
   const header = best[0].split(',');
-  for (const c of ['uarMeanSets', 'setsInner', 'uarInner']) assert.ok(header.includes(c), c);
-  assert.deepEqual(header.slice(-2), ['setsInner', 'uarInner']);
-  assert.match(best.find((l) => l.startsWith('synthetic,copy,'))!, /,1:[12] 2:[12] 3:[12] 4:[12],0\.\d+$/, 'each of the 4 folds chose 1 or 2 sets');
-  assert.match(fs.readFileSync(path.join(dir, 'inner.csv'), 'utf8').split('\n')[0], /fold,group,innerRows,sets,uarInnerFolds,repeats,chosen$/);
+  for (const c of ['uarMeanSets', 'setsInner', 'uarInner', 'epochsInner']) assert.ok(header.includes(c), c);
+  assert.deepEqual(header.slice(-3), ['setsInner', 'uarInner', 'epochsInner']);
+  // no stages (a classifier without epochs): no epochs chosen, the column empty
+  assert.match(best.find((l) => l.startsWith('synthetic,copy,'))!, /,1:[12] 2:[12] 3:[12] 4:[12],0\.\d+,$/, 'each of the 4 folds chose 1 or 2 sets');
+  assert.match(fs.readFileSync(path.join(dir, 'inner.csv'), 'utf8').split('\n')[0], /fold,group,innerRows,sets,epochs,uarInnerFolds,repeats,chosen$/);
   assert.equal(fs.readFileSync(path.join(dir, 'predictions.csv'), 'utf8').split('\n').length - 2, summary.units.reduce((n, u) => n + u.n, 0), 'test predictions of outer units only');
 });

@@ -59,3 +59,28 @@ for (const innerRows of ['auto', 'shared'] as const) {
     assert.ok(poisoned.best[0].uarInner < 0.3, `poisoned test UAR ${poisoned.best[0].uarInner}`);
   });
 }
+
+test('a DNN with stages chooses its epochs and sets without reading the poisoned test fold (the real-only line chooses its epochs too)', { skip: rd.skip }, async () => {
+  emodb ??= loadDataset('emodb-is11');
+  const dnn = { name: 'dnn', options: { epochs: 6, stages: [2, 4], learningRate: 1e-3 } };
+  const spec: ExperimentSpec = { data: emodb, folds: [1], augment: ['noise'], sets: [0, 1, 2], classifiers: [dnn], normalize: 'zscore', seed: 0, select: 'inner' };
+  const prep = await prepareExperiment(spec);
+  const bad = { ...prep, folds: prep.folds.map((f) => ({ ...f, test: poison(f.test) })) };
+  const cleanRun = await runPrepared(prep, { storeDir: tempDir('inner-dnn-clean') });
+  const poisonedRun = await runPrepared(bad, { storeDir: tempDir('inner-dnn-poisoned') });
+  const clean = summarize(cleanRun.records);
+  const poisoned = summarize(poisonedRun.records);
+
+  const staged = (rs: readonly UnitRecord[]) => Object.fromEntries(rs.filter(isInner).map((r) => [r.key, [r.outcome.yPred, r.outcome.stages]]));
+  assert.deepEqual(staged(poisonedRun.records), staged(cleanRun.records), 'every inner prediction, at every stage, unchanged');
+  assert.ok(cleanRun.records.every((r) => r.outcome.epochs === 6 && r.outcome.stages?.map((s) => s.epochs).join() === '2,4'));
+  assert.deepEqual(poisoned.inner, clean.inner, 'inner scores and choices unchanged');
+  assert.deepEqual(clean.inner.map((c) => c.method).sort(), ['noise', 'none'], 'the real-only line chooses too');
+  for (const c of clean.inner) assert.equal(c.scores.length, (c.method === 'none' ? 1 : 2) * 3, `${c.method}: every number of sets at 2, 4 and 6 epochs`);
+  const distinct = new Set(clean.inner.flatMap((c) => c.scores.map((s) => s.uar)));
+  assert.ok(distinct.size > 2, 'the epochs move the inner scores (a choice that is not just the tie-break)');
+  for (const b of clean.best) assert.match(b.epochsInner, /^1:[246]$/, `${b.method}: ${b.epochsInner}`);
+  assert.deepEqual(poisoned.best.map((b) => b.epochsInner), clean.best.map((b) => b.epochsInner));
+  // the poison reached the outer test fold
+  assert.ok(poisoned.best.every((b, i) => b.uarInner !== clean.best[i].uarInner && b.uarInner < 0.3), poisoned.best.map((b) => b.uarInner).join());
+});

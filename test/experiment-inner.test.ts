@@ -119,13 +119,13 @@ test('refit rows fit one augmenter per inner fold on its training rows; shared r
 });
 
 /** A unit record with given predictions (only the fields the choice reads). */
-function unit(fold: number, sets: number, repeat: number, inner: number | undefined, yTrue: number[], yPred: number[]): UnitRecord {
+function unit(fold: number, sets: number, repeat: number, inner: number | undefined, yTrue: number[], yPred: number[], stages?: { epochs: number; yPred: number[] }[], epochs?: number): UnitRecord {
   const config = {
     v: 1, data: { name: 'd', fingerprint: 'f', n: 0, d: 1 }, normalize: 'none', train: 'real+synthetic', fold: { index: fold, group: `g${fold}` },
     augment: { method: 'copy', options: {}, perRepeat: false }, sets, repeat, classifier: { name: 'c', options: {} }, seed: 0,
     ...(inner ? { inner: { index: inner, count: 2, test: [`t${inner}`], rows: 'refit' } } : {}),
   } as UnitConfig;
-  return { format: 'adan-lab/unit@1', key: `${fold}/${sets}/${repeat}/${inner}`, config, checksum: '', outcome: { ids: [], yTrue, yPred, classes: ['a', 'b'], wa: 0, uar: 0, trainReal: 0, trainSynthetic: 0, seconds: 0, augmenterSeconds: 0, augmentLabel: 'copy', classifierLabel: 'c', finishedAt: '' } };
+  return { format: 'adan-lab/unit@1', key: `${fold}/${sets}/${repeat}/${inner}`, config, checksum: '', outcome: { ids: [], yTrue, yPred, classes: ['a', 'b'], ...(stages ? { stages, epochs } : {}), wa: 0, uar: 0, trainReal: 0, trainSynthetic: 0, seconds: 0, augmenterSeconds: 0, augmentLabel: 'copy', classifierLabel: 'c', finishedAt: '' } };
 }
 
 test('the choice: UAR pooled over inner folds, mean over repeats, argmax with ties to fewer sets; uarInner pools the outer units at the choices', () => {
@@ -148,4 +148,54 @@ test('the choice: UAR pooled over inner folds, mean over repeats, argmax with ti
   // an outer unit changed (a test fold) moves no choice
   const flipped = records.map((r) => (isInner(r) ? r : { ...r, outcome: { ...r.outcome, yPred: r.outcome.yPred.map((p) => 1 - p) } }));
   assert.deepEqual(innerChoices(flipped), choices);
+});
+
+test('with stages the choice is of sets and epochs together: ties to fewer sets, then fewer epochs; uarInner reads each outer unit at its fold\'s epochs', () => {
+  const right = [0, 1], wrong = [1, 0];
+  // a unit trained 20 epochs whose network after 10 predicted `at10`
+  const staged = (fold: number, sets: number, inner: number | undefined, yTrue: number[], at10: number[], at20: number[]) => unit(fold, sets, 1, inner, yTrue, at20, [{ epochs: 10, yPred: at10 }], 20);
+  const records = [
+    // fold 1: (1 set, 10 epochs) 1.0; (1, 20) 0.5; (2, 10) 0.5; (2, 20) 0.5: chooses 1 set after 10 epochs
+    staged(1, 1, 1, [0, 1], right, wrong), staged(1, 1, 2, [0, 1], right, right),
+    staged(1, 2, 1, [0, 1], wrong, right), staged(1, 2, 2, [0, 1], right, wrong),
+    // fold 2: (1, 10) 0.5; the others 1.0: the tie goes to fewer sets before fewer epochs, (1, 20)
+    staged(2, 1, 1, [0, 1], wrong, right), staged(2, 1, 2, [0, 1], right, right),
+    staged(2, 2, 1, [0, 1], right, right), staged(2, 2, 2, [0, 1], right, right),
+    // outer units: fold 1 at 1 set right after 10 epochs, wrong after 20; fold 2 at 1 set half right after 20
+    staged(1, 1, undefined, [0, 1], right, wrong), staged(1, 2, undefined, [0, 1], wrong, wrong),
+    staged(2, 1, undefined, [0, 0, 1, 1], [1, 1, 0, 0], [0, 1, 0, 1]), staged(2, 2, undefined, [0, 1], wrong, wrong),
+  ];
+  const choices = innerChoices(records);
+  assert.deepEqual(choices.map((c) => [c.fold, c.sets, c.epochs]), [[1, 1, 10], [2, 1, 20]]);
+  assert.deepEqual(choices[0].scores.map((s) => [s.sets, s.epochs, s.uar]), [[1, 10, 1], [1, 20, 0.5], [2, 10, 0.5], [2, 20, 0.5]]);
+  assert.deepEqual(choices[1].scores.map((s) => s.uar), [0.5, 1, 1, 1]);
+  const [columns] = [...innerColumns(records).values()];
+  assert.deepEqual([columns.setsInner, columns.epochsInner], ['1:1 2:1', '1:10 2:20']);
+  // fold 1 read after 10 epochs ([0,1] -> [0,1]) and fold 2 after 20 ([0,0,1,1] -> [0,1,0,1]): 2/3 each class
+  // (fold 1 read after 20 epochs would give 1/3)
+  assert.ok(Math.abs(columns.uarInner - 2 / 3) < 1e-12, String(columns.uarInner));
+  // an outer unit changed, at any epoch, moves no choice
+  const flip = (p: number[]) => p.map((v) => 1 - v);
+  const flipped = records.map((r) => (isInner(r) ? r : { ...r, outcome: { ...r.outcome, yPred: flip(r.outcome.yPred), stages: r.outcome.stages!.map((s) => ({ ...s, yPred: flip(s.yPred) })) } }));
+  assert.deepEqual(innerChoices(flipped), choices);
+  // units without stages keep the choice of sets alone: no epochs anywhere
+  const plain = records.map((r) => ({ ...r, outcome: { ...r.outcome, stages: undefined, epochs: undefined } }));
+  assert.ok(innerChoices(plain).every((c) => c.epochs === undefined && c.scores.every((s) => !('epochs' in s))));
+  assert.equal([...innerColumns(plain).values()][0].epochsInner, '');
+});
+
+test("the grid with inner selection keeps the paper DNN's stages (and real-only inner units for it); the SVM's outer units and the code protocol are unchanged", async () => {
+  const data = makeSynthetic({ n: 300, d: 20, speakers: 10, seed: 1 });
+  const dnnOf = (s: ExperimentSpec) => (s.classifiers as { name: string; options?: Record<string, unknown> }[]).find((c) => c.name === 'dnn')!.options!;
+  assert.deepEqual(dnnOf(reproduceGrid('emodb', { select: 'inner' })).stages, [10, 20, 30, 40]);
+  assert.equal(dnnOf(reproduceGrid('emodb', {})).stages, undefined);
+  assert.equal(dnnOf(reproduceGrid('emodb', { select: 'inner', protocol: 'code' })).stages, undefined);
+  const plain = await prepareExperiment({ ...reproduceGrid('emodb', { methods: ['none', 'copy'] }), data });
+  const inner = await prepareExperiment({ ...reproduceGrid('emodb', { methods: ['none', 'copy'], select: 'inner' }), data });
+  const units = (p: typeof plain) => p.groups.flatMap((g) => g.units);
+  const outerSvm = (p: typeof plain) => units(p).filter((u) => !u.config.inner && u.config.classifier.name === 'svm').map((u) => u.key).sort();
+  assert.deepEqual(outerSvm(inner), outerSvm(plain));
+  const realInner = units(inner).filter((u) => u.config.inner && u.config.sets === 0);
+  assert.ok(realInner.length > 0 && realInner.every((u) => u.config.classifier.name === 'dnn'), 'real-only inner units only where epochs are chosen');
+  assert.equal(realInner.length, 10 * 3 * 3, '10 folds x 3 repeats x 3 inner folds');
 });

@@ -144,6 +144,14 @@ export interface DnnOptions {
    * (measured once, not used to tune). With early stopping this is the upper limit.
    */
   epochs: number;
+  /**
+   * Epochs (each below `epochs`, increasing) after which the network's weights are also kept,
+   * for `stagedPredict` (scikit-learn's staged_predict, at chosen epochs): one fit scores the
+   * network at several numbers of epochs, which is how `select: 'inner'` chooses the epochs on
+   * training speakers (src/experiment/inner.ts). Keeping them changes nothing the fit computes.
+   * `save` keeps only the final network. Default none.
+   */
+  stages: readonly number[];
   /** Rows per Adam step; the last batch of an epoch may be smaller. Default 32 (Keras' default). */
   batchSize: number;
   /**
@@ -179,6 +187,7 @@ export const DNN_DEFAULTS: Readonly<DnnOptions> = Object.freeze({
   beta2: 0.999,
   epsilon: 1e-8,
   epochs: 50,
+  stages: Object.freeze([]) as readonly number[],
   batchSize: 32,
   validationFraction: 0,
   patience: 10,
@@ -497,6 +506,8 @@ export function trainDnnOneStep(
 
 interface DnnState {
   net: DnnWeights;
+  /** The weights after each epoch of `options.stages` the fit reached. */
+  stages: { epoch: number; weights: Float32Array[] }[];
   d: number;
   k: number;
   classes: string[];
@@ -547,12 +558,15 @@ export class Dnn implements Classifier {
     if (!(o.beta2 >= 0 && o.beta2 < 1)) throw new OptionError('dnn.beta2', o.beta2, 'a number in [0, 1)');
     positive('epsilon', o.epsilon);
     posInt('epochs', o.epochs);
+    if (!Array.isArray(o.stages) || !o.stages.every((e, i) => Number.isInteger(e) && e > 0 && e < o.epochs && (i === 0 || e > o.stages[i - 1]))) {
+      throw new OptionError('dnn.stages', o.stages, `increasing whole numbers of epochs below epochs (${o.epochs}), e.g. [10, 20, 30, 40]`);
+    }
     posInt('batchSize', o.batchSize);
     if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new OptionError('dnn.validationFraction', o.validationFraction, 'a number in [0, 1)');
     posInt('patience', o.patience);
     if (!Number.isFinite(o.seed)) throw new OptionError('dnn.seed', o.seed, 'a finite number');
     if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') throw new OptionError('dnn.onEpoch', o.onEpoch, 'a function or undefined');
-    this.options = Object.freeze({ ...o, hiddenLayers: Object.freeze([...o.hiddenLayers]) });
+    this.options = Object.freeze({ ...o, hiddenLayers: Object.freeze([...o.hiddenLayers]), stages: Object.freeze([...o.stages]) });
   }
 
   /** Train on the rows of `train` (a previous fit's weights are freed). */
@@ -569,7 +583,8 @@ export class Dnn implements Classifier {
 
     this.dispose();
     const net = buildDnn([d, ...o.hiddenLayers, k], root.derive('init'), o.batchNorm);
-    this.state = { net, d, k, classes: [...train.classes], classWeights };
+    const state: DnnState = { net, d, k, classes: [...train.classes], classWeights, stages: [] };
+    this.state = state;
     this.history = [];
     const optimizer = makeClassifierOptimizer(o);
     const order = root.derive('batches');
@@ -606,6 +621,7 @@ export class Dnn implements Classifier {
           }
         }
         this.history.push(record);
+        if (o.stages.includes(epoch)) state.stages.push({ epoch, weights: snapshot(net) });
         o.onEpoch?.(record);
         await yieldToEventLoop(); // let progress displays (CLI bar, notebook) redraw
         if (val && epoch - best.epoch >= o.patience) break;
@@ -644,6 +660,29 @@ export class Dnn implements Classifier {
       for (let c = 1; c < s.k; c++) if (proba[i * s.k + c] > proba[i * s.k + best]) best = c;
       out[i] = best;
     }
+    return out;
+  }
+
+  /**
+   * The predictions of the network after each epoch of `options.stages` the fit reached, then
+   * of the final network (`bestEpoch`: the last epoch, or the best on validation), in that order.
+   * A network read by `loadClassifier` has only its final one.
+   */
+  stagedPredict(x: Float32Array): { epoch: number; yPred: Int32Array }[] {
+    const s = this.fitted('stagedPredict');
+    const out: { epoch: number; yPred: Int32Array }[] = [];
+    if (s.stages.length > 0) {
+      const final = snapshot(s.net);
+      try {
+        for (const stage of s.stages) {
+          restore(s.net, stage.weights);
+          out.push({ epoch: stage.epoch, yPred: this.predict(x) });
+        }
+      } finally {
+        restore(s.net, final);
+      }
+    }
+    out.push({ epoch: this.bestEpoch, yPred: this.predict(x) });
     return out;
   }
 
@@ -717,7 +756,7 @@ export class Dnn implements Classifier {
       tf.dispose(variables);
       throw new DataError(file, `classWeights must be ${k} numbers`);
     }
-    net.state = { net: weights, d: m.d, k, classes: [...m.classes], classWeights: Float64Array.from(cw as number[]) };
+    net.state = { net: weights, d: m.d, k, classes: [...m.classes], classWeights: Float64Array.from(cw as number[]), stages: [] };
     net.history = Array.isArray(m.history) ? (m.history as DnnEpoch[]) : [];
     net.bestEpoch = typeof m.bestEpoch === 'number' ? m.bestEpoch : net.history.length;
     return net;

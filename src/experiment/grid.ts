@@ -7,7 +7,7 @@ import { PAPER_EPOCHS, PAPER_REPEATS, PAPER_TABLES, TRAINED_METHODS, paperTable,
 import { DEFAULT_PROTOCOL, PROTOCOLS, augmentOptions, classifierOptions, protocol as protocolNamed, type ProtocolName } from '../protocol/protocols';
 import type { AugmentSpec, ClassifierSpec, ExperimentSpec } from './spec';
 import { STEPS_METHOD } from './steps';
-import type { InnerRowsMode, SelectMode } from './inner';
+import { INNER_DNN_STAGES, type InnerRowsMode, type SelectMode } from './inner';
 
 export { paperTable, type PaperDataset };
 
@@ -41,8 +41,10 @@ export interface ReproduceOptions {
   stepsControl: boolean;
   /**
    * `inner`: also choose each outer fold's number of sets by inner folds on its training
-   * speakers (spec.select, inner.ts; best.csv's setsInner and uarInner). The grid's outer units
-   * are unchanged. Default `test` (the paper's pick on the test folds only).
+   * speakers (spec.select, inner.ts; best.csv's setsInner and uarInner). Under the paper
+   * protocol the DNN's number of epochs is chosen with them: its units keep the stages
+   * `INNER_DNN_STAGES` (best.csv's epochsInner), which gives them keys of their own; the SVM's
+   * outer units are unchanged. Default `test` (the paper's pick on the test folds only).
    */
   select: SelectMode;
   /** With select `inner`: `auto` (default), `shared` or `refit` synthetic rows for the inner units (spec.innerRows). */
@@ -103,7 +105,9 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const svmOptions = classifierOptions(p, 'svm', dataset);
   // the paper protocol's SVM is written without options, as its stored units always were
   const svm: ClassifierSpec = Object.keys(svmOptions).length === 0 ? { name: 'svm' } : { name: 'svm', options: svmOptions };
-  const dnn: ClassifierSpec = { name: 'dnn', options: classifierOptions(p, 'dnn', dataset) };
+  // the paper gives no DNN epochs, so with inner selection they are chosen too (the authors' code fixes its 20)
+  const stages = o.select === 'inner' && p.name === 'paper' ? { stages: [...INNER_DNN_STAGES] } : {};
+  const dnn: ClassifierSpec = { name: 'dnn', options: { ...classifierOptions(p, 'dnn', dataset), ...stages } };
   const trained = (method: string, epochs: number): AugmentSpec => ({ method, options: augmentOptions(p, method, epochs) });
   if (o.quick) {
     const epochs = o.epochs ?? QUICK_EPOCHS;

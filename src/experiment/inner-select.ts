@@ -1,7 +1,9 @@
 /**
  * The choices of `select: 'inner'` from stored units (inner.ts makes the inner folds, plan.ts
  * their units): for every line (method + options, classifier, train) and outer fold, the number
- * of sets with the best inner score, and the outer test UAR read at each fold's choice.
+ * of sets with the best inner score, and the outer test UAR read at each fold's choice. Where
+ * the units kept stages (the DNN's `stages`: predictions after fewer epochs), a candidate is a
+ * number of sets and a number of epochs, and both are chosen together.
  *
  * Only inner units (those with `config.inner`) enter a choice, and an inner unit's test rows are
  * rows of the outer fold's training speakers: no outer test row can move a choice. The outer
@@ -25,10 +27,15 @@ export interface InnerChoice {
   /** The outer fold and its held-out group. */
   fold: number;
   group: string;
-  /** Every number of sets the inner units cover, with its inner score: UAR pooled over the inner folds, mean over the repeats that have all of them. */
-  scores: { sets: number; uar: number; repeats: number }[];
-  /** The chosen number of sets: the highest inner score, ties to fewer sets. */
+  /**
+   * Every number of sets (and, with stages, of epochs) the inner units cover, with its inner
+   * score: UAR pooled over the inner folds, mean over the repeats that have all of them.
+   */
+  scores: { sets: number; epochs?: number; uar: number; repeats: number }[];
+  /** The chosen number of sets: the highest inner score, ties to fewer sets (then fewer epochs). */
   sets: number;
+  /** With stages: the chosen number of epochs. */
+  epochs?: number;
   /** Where the inner units' synthetic rows came from (inner.ts). */
   rows: InnerRows;
 }
@@ -42,6 +49,8 @@ export interface InnerColumns {
    * over the repeats that have every one of them; NaN when no repeat does.
    */
   uarInner: number;
+  /** With stages: each outer fold's chosen number of epochs, `fold:epochs` separated by spaces; '' without. */
+  epochsInner: string;
 }
 
 /** Is this an inner unit (scored on an inner fold, not on an outer test fold)? */
@@ -90,14 +99,15 @@ function lineOf(r: UnitRecord): LineFields {
  */
 export function innerChoices(records: readonly UnitRecord[]): InnerChoice[] {
   // line -> fold -> sets -> repeat -> inner fold -> record
-  const lines = new Map<string, { fields: LineFields; rows: InnerRows; folds: Map<number, { group: string; at: Map<number, Map<number, UnitRecord[]>> }> }>();
+  const lines = new Map<string, { fields: LineFields; rows: InnerRows; candidates: Map<string, Candidate>; folds: Map<number, { group: string; at: Map<number, Map<number, UnitRecord[]>> }> }>();
   for (const r of records) {
     if (!isInner(r)) continue; // the choice never looks at an outer (test-fold) unit
     const fields = lineOf(r);
     const rows = r.config.inner!.rows;
     const id = `${lineKey(fields)}\u0002${rows}`; // shared and refit inner units (one store may hold both) choose apart
-    const line = lines.get(id) ?? { fields, rows, folds: new Map() };
+    const line = lines.get(id) ?? { fields, rows, candidates: new Map(), folds: new Map() };
     lines.set(id, line);
+    for (const epochs of epochsOf(r)) line.candidates.set(`${r.config.sets}:${epochs ?? ''}`, { sets: r.config.sets, epochs });
     const fold = line.folds.get(r.config.fold.index) ?? { group: r.config.fold.group, at: new Map() };
     line.folds.set(r.config.fold.index, fold);
     const bySets = fold.at.get(r.config.sets) ?? new Map<number, UnitRecord[]>();
@@ -105,34 +115,56 @@ export function innerChoices(records: readonly UnitRecord[]): InnerChoice[] {
     bySets.set(r.config.repeat, [...(bySets.get(r.config.repeat) ?? []), r]);
   }
   const out: InnerChoice[] = [];
-  for (const { fields, rows, folds } of lines.values()) {
-    const candidates = [...new Set([...folds.values()].flatMap((f) => [...f.at.keys()]))].sort((a, b) => a - b);
+  for (const { fields, rows, candidates, folds } of lines.values()) {
+    // fewer sets first, then fewer epochs: an equal score never replaces an earlier candidate
+    const order = [...candidates.values()].sort((a, b) => a.sets - b.sets || (a.epochs ?? 0) - (b.epochs ?? 0));
     for (const [fold, { group, at }] of [...folds].sort((a, b) => a[0] - b[0])) {
-      const scores = candidates.map((k) => ({ sets: k, ...innerScore(at.get(k)) }));
+      const scores = order.map((c) => ({ ...c, ...innerScore(at.get(c.sets), c.epochs) }));
       if (scores.some((s) => s.repeats === 0)) continue;
-      // argmax, ties to fewer sets (candidates are in increasing order: only a higher score replaces)
       const best = scores.reduce((a, b) => (b.uar > a.uar ? b : a));
-      out.push({ ...fields, fold, group, scores, sets: best.sets, rows });
+      out.push({ ...fields, fold, group, scores: scores.map(({ epochs, ...s }) => (epochs === undefined ? s : { ...s, epochs })), sets: best.sets, ...(best.epochs !== undefined ? { epochs: best.epochs } : {}), rows });
     }
   }
   return out;
 }
 
-/** UAR pooled over the inner folds of each repeat that has all of them, mean over those repeats. */
-function innerScore(byRepeat: Map<number, UnitRecord[]> | undefined): { uar: number; repeats: number } {
+/** A candidate of a choice: a number of sets and, where the units kept stages, of epochs. */
+interface Candidate {
+  sets: number;
+  epochs: number | undefined;
+}
+
+/** The epochs a unit can be read at: its stages' and its final network's, or [undefined] without stages. */
+function epochsOf(r: UnitRecord): (number | undefined)[] {
+  const o = r.outcome;
+  return o.stages && o.epochs !== undefined ? [...o.stages.map((s) => s.epochs), o.epochs] : [undefined];
+}
+
+/** A unit's test predictions after `epochs` (undefined: its final ones); undefined when it did not keep them. */
+function predictionsAt(r: UnitRecord, epochs: number | undefined): number[] | undefined {
+  const o = r.outcome;
+  if (epochs === undefined || o.epochs === epochs) return o.yPred;
+  return o.stages?.find((s) => s.epochs === epochs)?.yPred;
+}
+
+/** UAR pooled over the inner folds of each repeat that has all of them (at `epochs`), mean over those repeats. */
+function innerScore(byRepeat: Map<number, UnitRecord[]> | undefined, epochs: number | undefined): { uar: number; repeats: number } {
   const per: number[] = [];
   for (const units of byRepeat?.values() ?? []) {
     const count = units[0].config.inner!.count;
     if (new Set(units.map((u) => u.config.inner!.index)).size < count) continue;
-    per.push(pooledUar(units));
+    const v = pooledUar(units, epochs);
+    if (v !== undefined) per.push(v);
   }
   return { uar: per.length ? per.reduce((s, v) => s + v, 0) / per.length : NaN, repeats: per.length };
 }
 
-function pooledUar(units: readonly UnitRecord[]): number {
+/** UAR of `units`' predictions at `epochs`, pooled; undefined when one of them did not keep those. */
+function pooledUar(units: readonly UnitRecord[], epochs?: number): number | undefined {
+  const preds = units.map((u) => predictionsAt(u, epochs));
+  if (preds.some((p) => p === undefined)) return undefined;
   const yTrue = units.flatMap((u) => u.outcome.yTrue);
-  const yPred = units.flatMap((u) => u.outcome.yPred);
-  return uar(yTrue, yPred, units[0].outcome.classes.length);
+  return uar(yTrue, (preds as number[][]).flat(), units[0].outcome.classes.length);
 }
 
 /**
@@ -158,22 +190,27 @@ export function innerColumns(records: readonly UnitRecord[], choices: readonly I
     const per: number[] = [];
     for (const repeat of [...(repeatsOf.get(line) ?? [])].sort((a, b) => a - b)) {
       const units = cs.map((c) => outer.get(at(line, c.fold, c.sets, repeat)));
-      if (units.every((u) => u !== undefined)) per.push(pooledUar(units as UnitRecord[]));
+      if (units.some((u) => u === undefined)) continue;
+      // each fold's outer unit read at that fold's chosen epochs
+      const yTrue = units.flatMap((u) => u!.outcome.yTrue);
+      const yPred = cs.map((c, i) => predictionsAt(units[i]!, c.epochs));
+      if (yPred.every((p) => p !== undefined)) per.push(uar(yTrue, (yPred as number[][]).flat(), units[0]!.outcome.classes.length));
     }
     out.set(line, {
       setsInner: cs.map((c) => `${c.fold}:${c.sets}`).join(' '),
       uarInner: per.length ? per.reduce((s, v) => s + v, 0) / per.length : NaN,
+      epochsInner: cs.some((c) => c.epochs !== undefined) ? cs.map((c) => `${c.fold}:${c.epochs ?? ''}`).join(' ') : '',
     });
   }
   return out;
 }
 
-/** inner.csv: one row per line, outer fold and number of sets, with its inner score and whether it was chosen. */
+/** inner.csv: one row per line, outer fold and candidate (number of sets; with stages, of epochs), with its inner score and whether it was chosen. */
 export function innerRows(choices: readonly InnerChoice[]): Record<string, string | number | boolean>[] {
   return choices.flatMap((c) =>
     c.scores.map((s) => ({
       dataset: c.dataset, method: c.method, augment: c.augment, augmentOptions: c.augmentOptions, classifier: c.classifier, classifierOptions: c.classifierOptions, train: c.train,
-      fold: c.fold, group: c.group, innerRows: c.rows, sets: s.sets, uarInnerFolds: s.uar, repeats: s.repeats, chosen: s.sets === c.sets,
+      fold: c.fold, group: c.group, innerRows: c.rows, sets: s.sets, epochs: s.epochs ?? '', uarInnerFolds: s.uar, repeats: s.repeats, chosen: s.sets === c.sets && s.epochs === c.epochs,
     })),
   );
 }

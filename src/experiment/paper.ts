@@ -36,7 +36,8 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   const pct = (v: number | null | undefined, std?: number): string => (v === null || v === undefined || Number.isNaN(v) ? '–' : std !== undefined && std > 0 ? `${v.toFixed(2)}±${std.toFixed(2)}` : v.toFixed(2));
   // select: 'inner': the figure chosen on training speakers, and the one chosen on nothing, beside the paper's pick on test
   const inner = best.some((b) => b.setsInner !== '');
-  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'paper sets', 'ours WA', 'ours UAR', 'ours sets', 'ΔUAR', ...(inner ? ['mean-sets UAR', 'inner UAR', 'inner sets'] : []), 'folds×rep'];
+  const epochs = best.some((b) => b.epochsInner !== '');
+  const header = ['method', 'classifier', 'paper WA', 'paper UAR', 'paper sets', 'ours WA', 'ours UAR', 'ours sets', 'ΔUAR', ...(inner ? ['mean-sets UAR', 'inner UAR', 'inner sets'] : []), ...(epochs ? ['inner epochs'] : []), 'folds×rep'];
   const rows = lines.map((l) => {
     const o = l.ours;
     const delta = o && o.method !== 'none' && !Number.isNaN(o.baselineUar) ? (100 * (o.uar - o.baselineUar)).toFixed(2) : '';
@@ -51,6 +52,7 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
       o ? String(o.sets) : '',
       delta && !delta.startsWith('-') ? `+${delta}` : delta,
       ...(inner ? innerCells(o, pct) : []),
+      ...(epochs ? [choicesText(o?.epochsInner ?? '')] : []),
       o ? `${o.folds}×${o.repeats}${!o.repeatsComplete ? ' (partial repeats)' : o.partialRepeats ? ` (+${o.partialRepeats} partial)` : ''}` : '',
     ];
   });
@@ -64,10 +66,19 @@ export function formatTable(summary: Summary, paper?: PaperTable, options: Forma
   return out.join('\n');
 }
 
-/** The inner columns of a row: mean over its sets, the UAR at the inner choices, the choices in fold order (`2,10,1`). */
+/**
+ * The inner columns of a row: mean over its sets, the UAR at the inner choices, the choices in
+ * fold order (`2,10,1`). A real-only row has inner choices only when its epochs were chosen.
+ */
 function innerCells(o: BestRow | undefined, pct: (v: number | undefined) => string): string[] {
-  if (!o || o.method === 'none') return ['', '', ''];
-  return [pct(100 * o.uarMeanSets), o.setsInner ? pct(100 * o.uarInner) : '', o.setsInner.split(' ').filter((x) => x).map((x) => x.split(':')[1]).join(',')];
+  if (!o) return ['', '', ''];
+  if (o.method === 'none') return ['', o.setsInner ? pct(100 * o.uarInner) : '', ''];
+  return [pct(100 * o.uarMeanSets), o.setsInner ? pct(100 * o.uarInner) : '', choicesText(o.setsInner)];
+}
+
+/** `1:3 2:10` (best.csv's per-fold choices) as `3,10`. */
+function choicesText(perFold: string): string {
+  return perFold.split(' ').filter((x) => x).map((x) => x.split(':')[1]).join(',');
 }
 
 /**
@@ -121,6 +132,9 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
           `note: "mean-sets UAR" is the mean over the line's numbers of sets >= 1 (chosen on nothing); "inner UAR" is the test UAR at each fold's number of sets chosen by inner folds on its training speakers ("inner sets", in fold order; inner.csv has the inner scores)${
             summary.inner.some((c) => c.rows === 'shared') ? "; the inner folds' synthetic rows came from the outer fold's augmenter, which had seen their test speakers (innerRows 'shared', README)" : ''
           }.`,
+          ...(summary.best.some((b) => b.epochsInner !== '')
+            ? ['note: "inner epochs" is each fold\'s number of DNN epochs, chosen by the same inner folds together with its sets (the real-only row chooses its epochs alone); the other columns read every DNN after all its epochs.']
+            : []),
         ]
       : []),
     ...(paper ? ["note: '–' where the paper gives no number, '?' where it does not say at how many sets its peak lies; 'not run' where this store has no such row."] : []),

@@ -131,14 +131,15 @@ export function planUnits(
 }
 
 /**
- * The inner units of one outer unit with sets >= 1 (real-only units choose nothing): one per
+ * The inner units of one outer unit with sets >= 1, or of a real-only unit whose classifier
+ * keeps stages (its number of epochs is chosen; other real-only units choose nothing): one per
  * inner fold, same configuration plus the inner fold. `shared` ones join the outer unit's group
  * (the same fitted augmenter supplies their rows); `refit` ones get a group per inner fold whose
  * augmenter is fitted on that inner fold's training rows; steps units, which fit no augmenter,
  * are a group each as outer ones are.
  */
 function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: ResolvedSpec['innerRows'], groups: Map<string, UnitGroup>): void {
-  if (outer.config.sets === 0) return;
+  if (outer.config.sets === 0 && !keepsStages(outer.config.classifier.options)) return;
   if (splits.length === 0) throw new Error(`planUnits: no inner folds for fold ${outer.config.fold.index}`);
   const outerGroup = groups.get(outer.group)!;
   const rows = innerRowsFor(outer.config.augment.method, mode);
@@ -157,6 +158,11 @@ function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: 
     }
     g.units.push({ key, config, group: groupKey, augmentLabel: outer.augmentLabel, classifierLabel: outer.classifierLabel });
   }
+}
+
+/** Does a classifier with these options keep stages (the DNN's `stages`: predictions after fewer epochs)? */
+function keepsStages(options: Record<string, unknown>): boolean {
+  return Array.isArray(options.stages) && options.stages.length > 0;
 }
 
 /**

@@ -86,7 +86,9 @@ export interface ExperimentSpec {
    * UAR pooled over the inner folds (mean over repeats), the choice its argmax (ties to fewer
    * sets), and the outer fold's test UAR is read at that choice from the outer units already
    * computed (best.csv: setsInner, uarInner). The outer units, and their keys, are the same in
-   * both modes, so a store computed with `test` is reused as it is.
+   * both modes, so a store computed with `test` is reused as it is. A classifier that keeps
+   * stages (the DNN's `stages`) has its number of epochs chosen with the sets (epochsInner), and
+   * its real-only units get inner units too.
    */
   select?: SelectMode;
   /**

@@ -31,6 +31,14 @@ export interface UnitOutcome {
   yPred: number[];
   /** Class names (index = label). */
   classes: string[];
+  /**
+   * With a classifier that keeps stages (the DNN's `stages` option): the predictions of the test
+   * rows after each of those epochs, in order; `yPred` is the final network's, after `epochs`.
+   * What `select: 'inner'` chooses the epochs from (inner-select.ts).
+   */
+  stages?: { epochs: number; yPred: number[] }[];
+  /** With `stages`: the epochs of the final network (`yPred`). */
+  epochs?: number;
   /** Metrics of this fold alone (fractions, not percent). */
   wa: number;
   uar: number;

@@ -108,6 +108,8 @@ export interface BestRow extends SummaryRow {
   setsInner: string;
   /** UAR of the outer test predictions at those choices, pooled over folds, mean over repeats; NaN without inner units. */
   uarInner: number;
+  /** With stages (the DNN's `stages`): each outer fold's number of epochs, chosen with its sets, `fold:epochs`; '' without. */
+  epochsInner: string;
 }
 
 export interface Summary {
@@ -264,7 +266,7 @@ export function bestSets(summary: readonly SummaryRow[], by: 'uar' | 'wa' = 'uar
     const base = matchedBaseline(best, summary, recordsOf);
     const augmented = points.some((r) => r.sets > 0) ? points.filter((r) => r.sets > 0) : points;
     const uarMeanSets = augmented.reduce((s, r) => s + r.uar, 0) / augmented.length;
-    out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN, uarMeanSets, setsInner: '', uarInner: NaN });
+    out.push({ ...best, by, baselineWa: base?.wa ?? NaN, baselineUar: base?.uar ?? NaN, uarMeanSets, setsInner: '', uarInner: NaN, epochsInner: '' });
   }
   return out.sort(summaryOrder);
 }

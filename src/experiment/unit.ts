@@ -34,7 +34,8 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
   const clf = makeUnitClassifier(unit, classifiers);
   try {
     await clf.fit(trainSet);
-    const yPred = clf.predict(test.x);
+    const staged = stagedPredictions(clf, test.x);
+    const yPred = staged ? staged.final : clf.predict(test.x);
     const seconds = (performance.now() - t0) / 1000;
     if (yPred.length !== test.n) throw new Error(`classifier ${c.classifier.name} returned ${yPred.length} predictions for ${test.n} test rows`);
     const k = train.classes.length;
@@ -43,6 +44,7 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
       yTrue: Array.from(test.y),
       yPred: Array.from(yPred),
       classes: [...train.classes],
+      ...(staged ? { stages: staged.stages, epochs: staged.epochs } : {}),
       wa: wa(test.y, yPred),
       uar: uar(test.y, yPred, k),
       trainReal,
@@ -57,6 +59,18 @@ export async function scoreUnit(unit: PlannedUnit, fold: { train: Dataset; test:
   } finally {
     (clf as { dispose?: () => void }).dispose?.();
   }
+}
+
+/**
+ * A classifier fitted with stages (the DNN's `stages` option): its predictions of `x` at each
+ * stage and at the end; undefined for one without them (its outcome is as it always was).
+ */
+function stagedPredictions(clf: Classifier, x: Float32Array): { stages: { epochs: number; yPred: number[] }[]; final: Int32Array; epochs: number } | undefined {
+  const staged = clf as Classifier & { stagedPredict?: (x: Float32Array) => { epoch: number; yPred: Int32Array }[]; options?: { stages?: readonly number[] } };
+  if (typeof staged.stagedPredict !== 'function' || !(staged.options?.stages?.length)) return undefined;
+  const all = staged.stagedPredict(x);
+  const last = all[all.length - 1];
+  return { stages: all.slice(0, -1).map((s) => ({ epochs: s.epoch, yPred: Array.from(s.yPred) })), final: last.yPred, epochs: last.epoch };
 }
 
 /** The unit's classifier; for a steps-control unit, trained (k + 1) times its epochs (steps.ts). */

@@ -102,6 +102,7 @@ export function bestRowsFromCsv(rows: readonly Record<string, string>[]): BestRo
     uarMeanSets: num(rows[i].uarMeanSets),
     setsInner: rows[i].setsInner ?? '',
     uarInner: num(rows[i].uarInner),
+    epochsInner: rows[i].epochsInner ?? '',
   }));
 }
 
