@@ -2,7 +2,9 @@
  * Does a re-run reproduce committed units? For every outer unit of a store (or archive) whose
  * key is also in a committed `units.csv`, compare WA, UAR and the rows trained on. A unit's key
  * covers its whole configuration, seed and data, so a difference is the code, the build or the
- * machine, never the settings.
+ * machine, never the settings. A unit whose DNN kept stages (`select: 'inner'` under the paper
+ * protocol) is compared under the key it would have without them: it is seeded from that key
+ * and stages change nothing the fit computes, so its final predictions are that unit's.
  *
  *   npm run build && node dist/scripts/compare-units.js STORE_OR_ARCHIVE docs/results/emodb/units.csv
  *
@@ -11,6 +13,7 @@
 import * as fs from 'node:fs';
 import { readSource } from '../src/experiment/merge';
 import { isInner } from '../src/experiment/inner-select';
+import { keyWithoutStages } from '../src/experiment/plan';
 import { parseCsv } from '../src/notebook/results';
 
 function main(): void {
@@ -30,7 +33,7 @@ function main(): void {
   let same = 0;
   const differ: { key: string; what: string; delta: number }[] = [];
   for (const r of readSource(from).records.filter((u) => !isInner(u))) {
-    const c = committed.get(r.key);
+    const c = committed.get(keyWithoutStages(r.config));
     if (!c) continue;
     both++;
     const dUar = r.outcome.uar - Number(c.uar);

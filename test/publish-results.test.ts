@@ -102,3 +102,17 @@ test('compare-units: a re-run of the same units agrees with the committed units.
   assert.match(missing.stderr, /nope\.csv: no such file/);
   assert.match(one.stdout, new RegExp(`: ${inAgain - 1} with the same WA, UAR and rows, 1 not\\n  fold 2 .*: UAR \\+1\\.00 points`));
 });
+
+test("compare-units: a DNN unit that kept stages is compared with the same unit without them (the same final network)", async () => {
+  const data = smallData();
+  const spec = (options: Record<string, unknown>) => ({ data, augment: ['none', 'copy'], sets: [0, 1], folds: [1, 2], classifiers: [{ name: 'dnn', options: { hiddenLayers: [8], epochs: 4, ...options } }], protocol: 'paper' as const });
+  const plain = tempDir('compare-plain');
+  const run = await runExperiment(spec({}), { storeDir: plain });
+  writeResults(summarize(run.records), path.join(plain, 'results'), run.records);
+  const staged = tempDir('compare-staged');
+  const again = await runExperiment(spec({ stages: [2] }), { storeDir: staged });
+  assert.ok(again.records.every((r) => r.outcome.stages?.length === 1 && !run.records.some((p) => p.key === r.key)), 'other keys, stages kept');
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'compare-units.js'), staged, path.join(plain, 'results', 'units.csv')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${again.records.length} units of .* ${again.records.length} with the same WA, UAR and rows, 0 not`));
+});

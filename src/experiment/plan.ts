@@ -160,6 +160,17 @@ function addInnerUnits(outer: PlannedUnit, splits: readonly InnerSplit[], mode: 
   }
 }
 
+/**
+ * The key `config` would have if its classifier kept no stages. Stages change nothing a fit
+ * computes, so a unit seeds its classifier from this key: a unit with stages trains the same
+ * network, to the bit, as the unit without them (whose key, and stored results, it can be
+ * compared with: scripts/compare-units.ts).
+ */
+export function keyWithoutStages(config: UnitConfig): string {
+  const { stages, ...options } = config.classifier.options;
+  return stableKey(stages === undefined ? config : { ...config, classifier: { ...config.classifier, options } });
+}
+
 /** Does a classifier with these options keep stages (the DNN's `stages`: predictions after fewer epochs)? */
 function keepsStages(options: Record<string, unknown>): boolean {
   return Array.isArray(options.stages) && options.stages.length > 0;

@@ -6,7 +6,7 @@ import { concat, type Dataset } from '../data/dataset';
 import { uar, wa } from '../eval/metrics';
 import { seedFromKey } from './hash';
 import type { ClassifierFactory } from './factories';
-import type { PlannedUnit } from './plan';
+import { keyWithoutStages, type PlannedUnit } from './plan';
 import type { Classifier } from '../classify/classifier';
 import { STEPS_METHOD, epochsOfClassifier, stepsEpochs } from './steps';
 import type { UnitOutcome } from './store';
@@ -76,7 +76,7 @@ function stagedPredictions(clf: Classifier, x: Float32Array): { stages: { epochs
 /** The unit's classifier; for a steps-control unit, trained (k + 1) times its epochs (steps.ts). */
 function makeUnitClassifier(unit: PlannedUnit, classifiers: ClassifierFactory): Classifier {
   const c = unit.config;
-  const seed = seedFromKey(unit.key);
+  const seed = seedFromKey(keyWithoutStages(c)); // unit.key, unless the classifier keeps stages (which change nothing it computes)
   if (c.augment.method !== STEPS_METHOD) return classifiers.make(c.classifier.name, c.classifier.options, seed);
   const probe = classifiers.make(c.classifier.name, c.classifier.options, seed);
   const epochs = epochsOfClassifier(probe);
