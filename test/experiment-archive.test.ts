@@ -157,8 +157,13 @@ test('runFoldByFold: each fold saved as it completes; a new store with the same 
   const whole = await runExperiment({ ...spec, protocol: 'paper' }, { storeDir: tempDir('fold-whole'), ...factories() });
   // the first machine finishes folds 1 and 2
   const saved: number[] = [];
-  const first = await runFoldByFold({ ...spec, folds: [1, 2], protocol: 'paper' }, { storeDir: tempDir('fold-first'), archiveDir, ...factories(), onFoldSaved: (f) => saved.push(f) });
+  const events: string[] = [];
+  const first = await runFoldByFold({ ...spec, folds: [1, 2], protocol: 'paper' }, {
+    storeDir: tempDir('fold-first'), archiveDir, ...factories(),
+    onFoldStart: (f, i, n) => events.push(`start ${f} ${i}/${n}`), onFoldSaved: (f) => (saved.push(f), events.push(`saved ${f}`)),
+  });
   assert.deepEqual(saved, [1, 2]);
+  assert.deepEqual(events, ['start 1 1/2', 'saved 1', 'start 2 2/2', 'saved 2'], 'each fold named as it starts (the CLI labels its bar with it)');
   assert.deepEqual(fs.readdirSync(archiveDir).sort(), ['fold-01.jsonl.gz', 'fold-02.jsonl.gz']);
   assert.equal(readArchive(foldArchive(archiveDir, 2)).records.length, first.records.filter((r) => r.config.fold.index === 2).length);
   const bytes = fs.readFileSync(foldArchive(archiveDir, 1));

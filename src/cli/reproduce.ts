@@ -88,10 +88,12 @@ export function registerReproduce(program: Command): void {
           ...runOptions,
           archiveDir: o.archive,
           onRestored: (files, copied) => console.error(`${files.length} fold archive(s) in ${o.archive} merged into ${storeDir} (${copied} units copied)`),
+          onFoldStart: (fold, position, count) => {
+            progress = progressReporter(`${label} fold ${fold} (${position}/${count})`);
+          },
           onFoldSaved: (fold, file, units) => {
             progress.finish();
             console.error(`fold ${fold} complete: ${units} units saved in ${file}`);
-            progress = progressReporter(label);
           },
         });
       progress.finish();

@@ -21,6 +21,8 @@ export function foldArchive(dir: string, fold: number): string {
 export interface FoldArchiveEvents {
   /** The archives found in the folder were merged into the store (before any computing). */
   onRestored?: (files: string[], copied: number) => void;
+  /** Fold `fold` (the `position`-th of `count` folds the spec runs) is about to run. */
+  onFoldStart?: (fold: number, position: number, count: number) => void;
   /** Fold `fold` is complete and saved in `file` (`units`: the store's units of that fold). */
   onFoldSaved?: (fold: number, file: string, units: number) => void;
 }
@@ -33,7 +35,7 @@ export interface FoldArchiveEvents {
  * `specHash` is the last fold's: each fold runs a spec of its own).
  */
 export async function runFoldByFold(spec: ExperimentSpec, options: RunOptions & FoldArchiveEvents & { archiveDir: string }): Promise<RunResult> {
-  const { archiveDir, onRestored, onFoldSaved, ...run } = options;
+  const { archiveDir, onRestored, onFoldStart, onFoldSaved, ...run } = options;
   if (run.shard !== undefined) throw new Error('runFoldByFold: not with a shard (each fold is saved whole); give one or the other');
   if (fs.existsSync(archiveDir) && !fs.statSync(archiveDir).isDirectory()) throw new Error(`${archiveDir}: not a folder of fold archives`);
   const saved = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir).filter((f) => /^fold-\d+\.jsonl\.gz$/.test(f)).sort().map((f) => path.join(archiveDir, f)) : [];
@@ -53,7 +55,8 @@ export async function runFoldByFold(spec: ExperimentSpec, options: RunOptions & 
   const folds = prep.folds.map((f) => f.fold.index);
   const t0 = performance.now();
   const parts: RunResult[] = [];
-  for (const fold of folds) {
+  for (const [i, fold] of folds.entries()) {
+    onFoldStart?.(fold, i + 1, folds.length);
     const part = await runExperiment({ ...spec, folds: [fold] }, run);
     parts.push(part);
     const file = foldArchive(archiveDir, fold);
