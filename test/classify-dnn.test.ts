@@ -587,4 +587,5 @@ test('stages: stagedPredict after 3 of 8 epochs is a 3-epoch fit, its last entry
   assert.throws(() => dnn({ epochs: 8, stages: [5, 3] }), /dnn\.stages.*increasing whole numbers of epochs below epochs \(8\)/);
   assert.throws(() => dnn({ epochs: 8, stages: [8] }), /dnn\.stages/);
   assert.throws(() => dnn({ epochs: 8, stages: [0.5] }), /dnn\.stages/);
+  assert.throws(() => dnn({ epochs: 8, stages: [4], validationFraction: 0.2 }), /no stages with early stopping/);
 });

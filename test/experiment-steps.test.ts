@@ -52,3 +52,12 @@ test('reproduce --steps-control adds the line to the grid; the grid without it i
   assert.ok((withSteps.augment ?? []).includes('steps'));
   assert.ok((reproduceGrid('emodb', { methods: ['none', 'steps'] }).augment ?? []).includes('steps'));
 });
+
+test("a steps unit's stages scale with its epochs: each is as many updates as the k-set point's stage", async () => {
+  const dnn = { name: 'dnn', options: { hiddenLayers: [8], epochs: 4, stages: [2] } };
+  const run = await runExperiment({ data: smallData(), augment: ['none', 'copy', 'steps'], sets: [0, 1, 3], classifiers: [dnn], folds: [1] }, { storeDir: tempDir('steps-stages') });
+  const at = (method: string, sets: number) => run.records.find((r) => r.config.augment.method === method && r.config.sets === sets)!.outcome;
+  assert.deepEqual([at('copy', 1).stages!.map((s) => s.epochs), at('copy', 1).epochs], [[2], 4]);
+  assert.deepEqual([at('steps', 1).stages!.map((s) => s.epochs), at('steps', 1).epochs], [[stepsEpochs(2, 1)], stepsEpochs(4, 1)]);
+  assert.deepEqual([at('steps', 3).stages!.map((s) => s.epochs), at('steps', 3).epochs], [[stepsEpochs(2, 3)], stepsEpochs(4, 3)]);
+});

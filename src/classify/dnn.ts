@@ -149,7 +149,7 @@ export interface DnnOptions {
    * for `stagedPredict` (scikit-learn's staged_predict, at chosen epochs): one fit scores the
    * network at several numbers of epochs, which is how `select: 'inner'` chooses the epochs on
    * training speakers (src/experiment/inner.ts). Keeping them changes nothing the fit computes.
-   * `save` keeps only the final network. Default none.
+   * Not with early stopping. `save` keeps only the final network. Default none.
    */
   stages: readonly number[];
   /** Rows per Adam step; the last batch of an epoch may be smaller. Default 32 (Keras' default). */
@@ -561,6 +561,8 @@ export class Dnn implements Classifier {
     if (!Array.isArray(o.stages) || !o.stages.every((e, i) => Number.isInteger(e) && e > 0 && e < o.epochs && (i === 0 || e > o.stages[i - 1]))) {
       throw new OptionError('dnn.stages', o.stages, `increasing whole numbers of epochs below epochs (${o.epochs}), e.g. [10, 20, 30, 40]`);
     }
+    // early stopping ends each fit at an epoch of its own: stages of different fits would not line up
+    if (o.stages.length > 0 && o.validationFraction > 0) throw new OptionError('dnn.stages', o.stages, 'no stages with early stopping (validationFraction > 0), which chooses its own epoch');
     posInt('batchSize', o.batchSize);
     if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new OptionError('dnn.validationFraction', o.validationFraction, 'a number in [0, 1)');
     posInt('patience', o.patience);

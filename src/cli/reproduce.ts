@@ -94,6 +94,7 @@ export function registerReproduce(program: Command): void {
           onFoldSaved: (fold, file, units) => {
             progress.finish();
             console.error(`fold ${fold} complete: ${units} units saved in ${file}`);
+            progress = progressReporter(label); // (finished twice, a bar prints twice)
           },
         });
       progress.finish();

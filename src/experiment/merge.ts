@@ -12,7 +12,7 @@ import { ResultStore, identityConflict, isResultStore, type StoreIdentity, type 
 /** The part of a record that must agree when two sources hold the same key (timing may differ). */
 function resultIdentity(r: UnitRecord): string {
   const o = r.outcome;
-  return canonicalJson({ config: r.config, ids: o.ids, yTrue: o.yTrue, yPred: o.yPred });
+  return canonicalJson({ config: r.config, ids: o.ids, yTrue: o.yTrue, yPred: o.yPred, stages: o.stages, epochs: o.epochs });
 }
 
 export interface MergeReport {

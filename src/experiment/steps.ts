@@ -10,7 +10,10 @@
 /** The pseudo-method's name in specs and tables. */
 export const STEPS_METHOD = 'steps';
 
-/** Epochs of a `steps` unit at `sets` augmented sets, for a classifier trained `epochs` epochs. */
+/**
+ * Epochs of a `steps` unit at `sets` augmented sets, for a classifier trained `epochs` epochs (and
+ * so its stages: a stage after e epochs of the k-set point is one after e (k + 1) epochs here).
+ */
 export function stepsEpochs(epochs: number, sets: number): number {
   return epochs * (sets + 1);
 }

@@ -82,5 +82,8 @@ function makeUnitClassifier(unit: PlannedUnit, classifiers: ClassifierFactory): 
   const epochs = epochsOfClassifier(probe);
   (probe as { dispose?: () => void }).dispose?.();
   if (epochs === undefined) throw new Error(`the steps control needs a classifier trained in epochs; ${c.classifier.name} is not`);
-  return classifiers.make(c.classifier.name, { ...c.classifier.options, epochs: stepsEpochs(epochs, c.sets) }, seed);
+  // its stages scale with its epochs: each is as many updates as a stage of the k-set point
+  const stages = c.classifier.options.stages;
+  const scaled = Array.isArray(stages) ? { stages: stages.map((e: number) => stepsEpochs(e, c.sets)) } : {};
+  return classifiers.make(c.classifier.name, { ...c.classifier.options, epochs: stepsEpochs(epochs, c.sets), ...scaled }, seed);
 }
