@@ -15,6 +15,7 @@ import { Random } from '../src/util/random';
 import { loadDataset } from '../src/data/registry';
 import { prepareExperiment, runPrepared } from '../src/experiment/runner';
 import { summarize } from '../src/experiment/summary';
+import { formatTable } from '../src/experiment/paper';
 import { isInner } from '../src/experiment/inner-select';
 import type { ExperimentSpec } from '../src/experiment/spec';
 import type { UnitRecord } from '../src/experiment/store';
@@ -81,6 +82,14 @@ test('a DNN with stages chooses its epochs and sets without reading the poisoned
   assert.ok(distinct.size > 2, 'the epochs move the inner scores (a choice that is not just the tie-break)');
   for (const b of clean.best) assert.match(b.epochsInner, /^1:[246]$/, `${b.method}: ${b.epochsInner}`);
   assert.deepEqual(poisoned.best.map((b) => b.epochsInner), clean.best.map((b) => b.epochsInner));
+  // the table prints each row's chosen epochs, the real-only row's too
+  const table = formatTable(clean).split('\n');
+  assert.match(table[1], /inner UAR +inner sets +inner epochs/);
+  const epochsColumn = table[1].indexOf('inner epochs');
+  for (const b of clean.best) {
+    const row = table.find((l) => l.startsWith(b.method === 'none' ? 'none (real only)' : b.augment))!;
+    assert.equal(row.slice(epochsColumn, epochsColumn + 'inner epochs'.length).trim(), b.epochsInner.split(':')[1], row);
+  }
   // the poison reached the outer test fold
   assert.ok(poisoned.best.every((b, i) => b.uarInner !== clean.best[i].uarInner && b.uarInner < 0.3), poisoned.best.map((b) => b.uarInner).join());
 });

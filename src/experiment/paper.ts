@@ -133,7 +133,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
             summary.inner.some((c) => c.rows === 'shared') ? "; the inner folds' synthetic rows came from the outer fold's augmenter, which had seen their test speakers (innerRows 'shared', README)" : ''
           }.`,
           ...(summary.best.some((b) => b.epochsInner !== '')
-            ? ['note: "inner epochs" is each fold\'s number of DNN epochs, chosen by the same inner folds together with its sets (the real-only row chooses its epochs alone); the other columns read every DNN after all its epochs.']
+            ? ['note: "inner epochs" is each fold\'s number of DNN epochs, chosen by the same inner folds together with its sets (the real-only row chooses its epochs alone; the steps control\'s are its own, k + 1 times as many); the other columns read every DNN after all its epochs.']
             : []),
         ]
       : []),
