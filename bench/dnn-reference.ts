@@ -19,16 +19,12 @@ import { PROTOCOLS, classifierOptions, type ProtocolName } from '../src/protocol
 import { PAPER_TABLES, type PaperDataset } from '../src/protocol/paper';
 import { normalizeFold } from '../src/experiment/runner';
 import { resolveNormalize } from '../src/experiment/spec';
+import { median } from '../src/eval/metrics';
 import { referenceSeconds, writeRows } from './grid';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function main(): Promise<void> {

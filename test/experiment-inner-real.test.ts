@@ -13,8 +13,8 @@ import { realData } from './real-data';
 import type { Dataset } from '../src/data/dataset';
 import { Random } from '../src/util/random';
 import { loadDataset } from '../src/data/registry';
-import { prepareExperiment, runPrepared } from '../src/experiment/runner';
-import { summarize } from '../src/experiment/summary';
+import { prepareExperiment, runPrepared, type RunResult } from '../src/experiment/runner';
+import { summarize, type Summary } from '../src/experiment/summary';
 import { formatTable } from '../src/experiment/paper';
 import { isInner } from '../src/experiment/inner-select';
 import type { ExperimentSpec } from '../src/experiment/spec';
@@ -37,17 +37,23 @@ function innerPredictions(records: readonly UnitRecord[]): Record<string, number
   return Object.fromEntries(records.filter(isInner).map((r) => [r.key, r.outcome.yPred]));
 }
 
+/**
+ * The spec run twice under one plan (keys, seeds): as it is, and with the outer test fold's rows
+ * poisoned, so that only those rows differ.
+ */
+async function cleanAndPoisoned(spec: ExperimentSpec, name: string): Promise<{ cleanRun: RunResult; poisonedRun: RunResult; clean: Summary; poisoned: Summary }> {
+  const prep = await prepareExperiment(spec);
+  const bad = { ...prep, folds: prep.folds.map((f) => ({ ...f, test: poison(f.test) })) };
+  const cleanRun = await runPrepared(prep, { storeDir: tempDir(`${name}-clean`) });
+  const poisonedRun = await runPrepared(bad, { storeDir: tempDir(`${name}-poisoned`) });
+  return { cleanRun, poisonedRun, clean: summarize(cleanRun.records), poisoned: summarize(poisonedRun.records) };
+}
+
 for (const innerRows of ['auto', 'shared'] as const) {
   test(`inner choices ignore a poisoned test fold (innerRows ${innerRows})`, { skip: rd.skip }, async () => {
     emodb ??= loadDataset('emodb-is11');
     const spec: ExperimentSpec = { data: emodb, folds: [1], augment: ['noise'], sets: [1, 2], classifiers: ['svm'], normalize: 'zscore', seed: 0, select: 'inner', innerRows };
-    const prep = await prepareExperiment(spec);
-    // the same plan (keys, seeds), the outer test fold's rows poisoned: only those rows differ
-    const bad = { ...prep, folds: prep.folds.map((f) => ({ ...f, test: poison(f.test) })) };
-    const cleanRun = await runPrepared(prep, { storeDir: tempDir('inner-clean') });
-    const poisonedRun = await runPrepared(bad, { storeDir: tempDir('inner-poisoned') });
-    const clean = summarize(cleanRun.records);
-    const poisoned = summarize(poisonedRun.records);
+    const { cleanRun, poisonedRun, clean, poisoned } = await cleanAndPoisoned(spec, 'inner');
 
     assert.equal(clean.inner.length, 1);
     const scores = clean.inner[0].scores.map((s) => s.uar);
@@ -65,12 +71,7 @@ test('a DNN with stages chooses its epochs and sets without reading the poisoned
   emodb ??= loadDataset('emodb-is11');
   const dnn = { name: 'dnn', options: { epochs: 6, stages: [2, 4], learningRate: 1e-3 } };
   const spec: ExperimentSpec = { data: emodb, folds: [1], augment: ['noise'], sets: [0, 1, 2], classifiers: [dnn], normalize: 'zscore', seed: 0, select: 'inner' };
-  const prep = await prepareExperiment(spec);
-  const bad = { ...prep, folds: prep.folds.map((f) => ({ ...f, test: poison(f.test) })) };
-  const cleanRun = await runPrepared(prep, { storeDir: tempDir('inner-dnn-clean') });
-  const poisonedRun = await runPrepared(bad, { storeDir: tempDir('inner-dnn-poisoned') });
-  const clean = summarize(cleanRun.records);
-  const poisoned = summarize(poisonedRun.records);
+  const { cleanRun, poisonedRun, clean, poisoned } = await cleanAndPoisoned(spec, 'inner-dnn');
 
   const staged = (rs: readonly UnitRecord[]) => Object.fromEntries(rs.filter(isInner).map((r) => [r.key, [r.outcome.yPred, r.outcome.stages]]));
   assert.deepEqual(staged(poisonedRun.records), staged(cleanRun.records), 'every inner prediction, at every stage, unchanged');
