@@ -47,6 +47,7 @@ import { prepareExperiment, type PreparedExperiment } from '../src/experiment/pr
 import { normalizeFold } from '../src/experiment/runner';
 import { resolveNormalize } from '../src/experiment/spec';
 import { Random } from '../src/util/random';
+import { median } from '../src/eval/metrics';
 import { kernelStats } from '../src/backend/stats';
 import { measureSgemm } from './table3';
 
@@ -211,11 +212,6 @@ async function timeUnit(kind: UnitKind, options: Record<string, unknown>, train:
   c.predict(test.x);
   (c as { dispose?: () => void }).dispose?.();
   return { seconds: (performance.now() - t0) / 1000, flops: kernelStats.nativeFlops - f0 };
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** The reference seconds of `kind` on the rows in `dir` (grid_unit.py), or null with a note. */
