@@ -13,10 +13,11 @@
  * reference, bench/reference/grid_unit.py with Debian's python3) on the same rows and threads.
  *
  * `--pairs false,true` fits each `greedyAfter` without and with the greedy solver's pair steps
- * (linear-svm.ts `greedyPairs`; default false, the single steps).
+ * (linear-svm.ts `greedyPairs`; default false, the single steps). `--fallback greedy,interior-point`
+ * does the same for linear-svm.ts `fallback` (what takes a problem over after `greedyAfter` passes).
  *
  * Options: --data emodb-is11  --method aae  --fold 1  --sets 10  --greedy-after 100,1000
- *   --pairs false  --threads 1  --reference  --cache <dir>  --json
+ *   --pairs false  --fallback greedy  --threads 1  --reference  --cache <dir>  --json
  */
 import * as path from 'node:path';
 import { loadDataset } from '../src/data/registry';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       sets: { type: 'string', default: '10' },
       'greedy-after': { type: 'string', default: '100,1000' },
       pairs: { type: 'string', default: 'false' },
+      fallback: { type: 'string', default: 'greedy' },
       cache: { type: 'string', default: path.join('results', 'notebooks', 'augmenters') },
       threads: { type: 'string', default: '1' },
       reference: { type: 'boolean', default: false },
@@ -60,6 +62,9 @@ async function main(): Promise<void> {
   if (switches.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`--greedy-after: got ${values['greedy-after']}, expected integers >= 0`);
   const pairChoices = values.pairs.split(',');
   if (pairChoices.some((v) => v !== 'true' && v !== 'false')) throw new Error(`--pairs: got ${values.pairs}, expected true, false or both (comma-separated)`);
+
+  const fallbacks = values.fallback.split(',') as ('greedy' | 'interior-point')[];
+  if (fallbacks.some((v) => v !== 'greedy' && v !== 'interior-point')) throw new Error(`--fallback: got ${values.fallback}, expected greedy, interior-point or both (comma-separated)`);
 
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: got ${values.threads}, expected an integer >= 1`);
@@ -78,8 +83,9 @@ async function main(): Promise<void> {
 
   const runs = [];
   let first: Int32Array | undefined;
-  for (const [greedyAfter, greedyPairs] of switches.flatMap((g) => pairChoices.map((v) => [g, v === 'true'] as const))) {
-    const svm = await linearSvm({ greedyAfter, greedyPairs }).fit(train);
+  const settings = switches.flatMap((g) => pairChoices.flatMap((v) => fallbacks.map((fallback) => [g, v === 'true', fallback] as const)));
+  for (const [greedyAfter, greedyPairs, fallback] of settings) {
+    const svm = await linearSvm({ greedyAfter, greedyPairs, fallback }).fit(train);
     const info = svm.fitInfo!;
     const yPred = svm.predict(f.test.x);
     first ??= yPred;
@@ -87,12 +93,15 @@ async function main(): Promise<void> {
     runs.push({
       greedyAfter,
       greedyPairs,
+      fallback,
       seconds: info.seconds,
       notConverged: info.notConverged,
       greedyProblems: info.problems.filter((q) => q.greedySteps > 0).length,
       passes: info.problems.reduce((t, q) => t + q.iterations, 0),
       maxPasses: Math.max(...info.problems.map((q) => q.iterations)),
       greedySteps: info.problems.reduce((t, q) => t + q.greedySteps, 0),
+      interiorPointProblems: info.problems.filter((q) => q.interiorPointSteps > 0).length,
+      interiorPointSteps: info.problems.reduce((t, q) => t + q.interiorPointSteps, 0),
       // where dual coordinate descent stopped: the share of α at C, lowest and highest over the problems
       boundShare: [Math.min(...info.problems.map((q) => q.boundShare)), Math.max(...info.problems.map((q) => q.boundShare))],
       uar: s.uar,
@@ -114,10 +123,10 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`linear SVM on ${ds.name} fold ${fold}: ${f.train.n} real + ${sets} sets of ${method} rows (${train.n} rows), ${threads} BLAS thread(s), ${out.date}\n`);
-  console.log('| greedyAfter | pair steps | seconds | problems unconverged | moved to greedy | passes (most in one problem) | greedy steps | α at C after the passes (min-max over problems) | test UAR | test rows as the first run |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| greedyAfter | pair steps | fallback | seconds | problems unconverged | moved to greedy / interior point | passes (most in one problem) | greedy steps | Newton steps | α at C after the passes (min-max over problems) | test UAR | test rows as the first run |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of runs) {
-    console.log(`| ${r.greedyAfter} | ${r.greedyPairs ? 'yes' : 'no'} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${r.boundShare.map((v) => v.toFixed(2)).join('-')} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
+    console.log(`| ${r.greedyAfter} | ${r.greedyPairs ? 'yes' : 'no'} | ${r.fallback} | ${r.seconds.toFixed(1)} | ${r.notConverged} | ${r.greedyProblems} / ${r.interiorPointProblems} | ${r.passes} (${r.maxPasses}) | ${r.greedySteps} | ${r.interiorPointSteps} | ${r.boundShare.map((v) => v.toFixed(2)).join('-')} | ${(100 * r.uar).toFixed(2)} | ${r.sameAsFirst} / ${f.test.n} |`);
   }
   if (reference) console.log(`\nreference: ${reference.reference}, ${reference.seconds.toFixed(1)} s (fit + predict, same rows and threads)`);
   for (const n of notes) console.log(`note: ${n}`);

@@ -52,6 +52,16 @@
 #define BLAS_NAME "OpenBLAS"
 #endif
 
+/* LAPACK's Cholesky factorisation and solve (OpenBLAS and Accelerate both carry LAPACK). */
+#ifdef __APPLE__
+typedef __LAPACK_int lapack_int;
+#else
+typedef int lapack_int;
+extern void dpotrf_(const char* uplo, const lapack_int* n, double* a, const lapack_int* lda, lapack_int* info);
+extern void dpotrs_(const char* uplo, const lapack_int* n, const lapack_int* nrhs, const double* a, const lapack_int* lda,
+                    double* b, const lapack_int* ldb, lapack_int* info);
+#endif
+
 /* BLAS threads for large products (setThreads); also splits large elementwise passes. */
 static int max_threads = 1;
 
@@ -1072,6 +1082,72 @@ static napi_value GreedyPairScans(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * ipmNormal(buf, n, d, xOff, scaleOff, bias, mOff, floor) -> LAPACK's info (0: factorised)
+ *   The interior-point SVM solver's normal matrix (src/classify/dual-ipm.ts), factorised:
+ *   M = I + sum_i scale_i [x_i, bias][x_i, bias]^T over the n rows (x: float32 n x d at xOff;
+ *   scale: float64 n), rows whose scale is at most `floor` left out; then M's Cholesky factor in
+ *   place (float64 (d+1) x (d+1) at mOff, its lower triangle row-major). The rows go to dsyrk in
+ *   blocks of 256, each scaled by sqrt(scale_i) in float64.
+ */
+#define IPM_BLOCK 256
+static napi_value IpmNormal(napi_env env, napi_callback_info info) {
+  ARGS(8, "ipmNormal");
+  const int64_t n = int_arg(env, a[1]), d = int_arg(env, a[2]), xOff = int_arg(env, a[3]),
+                sOff = int_arg(env, a[4]), mOff = int_arg(env, a[6]);
+  const double bias = num_arg(env, a[5]), floor = num_arg(env, a[7]);
+  const int64_t d1 = d + 1;
+  if (n < 0 || d < 1 || !in_heap(xOff, n * d, len) || (sOff & 7) != 0 || !in_heap(sOff, 2 * n, len) ||
+      (mOff & 7) != 0 || !in_heap(mOff, 2 * d1 * d1, len))
+    FAIL("ipmNormal: operand outside the buffer or not aligned");
+  const float* x = (const float*)(heap + xOff);
+  const double* scale = (const double*)(heap + sOff);
+  double* M = (double*)(heap + mOff);
+  double* block = (double*)malloc(sizeof(double) * IPM_BLOCK * d1);
+  if (block == NULL) FAIL("ipmNormal: out of memory");
+  memset(M, 0, sizeof(double) * d1 * d1);
+  for (int64_t j = 0; j < d1; j++) M[j * d1 + j] = 1;
+  int64_t rows = 0;
+  for (int64_t i = 0; i <= n; i++) {
+    if (i < n && scale[i] > floor) {
+      const double f = sqrt(scale[i]);
+      double* r = block + rows * d1;
+      const float* xi = x + i * d;
+      for (int64_t j = 0; j < d; j++) r[j] = f * (double)xi[j];
+      r[d] = f * bias;
+      rows++;
+    }
+    if (rows == IPM_BLOCK || (i == n && rows > 0)) {
+      cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)d1, (int)rows, 1.0, block, (int)d1, 1.0, M, (int)d1);
+      rows = 0;
+    }
+  }
+  free(block);
+  /* row-major lower = column-major upper */
+  const lapack_int nn = (lapack_int)d1;
+  lapack_int status = 0;
+  dpotrf_("U", &nn, M, &nn, &status);
+  napi_value out;
+  CHECK(napi_create_double(env, (double)status, &out));
+  return out;
+}
+
+/*
+ * cholSolve(buf, d1, mOff, bOff): b = M^-1 b in place, M's Cholesky factor from ipmNormal
+ *   (float64 d1 x d1 at mOff; b float64 d1 at bOff).
+ */
+static napi_value CholSolve(napi_env env, napi_callback_info info) {
+  ARGS(4, "cholSolve");
+  const int64_t d1 = int_arg(env, a[1]), mOff = int_arg(env, a[2]), bOff = int_arg(env, a[3]);
+  if (d1 < 1 || (mOff & 7) != 0 || !in_heap(mOff, 2 * d1 * d1, len) || (bOff & 7) != 0 || !in_heap(bOff, 2 * d1, len))
+    FAIL("cholSolve: operand outside the buffer or not aligned");
+  const lapack_int nn = (lapack_int)d1, one = 1;
+  lapack_int status = 0;
+  dpotrs_("U", &nn, &one, (const double*)(heap + mOff), &nn, (double*)(heap + bOff), &nn, &status);
+  if (status != 0) FAIL("cholSolve: dpotrs failed");
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
@@ -1094,6 +1170,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"greedyPairScans", NULL, GreedyPairScans, NULL, NULL, NULL, napi_default, NULL},
       {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
       {"tanhGrad", NULL, TanhGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"ipmNormal", NULL, IpmNormal, NULL, NULL, NULL, napi_default, NULL},
+      {"cholSolve", NULL, CholSolve, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

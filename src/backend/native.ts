@@ -55,7 +55,6 @@ export interface NativeBlas {
   softmaxCe(heap: ArrayBuffer, m: number, k: number, logitsOff: number, targetOff: number, weightOff: number, outOff: number): void;
   /** The gradient of `softmaxCe` for the logits, scaled by dy[0]. */
   softmaxCeGrad(heap: ArrayBuffer, m: number, k: number, logitsOff: number, targetOff: number, weightOff: number, dyOff: number, outOff: number): void;
-  /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   /**
    * The greedy linear-SVM solver's scans (src/classify/dual-greedy.ts `scanAndStep`, in C): byte
    * offsets of K (float32), u, qd, invQd, cost, ys, alpha, G (float64) and active (int32); returns
@@ -74,6 +73,15 @@ export interface NativeBlas {
   tanh?(heap: ArrayBuffer, n: number, xOff: number, yOff: number): void;
   /** out = (1 - y * y) * dy over n values, each operation rounded to float32 (tfjs' gradient of Tanh). Absent from addons built before it. */
   tanhGrad?(heap: ArrayBuffer, n: number, yOff: number, dyOff: number, outOff: number): void;
+  /**
+   * The interior-point SVM solver's normal matrix I + Σ scale_i [x_i, bias][x_i, bias]ᵀ (rows with
+   * scale at most `floor` left out) and its Cholesky factor, float64 (d+1)² at mOff; x float32
+   * n x d, scale float64 n; returns LAPACK's info (0: positive definite). Absent from addons built before it.
+   */
+  ipmNormal?(buffer: ArrayBuffer, n: number, d: number, xOff: number, scaleOff: number, bias: number, mOff: number, floor: number): number;
+  /** b = M⁻¹ b with `ipmNormal`'s factor (d1 = d + 1). Absent from addons built before it. */
+  cholSolve?(buffer: ArrayBuffer, d1: number, mOff: number, bOff: number): void;
+  /** Number of BLAS threads (OpenBLAS; ignored by Accelerate). */
   setThreads(n: number): void;
   getThreads(): number;
   /** The BLAS library's own description, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Zen". */

@@ -37,6 +37,8 @@ export interface DualCdSettings {
   maxIter: number;
   /** Generator for the random order of coordinates in each pass. */
   random: Random;
+  /** α to start from (parallel to the problem rows, each within [0, C_i]); default α = 0. */
+  start?: Float64Array;
 }
 
 export interface BinaryModel {
@@ -85,7 +87,13 @@ export function solveBinaryDual(p: BinaryProblem, s: DualCdSettings): BinaryMode
   const w = new Float64Array(d);
   let wB = 0; // weight of the bias feature
   const B2 = bias * bias;
-  const alpha = new Float64Array(l);
+  const alpha = s.start ? Float64Array.from(s.start) : new Float64Array(l);
+  for (let i = 0; i < l; i++) {
+    if (alpha[i] === 0) continue;
+    const delta = alpha[i] * sign[i];
+    axpyRow(w, delta, x, rows[i] * d, d);
+    wB += delta * bias;
+  }
   const qd = new Float64Array(l);
   for (let i = 0; i < l; i++) qd[i] = sqNorm[rows[i]] + B2;
   const index = new Int32Array(l);
