@@ -22,7 +22,11 @@ import { dotRow, type BinaryProblem } from './dual-cd';
 export interface InteriorPointSettings {
   /** Newton steps before giving up; the point reached is still handed on. Default 100. */
   maxSteps?: number;
-  /** Stop when the mean complementarity μ is at most this times the mean C. Default 1e-10. */
+  /**
+   * Stop when the mean complementarity μ is at most this times the mean C. Default 1e-6: on
+   * IEMOCAP fold 1 (happy against neutral) 12 Newton steps and 3 finishing passes, where 1e-10
+   * takes 15 steps and 1 pass, and a Newton step costs some 100 passes.
+   */
   gap?: number;
 }
 
@@ -158,7 +162,7 @@ export function solveBinaryInteriorPoint(p: BinaryProblem, s: InteriorPointSetti
   let meanC = 0;
   for (let i = 0; i < l; i++) meanC += cost[i];
   meanC /= l;
-  const gapTol = (s.gap ?? 1e-10) * meanC;
+  const gapTol = (s.gap ?? 1e-6) * meanC;
   const L = layout(p);
   const native = blas?.ipmNormal && blas.cholSolve ? blas : undefined;
   const factor = (): boolean => {
