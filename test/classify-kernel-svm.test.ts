@@ -459,8 +459,8 @@ test('bad options and unfitted use fail with clear errors; makeClassifier dispat
   // kernel: 'linear' is accepted but not stored: the same options as {} (experiment stores hash them)
   assert.deepEqual(linear.options, makeClassifier('svm', {}).options);
   // (a store's unit keys hash the options a spec gives, not these defaults: greedyAfter,
-  // greedyMemory and greedyPairs, added later, left every key as it was)
-  assert.deepEqual(Object.keys(LINEAR_SVM_DEFAULTS), ['C', 'classWeight', 'multiclass', 'bias', 'tolerance', 'maxIter', 'greedyAfter', 'greedyMemory', 'greedyPairs', 'seed']);
+  // greedyMemory, greedyPairs and fallback, added later, left every key as it was)
+  assert.deepEqual(Object.keys(LINEAR_SVM_DEFAULTS), ['C', 'classWeight', 'multiclass', 'bias', 'tolerance', 'maxIter', 'greedyAfter', 'greedyMemory', 'greedyPairs', 'fallback', 'seed']);
   assert.throws(() => makeClassifier('svm', { kernel: 'poly' } as never), /option linearSvm\.kernel: got "poly", expected 'linear' \(for the RBF kernel use/);
   assert.throws(() => new LinearSvm({ kernel: 'rbf' } as never), /linearSvm\.kernel: got "rbf"/);
 });

@@ -84,8 +84,8 @@ test('protocol lookups: unknown names are named errors; classifier options are c
   (o.hiddenLayers as number[]).push(7);
   assert.deepEqual(classifierOptions(PROTOCOLS.code, 'dnn', 'emodb').hiddenLayers, [100, 100]);
   assert.deepEqual(classifierOptions(PROTOCOLS.paper, 'svm', 'emodb'), {});
-  // IEMOCAP's linear SVM takes pair steps (the same problem and tolerance); EmoDB's keys stay those of its stored grids
-  assert.deepEqual(classifierOptions(PROTOCOLS.paper, 'svm', 'iemocap'), { greedyPairs: true });
+  // IEMOCAP's linear SVM falls back on the interior-point method (the same problem and tolerance); EmoDB's keys stay those of its stored grids
+  assert.deepEqual(classifierOptions(PROTOCOLS.paper, 'svm', 'iemocap'), { fallback: 'interior-point' });
   assert.deepEqual(classifierOptions(PROTOCOLS.code, 'svm', 'iemocap'), { kernel: 'rbf', C: 10, gamma: 'auto' });
   assert.equal(corpusOf('iemocap-is10'), 'iemocap');
   assert.equal(corpusOf('/data/IEMOCAP/features.csv'), 'iemocap');

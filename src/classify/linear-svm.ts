@@ -8,7 +8,8 @@
  * `dual-cd.ts`), which costs O(rows · d) per pass and never forms a kernel matrix, so
  * 11 x 480 training rows of 4354 features (real + 10 augmented sets) stay fast. A problem still
  * short of the tolerance after `greedyAfter` passes (an AAE's synthetic rows) is solved by greedy
- * coordinate descent on its Gram matrix instead (`dual-greedy.ts`).
+ * coordinate descent on its Gram matrix instead (`dual-greedy.ts`), or, with `fallback:
+ * 'interior-point'`, by an interior-point method on the normal equations (`dual-ipm.ts`).
  * bench/svm-compare.ts measures it against libsvm-js and ml-svm on EmoDB.
  *
  * The greedy solver's Gram matrix is a GEMM, whose rounding depends on the BLAS thread count, so
