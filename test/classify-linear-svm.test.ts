@@ -344,6 +344,9 @@ test('fallback: interior-point takes over a crawling problem after greedyAfter p
     const [q] = svm.fitInfo!.problems;
     assert.ok(q.converged && q.interiorPointSteps > 0 && q.greedySteps === 0, JSON.stringify(q));
     assert.ok(q.iterations > LINEAR_SVM_DEFAULTS.greedyAfter && q.iterations <= LINEAR_SVM_DEFAULTS.greedyAfter + 2, `passes ${q.iterations}`);
+    // deterministic: the same options give the same model
+    const again = await linearSvm({ bias: 10, fallback: 'interior-point', ...o }).fit(ds);
+    assert.deepEqual([again.model.w, again.model.b], [svm.model.w, svm.model.b]);
   }
   // never moved when greedyAfter is maxIter
   const passesOnly = await linearSvm({ bias: 10, fallback: 'interior-point', greedyAfter: 1000 }).fit(ds);

@@ -12,9 +12,10 @@
  * 'interior-point'`, by an interior-point method on the normal equations (`dual-ipm.ts`).
  * bench/svm-compare.ts measures it against libsvm-js and ml-svm on EmoDB.
  *
- * The greedy solver's Gram matrix is a GEMM, whose rounding depends on the BLAS thread count, so
- * a problem that moves to it can end at another point within the tolerance at 2 threads than at
- * 1 (IEMOCAP fold 1 + 1 noise set: 47.86 UAR at one thread, 47.59 at two). Dual coordinate
+ * The greedy solver's Gram matrix is a GEMM (the interior point's normal matrix a dsyrk), whose
+ * rounding depends on the BLAS thread count, so a problem that moves to it can end at another
+ * point within the tolerance at 2 threads than at 1 (IEMOCAP fold 1 + 1 noise set, greedy:
+ * 47.86 UAR at one thread, 47.59 at two). Dual coordinate
  * descent does not use the BLAS. `reproduce --jobs N` gives each worker cores / N threads (one
  * each for the grids here, run with --jobs 2 on two cores).
  *
