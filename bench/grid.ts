@@ -331,7 +331,7 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
           floorHours[dataset][protocol] = Object.values(floor).reduce((s, v) => s + v, 0) / 3600 / o.jobs;
         }
       }
-      if (o.maxSets[dataset] < 10) notes.push(`${dataset}: classifier units timed at 0 and ${o.maxSets[dataset]} sets; larger sets extrapolated (linear in rows; RBF SVM by the exponent between the two sizes)${dataset === 'iemocap' ? "; for the linear SVM (the paper protocol's interior-point fallback) low by the growth of its Newton steps with the rows, from 12-15 a problem at 0 sets to about 27 at 10 (BENCHMARKS.md, 'Linear SVM: an interior point')" : ''}`);
+      if (o.maxSets[dataset] < 10) notes.push(`${dataset}: classifier units timed at 0 and ${o.maxSets[dataset]} sets; larger sets extrapolated (linear in rows; RBF SVM by the exponent between the two sizes)${dataset === 'iemocap' ? "; for the linear SVM (the paper protocol's interior-point fallback) low by the growth of its Newton steps with the rows, from 12-13 a problem at 0 sets to about 25 at 10: the 10-set unit measured 1.09-1.18x the line through the 0- and 1-set ones (BENCHMARKS.md, 'Linear SVM: an interior point')" : ''}`);
     }
     notes.push('synthetic rows are noisy copies of the real ones; a trained augmenter\'s rows may cost more (AAE\'s rows move the linear SVM to its greedy solver: bench/svm-hard-rows.ts)');
     notes.push('ADAN under the code protocol is priced at all its epochs; its early stop (after epoch 200) only shortens it');
