@@ -186,4 +186,4 @@ export function primalObjective(p: BinaryProblem, w: Float64Array, b: number): n
   return 0.5 * ww + loss;
 }
 
-export { dotRow };
+export { dotRow, axpyRow };

@@ -18,7 +18,7 @@
  */
 import type { NativeBlas } from '../backend/native';
 import { DataError } from '../util/errors';
-import { dotRow, type BinaryProblem } from './dual-cd';
+import { axpyRow, dotRow, type BinaryProblem } from './dual-cd';
 
 export interface InteriorPointSettings {
   /** Newton steps before giving up; the point reached is still handed on. Default 100. */
@@ -83,12 +83,11 @@ function timesZ(L: Layout, d: number, sign: Int8Array, bias: number, v: Float64A
 function timesZt(L: Layout, d: number, sign: Int8Array, bias: number, u: Float64Array, out: Float64Array): void {
   out.fill(0);
   let last = 0;
-  const { x } = L;
   for (let i = 0; i < u.length; i++) {
     const a = sign[i] * u[i];
     if (a === 0) continue;
     last += a;
-    for (let j = 0, o = i * d; j < d; j++) out[j] += a * x[o + j];
+    axpyRow(out, a, L.x, i * d, d);
   }
   out[d] = last * bias;
 }
