@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { tf } from '../src/backend/tf';
 import { initBackend } from '../src/backend/init';
 import { loadNative } from '../src/backend/native';
-import { applyGradientsWithDecay, FusedAdam, makeAdam } from '../src/backend/adam';
+import { adamStats, applyGradientsWithDecay, FusedAdam, makeAdam } from '../src/backend/adam';
+import { withOriginalKernels } from '../src/backend/kernels';
 import { Random } from '../src/util/random';
 import { maxRelErr } from './numeric';
 
@@ -84,6 +85,45 @@ test("an L2 decay inside the fused Adam pass equals tfjs' add(g, mul(w, decay)) 
   const other = trainDecayed(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 3, 20, true);
   const otherOps = trainDecayed(tf.train.adam(PAPER.learningRate, PAPER.beta1, PAPER.beta2, PAPER.epsilon), 3, 20, false);
   for (let i = 0; i < 3; i++) assert.deepEqual(other[i], otherOps[i], `tf.train.adam, variable ${i}`);
+});
+
+test('the fused Adam writes weights in place only where no other tensor or kernel can see them, with the same bits', { skip: noNative }, async () => {
+  await initBackend({ backend: 'native' });
+  const steps = (opt: tf.Optimizer, p: ReturnType<typeof problem>, n: number, each?: () => void): void => {
+    for (let i = 0; i < n; i++) {
+      each?.();
+      opt.minimize(p.loss, false, p.vars);
+    }
+  };
+  // in place from the second step on: the variables keep the tensors the first step wrote
+  const p = problem(5);
+  const opt = makeAdam(PAPER);
+  steps(opt, p, 1);
+  const ids = p.vars.map((v) => v.dataId);
+  let before = adamStats.inPlace;
+  steps(opt, p, 9);
+  assert.equal(adamStats.inPlace - before, 9 * p.vars.length, 'every later update wrote in place');
+  p.vars.forEach((v, i) => assert.equal(v.dataId, ids[i], `variable ${i} kept its tensor`));
+  const afterTen = p.vars.map((v) => v.dataSync().slice());
+  // a tensor sharing a weight's memory (tf.clone shares it) keeps its values through the next step
+  const shared = tf.clone(p.vars[0]);
+  before = adamStats.inPlace;
+  steps(opt, p, 1);
+  assert.equal(adamStats.inPlace - before, p.vars.length - 1, 'all but the shared weight in place');
+  assert.deepEqual(shared.dataSync(), afterTen[0], 'the clone did not change');
+  assert.notDeepEqual(p.vars[0].dataSync(), afterTen[0], 'the variable moved');
+  tf.dispose(shared);
+  // the same ten steps with the kernels re-registered before each (a new generation: a fresh tensor every step)
+  const q = problem(5);
+  const fresh = makeAdam(PAPER);
+  before = adamStats.inPlace;
+  steps(fresh, q, 10, () => withOriginalKernels(() => undefined));
+  assert.equal(adamStats.inPlace, before, 'never in place across a change of kernels');
+  q.vars.forEach((v, i) => assert.deepEqual(v.dataSync(), afterTen[i], `variable ${i}: same bits in place and not`));
+  opt.dispose();
+  fresh.dispose();
+  p.dispose();
+  q.dispose();
 });
 
 test('FusedAdam off the native path (cpu backend) follows tf.train.adam too', async () => {

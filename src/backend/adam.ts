@@ -10,7 +10,7 @@
  */
 import { tf } from './tf';
 import { activeNative } from './init';
-import type { WasmBackendLike } from './kernels';
+import { installedKernels, kernelGeneration, type WasmBackendLike } from './kernels';
 import { OptionError, checkOptionKeys } from '../util/errors';
 
 /** A named tensor as tfjs optimizers take it (tfjs-core's NamedTensor, not re-exported by tfjs). */
@@ -81,8 +81,8 @@ export function applyGradientsWithDecay(optimizer: tf.Optimizer, gradients: read
   });
 }
 
-/** Time spent in native Adam updates (for the benchmark's breakdown). */
-export const adamStats = { ms: 0, updates: 0, elements: 0 };
+/** Time spent in native Adam updates (for the benchmark's breakdown); `inPlace` of the `updates` wrote over the old weight. */
+export const adamStats = { ms: 0, updates: 0, elements: 0, inPlace: 0 };
 
 /**
  * The moments are updated in place: if another tensor shares a moment's memory (e.g. a clone
@@ -105,10 +105,14 @@ interface Moment {
 }
 
 /**
- * Adam with one native pass per variable (m, v updated in place; the new weight written to a
- * fresh tensor and assigned, so no other tensor that shares the old weight's memory, nor the
- * wasm backend's packed-weight caches, ever sees a changed buffer). On any other backend it
- * computes the same update with tfjs ops.
+ * Adam with one native pass per variable. m and v are updated in place. The new weight goes to
+ * a fresh tensor, which is assigned, unless it can overwrite the old one unseen: the variable
+ * still holds the tensor this optimizer wrote last, no other tensor shares its memory, and the
+ * native kernels have been registered throughout since (`kernelGeneration`), so no XNNPACK
+ * operator of tfjs' own products keeps a packed copy of it. In place saves up to a third
+ * of the pass, which is bound by memory (BENCHMARKS.md, "The paper DNN on IEMOCAP: what is
+ * left"); the arithmetic is the same, so are the bits. On any other backend it computes the same
+ * update with tfjs ops.
  */
 export class FusedAdam extends tf.Optimizer {
   /** Honest instanceof (tf.Optimizer's Symbol.hasInstance accepts any optimizer-like object). */
@@ -127,6 +131,8 @@ export class FusedAdam extends tf.Optimizer {
   private firstMoments: Moment[] = [];
   private secondMoments: Moment[] = [];
   private slotOf = new Map<string, number>();
+  /** The weight tensor this optimizer last wrote, per variable, and the kernel generation then. */
+  private written = new Map<string, { dataId: object; generation: number }>();
 
   constructor(options: AdamOptions = {}) {
     super();
@@ -165,7 +171,10 @@ export class FusedAdam extends tf.Optimizer {
         const backend = tf.backend() as unknown as WasmBackendLike;
         exclusive(backend, m);
         exclusive(backend, v);
-        const out = backend.makeOutput(value.shape.slice(), 'float32'); // may grow the heap: offsets after
+        const last = this.written.get(name);
+        const inPlace = last !== undefined && last.dataId === value.dataId && last.generation === kernelGeneration()
+          && installedKernels() === 'native' && backend.refCount(value.dataId) <= 1;
+        const out = inPlace ? value : backend.makeOutput(value.shape.slice(), 'float32'); // may grow the heap: offsets after
         const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
         const t0 = performance.now();
         native.adamDecayed(
@@ -175,9 +184,14 @@ export class FusedAdam extends tf.Optimizer {
         adamStats.ms += performance.now() - t0;
         adamStats.updates++;
         adamStats.elements += value.size;
-        const next = tf.engine().makeTensorFromTensorInfo(out);
-        value.assign(next);
-        next.dispose();
+        if (inPlace) {
+          adamStats.inPlace++;
+        } else {
+          const next = tf.engine().makeTensorFromTensorInfo(out);
+          value.assign(next);
+          next.dispose();
+          if (installedKernels() === 'native') this.written.set(name, { dataId: value.dataId, generation: kernelGeneration() });
+        }
       } else {
         tf.tidy(() => {
           const g = decay !== 0 ? tf.add(gradient, tf.mul(value, decay)) : gradient;
@@ -212,6 +226,7 @@ export class FusedAdam extends tf.Optimizer {
     this.firstMoments = [];
     this.secondMoments = [];
     this.slotOf.clear();
+    this.written.clear();
   }
 
   override async getWeights(): Promise<NamedTensor[]> {

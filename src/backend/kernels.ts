@@ -48,6 +48,8 @@ const KERNELS = ['BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2', '
 const originals = new Map<string, tf.KernelConfig>();
 let installed: 'native' | 'transpose-fix' | undefined;
 let installedNative: NativeBlas | undefined;
+/** Bumped whenever the registered kernel set changes (see `kernelGeneration`). */
+let generation = 0;
 
 // counters of the native path and the fallback (for tests and the benchmarks): one home in stats.ts
 export { kernelStats } from './stats';
@@ -55,6 +57,15 @@ export { kernelStats } from './stats';
 /** Which replacement is registered over the wasm kernels right now, if any. */
 export function installedKernels(): 'native' | 'transpose-fix' | undefined {
   return installed;
+}
+
+/**
+ * A number that changes whenever the registered kernel set changes. Within one generation under
+ * 'native', no tensor reached tfjs' own matrix products, whose XNNPACK operators keep a packed
+ * copy of a weight by its data id: FusedAdam writes weights in place only then.
+ */
+export function kernelGeneration(): number {
+  return generation;
 }
 
 function original(name: string): tf.KernelConfig {
@@ -82,6 +93,7 @@ export function restoreOriginalKernels(): void {
     tf.registerKernel(orig);
   }
   installed = undefined;
+  generation++;
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -286,6 +298,7 @@ export function registerNativeKernels(native: NativeBlas): void {
   }
   installed = 'native';
   installedNative = native;
+  generation++;
 }
 
 /**
@@ -342,4 +355,5 @@ export function registerTransposeFix(): void {
   registerSharedIdentity();
   registerRowGather();
   installed = 'transpose-fix';
+  generation++;
 }

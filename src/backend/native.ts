@@ -20,7 +20,7 @@ export interface NativeBlas {
     bStride: number, cOff: number, cStride: number, biasOff: number, activation: number,
     alpha: number,
   ): void;
-  /** One fused pass of tfjs' Adam update: m, v in place, the new weight to outOff. */
+  /** One fused pass of tfjs' Adam update: m, v in place, the new weight to outOff (which may be wOff). */
   adam(
     heap: ArrayBuffer, wOff: number, gOff: number, mOff: number, vOff: number, outOff: number,
     n: number, learningRate: number, beta1: number, beta2: number, epsilon: number,
