@@ -75,3 +75,13 @@ test('REPRODUCTION.md and BENCHMARKS.md quote the README eval line with the WA /
   assert.match(fs.readFileSync(path.join(projectRoot, 'REPRODUCTION.md'), 'utf8'), new RegExp(`eval --data emodb-is11 --classifier svm --json\`: ${wa} / ${uar}`));
   assert.match(fs.readFileSync(path.join(projectRoot, 'BENCHMARKS.md'), 'utf8'), new RegExp(`eval --data emodb-is11 --classifier svm\` gives WA ${wa} / UAR ${uar}`));
 });
+
+test('REPRODUCTION.md holds the side-by-side Table I exactly as the script prints it from the committed tables', () => {
+  // the script reads docs/results only (no data): a table republished without the doc fails here
+  const printed = execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'table1-side-by-side.js')], { encoding: 'utf8' });
+  const doc = new Set(fs.readFileSync(path.join(projectRoot, 'REPRODUCTION.md'), 'utf8').split('\n'));
+  const rows = printed.split('\n').filter((l) => l.startsWith('|'));
+  assert.ok(rows.length >= 40, `printed ${rows.length} table lines`);
+  const missing = rows.filter((l) => !doc.has(l));
+  assert.deepEqual(missing, [], 'lines of `node dist/scripts/table1-side-by-side.js` missing from REPRODUCTION.md');
+});

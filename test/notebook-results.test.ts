@@ -74,6 +74,15 @@ test('tableMarkdown puts the paper\'s Table I beside our best rows with the UAR 
   assert.ok(lines.includes('| steps | DNN |  | 81.43 / 80.14 (7) | +3.47 | not run |  |'), md);
 });
 
+test('tableMarkdown with spread prints the ± over repeats that an augmenter per repeat widens', () => {
+  const t = readResultTables(committedResults('emodb'));
+  const lines = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, spread: true }]).split('\n');
+  assert.equal(lines[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR, ± over repeats (sets) | ΔUAR |');
+  // REPRODUCTION.md's Table I row, from best.csv's waStd and uarStd
+  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88±0.72 / 78.38±0.74 (3) | +1.72 |'), lines.join('\n'));
+  assert.ok(lines.includes('| none (real only) | DNN | 80.19 / – | 78.50±0.61 / 76.66±0.47 |  |'), lines.join('\n'));
+});
+
 test('pairedMarkdown lists the mean over sets against real rows, per run, in the given method order', () => {
   const row = (method: string, classifier: string, sets: number | 'mean', against: 'none' | 'copy', delta: number, low: number, high: number, p: number) =>
     ({ dataset: 'd', method, augment: method, classifier, sets, against, delta, low, high, p, folds: 10, repeats: 3 });

@@ -330,12 +330,13 @@ export function pooledPredictions(records: readonly UnitRecord[], which: { augme
 }
 
 /** One cell of the rendered Table I / II: WA / UAR (sets) and ΔUAR against the real-only point. */
-function cell(b: BestRow | undefined, folds?: number): { value: string; delta: string } {
+function cell(b: BestRow | undefined, folds?: number, spread = false): { value: string; delta: string } {
   if (!b) return { value: '–', delta: '' };
   // a row of a grid still running pools fewer speakers: say how many, it is not comparable with the paper's
   const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} speakers]` : '');
   const d = 100 * (b.uar - b.baselineUar);
-  return { value: `${(100 * b.wa).toFixed(2)} / ${(100 * b.uar).toFixed(2)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
+  const pm = (v: number, s: number): string => (100 * v).toFixed(2) + (spread ? `±${(100 * s).toFixed(2)}` : '');
+  return { value: `${pm(b.wa, b.waStd)} / ${pm(b.uar, b.uarStd)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
 }
 
 /** A column of {@link tableMarkdown}: a label and the best rows of one run (null: not computed yet). */
@@ -348,6 +349,8 @@ export interface TableColumn {
   folds?: number;
   /** Every point of the run: adds a column with ΔUAR averaged over 1-10 sets (chosen on nothing, unlike the best point). Default none. */
   summary?: readonly SummaryRow[] | null;
+  /** Print WA and UAR as mean±std over repeats (what an augmenter per repeat widens). Default false. */
+  spread?: boolean;
 }
 
 /**
@@ -372,13 +375,13 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
   const fmt = (v: number | null | undefined, s?: number): string => (v === null || v === undefined ? '–' : s ? `${v.toFixed(2)}±${s.toFixed(2)}` : v.toFixed(2));
   const order = [...new Set([...paper.entries.map((e) => e.method), ...columns.flatMap((c) => (c.best ?? []).map((b) => b.method))])];
   const classifiers = ['svm', 'dnn'];
-  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : [])])];
+  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : [])])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const method of order) {
     for (const clf of classifiers) {
       const e = paper.entries.find((x) => x.method === method && x.classifier === clf);
       const ours = columns.map((c) => {
-        const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds) : { value: c.missing ?? 'not computed yet', delta: '' };
+        const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds, c.spread) : { value: c.missing ?? 'not computed yet', delta: '' };
         if (c.summary === undefined) return { ...main, mean: [] };
         const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
         return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : ''] };
