@@ -14,6 +14,8 @@ import { canonicalJson, sha256 } from '../src/experiment/hash';
 import { makeSynthetic } from '../src/data/synthetic';
 import { innerFolds } from '../src/experiment/inner';
 import { innerChoices, innerColumns, isInner } from '../src/experiment/inner-select';
+import { formatPaired, pairedTable } from '../src/experiment/paired-table';
+import { uar } from '../src/eval/metrics';
 import type { UnitGroup, UnitConfig } from '../src/experiment/plan';
 import type { UnitRecord } from '../src/experiment/store';
 import type { ExperimentSpec } from '../src/experiment/spec';
@@ -182,6 +184,39 @@ test('with stages the choice is of sets and epochs together: ties to fewer sets,
   const plain = records.map((r) => ({ ...r, outcome: { ...r.outcome, stages: undefined, epochs: undefined } }));
   assert.ok(innerChoices(plain).every((c) => c.epochs === undefined && c.scores.every((s) => !('epochs' in s))));
   assert.equal([...innerColumns(plain).values()][0].epochsInner, '');
+});
+
+test("paired 'inner' rows: each fold read at its own choice, against real rows read at the epochs chosen for them", () => {
+  const right = [0, 1], wrong = [1, 0], half = [0, 0];
+  // a unit of `method` after 20 epochs (`at20`) that kept its predictions after 10 (`at10`); uar as the runner records it
+  const staged = (method: 'none' | 'copy', fold: number, sets: number, inner: number | undefined, at10: number[], at20: number[]): UnitRecord => {
+    const u = unit(fold, sets, 1, inner, [0, 1], at20, [{ epochs: 10, yPred: at10 }], 20);
+    return { ...u, key: `${method}/${u.key}`, config: { ...u.config, augment: { ...u.config.augment, method } }, outcome: { ...u.outcome, augmentLabel: method, uar: uar([0, 1], at20, 2) } };
+  };
+  const records = [
+    // copy: fold 1 chooses (2 sets, 20 epochs), fold 2 (1 set, 10 epochs)
+    staged('copy', 1, 1, 1, wrong, wrong), staged('copy', 1, 1, 2, wrong, wrong), staged('copy', 1, 2, 1, wrong, right), staged('copy', 1, 2, 2, wrong, right),
+    staged('copy', 2, 1, 1, right, wrong), staged('copy', 2, 1, 2, right, wrong), staged('copy', 2, 2, 1, wrong, wrong), staged('copy', 2, 2, 2, wrong, wrong),
+    // real rows only: fold 1 chooses 10 epochs, fold 2 20
+    staged('none', 1, 0, 1, right, wrong), staged('none', 1, 0, 2, right, wrong), staged('none', 2, 0, 1, wrong, right), staged('none', 2, 0, 2, wrong, right),
+    // outer units. copy at its choices: fold 1 (2 sets, 20 epochs) 1.0, fold 2 (1 set, 10 epochs) 0.5; elsewhere 0
+    staged('copy', 1, 1, undefined, wrong, wrong), staged('copy', 1, 2, undefined, wrong, right),
+    staged('copy', 2, 1, undefined, half, wrong), staged('copy', 2, 2, undefined, wrong, wrong),
+    // real rows only at their choices: fold 1 after 10 epochs 0.5 (1.0 after 20), fold 2 after 20 0.5 (0 after 10)
+    staged('none', 1, 0, undefined, half, right), staged('none', 2, 0, undefined, wrong, half),
+  ];
+  const rows = pairedTable(records).filter((r) => r.sets === 'inner');
+  assert.equal(rows.length, 1, 'copy against real rows only (copy is not compared with itself)');
+  const [r] = rows;
+  // per fold: 1.0 - 0.5 = 0.5 and 0.5 - 0.5 = 0; mean 0.25; bootstrap over 2 folds: means 0, 0.25, 0.5; sign flips: |mean| 0.25 always, p = 1
+  assert.deepEqual([r.method, r.against, r.folds, r.repeats], ['copy', 'none', 2, 1]);
+  assert.ok(Math.abs(r.delta - 0.25) < 1e-12, String(r.delta));
+  assert.deepEqual([r.low, r.high, r.p], [0, 0.5, 1]);
+  assert.match(formatPaired(pairedTable(records)), /inner choice \[95 % interval\][\s\S]*\+25\.0 \[\+0\.0, \+50\.0\]\s+1\.000/);
+  // without inner units there is no such row, and the table has no such column
+  const outer = pairedTable(records.filter((u) => !isInner(u)));
+  assert.ok(outer.length > 0 && outer.every((x) => x.sets !== 'inner'));
+  assert.doesNotMatch(formatPaired(outer), /inner choice/);
 });
 
 test("the grid with inner selection keeps the paper DNN's stages (and real-only inner units for it); the SVM's outer units and the code protocol are unchanged", async () => {

@@ -79,7 +79,8 @@ export function lineKey(l: LineFields): string {
   return [l.dataset, l.augment, l.augmentOptions, l.method, l.classifier, l.classifierOptions, l.train].join('\u0000');
 }
 
-function lineOf(r: UnitRecord): LineFields {
+/** The line a unit belongs to. */
+export function lineOf(r: UnitRecord): LineFields {
   const c = r.config;
   return {
     dataset: c.data.name,
@@ -147,6 +148,25 @@ function predictionsAt(r: UnitRecord, epochs: number | undefined): number[] | un
   return o.stages?.find((s) => s.epochs === epochs)?.yPred;
 }
 
+/** One outer unit's test UAR after `epochs` (undefined: its final network); undefined when it did not keep those. */
+export function uarAt(r: UnitRecord, epochs: number | undefined): number | undefined {
+  const o = r.outcome;
+  if (epochs === undefined || o.epochs === epochs) return o.uar;
+  const p = predictionsAt(r, epochs);
+  return p && uar(o.yTrue, p, o.classes.length);
+}
+
+/**
+ * The choices that report each line (by {@link lineKey}), in fold order: a line with both kinds
+ * of inner units is reported by its refit ones (no inner test row reached their augmenter).
+ */
+export function reportedChoices(choices: readonly InnerChoice[]): Map<string, InnerChoice[]> {
+  const refitLines = new Set(choices.filter((c) => c.rows === 'refit').map(lineKey));
+  const byLine = new Map<string, InnerChoice[]>();
+  for (const c of choices) if (c.rows === 'refit' || !refitLines.has(lineKey(c))) byLine.set(lineKey(c), [...(byLine.get(lineKey(c)) ?? []), c]);
+  return byLine;
+}
+
 /** UAR pooled over the inner folds of each repeat that has all of them (at `epochs`), mean over those repeats. */
 function innerScore(byRepeat: Map<number, UnitRecord[]> | undefined, epochs: number | undefined): { uar: number; repeats: number } {
   const per: number[] = [];
@@ -181,10 +201,7 @@ export function innerColumns(records: readonly UnitRecord[], choices: readonly I
     outer.set(at(line, r.config.fold.index, r.config.sets, r.config.repeat), r);
     repeatsOf.set(line, (repeatsOf.get(line) ?? new Set<number>()).add(r.config.repeat));
   }
-  const byLine = new Map<string, InnerChoice[]>();
-  // a line with both kinds of inner units is reported by its refit ones (no inner test row reached their augmenter)
-  const refitLines = new Set(choices.filter((c) => c.rows === 'refit').map(lineKey));
-  for (const c of choices) if (c.rows === 'refit' || !refitLines.has(lineKey(c))) byLine.set(lineKey(c), [...(byLine.get(lineKey(c)) ?? []), c]);
+  const byLine = reportedChoices(choices);
   const out = new Map<string, InnerColumns>();
   for (const [line, cs] of byLine) {
     const per: number[] = [];

@@ -4,11 +4,15 @@
  * simplest augmentation), on the same folds and repeats, with a bootstrap interval over folds
  * and a sign-flip p-value. Also one row per line for the mean over all its numbers of sets
  * (`sets: 'mean'`): "does this method help, whatever the number of sets?", chosen on nothing.
+ * Where the store holds inner units (`select: 'inner'`), one more (`sets: 'inner'`): each fold
+ * read at its own choice made on training speakers, against real rows only read at theirs (the
+ * DNN's epochs are chosen for real rows too) or copy at copy's: the figure a method would get
+ * in use, with nothing picked on a test speaker.
  */
 import { pairedDifference } from '../analysis/paired';
 import { canonicalJson, seedFromKey, stableKey } from './hash';
 import type { UnitRecord } from './store';
-import { outerRecords } from './inner-select';
+import { innerChoices, lineKey, lineOf, outerRecords, reportedChoices, uarAt } from './inner-select';
 
 export interface PairedRow {
   dataset: string;
@@ -16,8 +20,11 @@ export interface PairedRow {
   /** Table label of the augmenter entry. */
   augment: string;
   classifier: string;
-  /** A number of sets, or 'mean' for the mean over all the line's numbers of sets. */
-  sets: number | 'mean';
+  /**
+   * A number of sets; 'mean' for the mean over all the line's numbers of sets; 'inner' for each
+   * fold at the sets (and epochs) its inner folds chose, against the compared line at its own.
+   */
+  sets: number | 'mean' | 'inner';
   /** 'none' (real rows only, same classifier) or 'copy' (copy at the same number of sets). */
   against: 'none' | 'copy';
   /** Mean over folds of the per-fold UAR difference (fraction; each fold's difference is its mean over repeats). */
@@ -95,11 +102,62 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
       }
     }
   }
+  rows.push(...innerPaired(records, options));
   const order = (r: PairedRow): string => `${r.dataset}\u0000${r.augment}\u0000${r.classifier}\u0000${r.against}`;
-  return rows.sort((a, b) => order(a).localeCompare(order(b)) || (a.sets === 'mean' ? 99 : a.sets) - (b.sets === 'mean' ? 99 : b.sets));
+  const rank = (k: PairedRow['sets']): number => (k === 'mean' ? 1e6 : k === 'inner' ? 1e6 + 1 : k);
+  return rows.sort((a, b) => order(a).localeCompare(order(b)) || rank(a.sets) - rank(b.sets));
 }
 
-function row(sample: UnitRecord, sets: number | 'mean', against: 'none' | 'copy', byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {
+/**
+ * The 'inner' rows: per augmented line and fold, the outer unit at the fold's inner choice minus
+ * the compared line's outer unit at its own choice (real rows only: at the epochs chosen for
+ * them, or as trained when nothing was chosen), per repeat, on the folds both have.
+ */
+function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions): PairedRow[] {
+  const byLine = reportedChoices(innerChoices(records));
+  if (byLine.size === 0) return [];
+  const outer = new Map<string, UnitRecord>(); // line, fold, sets, repeat -> unit
+  const sample = new Map<string, UnitRecord>(); // line -> one of its units
+  const repeats = new Map<number, Set<number>>(); // fold -> repeats
+  const at = (line: string, fold: number, sets: number, repeat: number): string => `${line}\u0001${fold}\u0001${sets}\u0001${repeat}`;
+  for (const r of outerRecords(records)) {
+    const line = lineKey(lineOf(r));
+    outer.set(at(line, r.config.fold.index, r.config.sets, r.config.repeat), r);
+    if (!sample.has(line)) sample.set(line, r);
+    repeats.set(r.config.fold.index, (repeats.get(r.config.fold.index) ?? new Set<number>()).add(r.config.repeat));
+  }
+  const choiceOf = (line: string, fold: number): { sets: number; epochs?: number } | undefined =>
+    byLine.get(line)?.find((c) => c.fold === fold) ?? (sample.get(line)?.config.augment.method === 'none' ? { sets: 0 } : undefined);
+  const sameClassifier = (a: UnitRecord, b: UnitRecord): boolean =>
+    a.config.data.name === b.config.data.name && a.outcome.classifierLabel === b.outcome.classifierLabel && canonicalJson(a.config.classifier.options) === canonicalJson(b.config.classifier.options) && a.config.train === b.config.train;
+  const rows: PairedRow[] = [];
+  for (const [line, choices] of byLine) {
+    const s = sample.get(line);
+    if (!s || s.config.augment.method === 'none') continue;
+    const against: ['none' | 'copy', string | undefined][] = (['none', 'copy'] as const).filter((m) => m !== s.config.augment.method).map((m) => [m, [...sample].find(([, o]) => o.config.augment.method === m && sameClassifier(o, s))?.[0]]);
+    for (const [target, other] of against) {
+      if (other === undefined) continue;
+      const byFold = new Map<number, number[]>();
+      for (const c of choices) {
+        const o = choiceOf(other, c.fold);
+        if (!o) continue;
+        for (const repeat of repeats.get(c.fold) ?? []) {
+          const u = outer.get(at(line, c.fold, c.sets, repeat));
+          const v = outer.get(at(other, c.fold, o.sets, repeat));
+          const a = u && uarAt(u, c.epochs);
+          const b = v && uarAt(v, o.epochs);
+          if (a !== undefined && b !== undefined) byFold.set(c.fold, [...(byFold.get(c.fold) ?? []), a - b]);
+        }
+      }
+      if (byFold.size === 0) continue;
+      const identity = { d: s.config.data.name, a: s.outcome.augmentLabel, c: s.outcome.classifierLabel, against: target, k: 'inner' };
+      rows.push(row(s, 'inner', target, byFold, seedOf(identity, options), options));
+    }
+  }
+  return rows;
+}
+
+function row(sample: UnitRecord, sets: PairedRow['sets'], against: 'none' | 'copy', byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {
   const folds = [...byFold.keys()].sort((a, b) => a - b);
   const r = pairedDifference(folds.map((f) => avg(byFold.get(f)!)), { seed, resamples: options.resamples });
   return {
@@ -133,16 +191,18 @@ function avg(a: readonly number[]): number {
  */
 export function formatPaired(rows: readonly PairedRow[]): string {
   if (rows.length === 0) return 'paired comparisons: no augmented units with their real-only (or copy) units on the same folds';
-  const sets = [...new Set(rows.filter((r) => r.sets !== 'mean').map((r) => r.sets as number))].sort((a, b) => a - b);
+  const sets = [...new Set(rows.flatMap((r) => (typeof r.sets === 'number' ? [r.sets] : [])))].sort((a, b) => a - b);
+  const inner = rows.some((r) => r.sets === 'inner');
   const groups = new Map<string, PairedRow[]>();
   for (const r of rows) {
     const k = `${r.augment}\u0000${r.classifier}\u0000${r.against}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
-  const header = ['method', 'classifier', 'vs', ...sets.map(String), 'mean of sets [95 % interval]', 'p', 'folds'];
+  const header = ['method', 'classifier', 'vs', ...sets.map(String), 'mean of sets [95 % interval]', 'p', ...(inner ? ['inner choice [95 % interval]', 'p'] : []), 'folds'];
   const table = [...groups.values()].map((g) => {
     const mean = g.find((r) => r.sets === 'mean');
+    const chosen = g.find((r) => r.sets === 'inner');
     return [
       g[0].augment, g[0].classifier, g[0].against === 'none' ? 'real' : 'copy',
       ...sets.map((k) => {
@@ -151,6 +211,7 @@ export function formatPaired(rows: readonly PairedRow[]): string {
       }),
       mean ? `${pts(mean.delta)} [${pts(mean.low)}, ${pts(mean.high)}]` : '',
       mean ? mean.p.toFixed(3) : '',
+      ...(inner ? [chosen ? `${pts(chosen.delta)} [${pts(chosen.low)}, ${pts(chosen.high)}]` : '', chosen ? chosen.p.toFixed(3) : ''] : []),
       String(Math.max(...g.map((r) => r.folds))),
     ];
   });
@@ -162,5 +223,6 @@ export function formatPaired(rows: readonly PairedRow[]): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...table.map(fmt),
     'note: the intervals resample speakers, the unit that varies most; p is the two-sided sign-flip test over folds. The mean over sets is chosen on nothing; a best number of sets picked on the test folds is not (see best.csv).',
+    ...(inner ? ["note: \"inner choice\" reads each fold at the number of sets (and DNN epochs) its inner folds chose on the training speakers, against real rows only (or copy) read at their own choice: nothing in it is picked on a test speaker."] : []),
   ].join('\n');
 }

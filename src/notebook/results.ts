@@ -106,14 +106,14 @@ export function bestRowsFromCsv(rows: readonly Record<string, string>[]): BestRo
   }));
 }
 
-/** Paired rows from a `paired.csv` (sets may be 'mean'). */
+/** Paired rows from a `paired.csv` (sets may be 'mean' or 'inner'). */
 export function pairedRowsFromCsv(rows: readonly Record<string, string>[]): PairedRow[] {
   return rows.map((r) => ({
     dataset: r.dataset,
     method: r.method,
     augment: r.augment,
     classifier: r.classifier,
-    sets: r.sets === 'mean' ? 'mean' : num(r.sets),
+    sets: r.sets === 'mean' || r.sets === 'inner' ? r.sets : num(r.sets),
     against: r.against === 'copy' ? 'copy' : 'none',
     delta: num(r.delta),
     low: num(r.low),
@@ -400,10 +400,11 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
  * The paired differences of one or more runs as a markdown table: per method and classifier, the
  * mean over 1-10 sets of the per-fold UAR difference against real rows only, its 95 % bootstrap
  * interval over folds and sign-flip p (points of UAR), in the order of `methods` (others after).
- * Runs without paired rows are left out; '' when none has any.
+ * `sets: 'inner'` gives the rows at each fold's inner choice instead. Runs without such rows are
+ * left out; '' when none has any.
  */
-export function pairedMarkdown(runs: readonly { label: string; paired: readonly PairedRow[] | null }[], methods: readonly string[] = []): string {
-  const withPaired = runs.filter((x) => x.paired && x.paired.length > 0);
+export function pairedMarkdown(runs: readonly { label: string; paired: readonly PairedRow[] | null }[], methods: readonly string[] = [], sets: 'mean' | 'inner' = 'mean'): string {
+  const withPaired = runs.filter((x) => x.paired && x.paired.some((p) => p.sets === sets));
   if (withPaired.length === 0) return '';
   const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
   const head = ['method', 'classifier', ...withPaired.map((x) => `${x.label}: ΔUAR [95 % interval], p (folds)`)];
@@ -413,7 +414,7 @@ export function pairedMarkdown(runs: readonly { label: string; paired: readonly 
   for (const method of all) {
     for (const clf of ['svm', 'dnn']) {
       const cells = withPaired.map(({ paired }) => {
-        const p = paired!.find((row) => row.method === method && row.classifier === clf && row.sets === 'mean' && row.against === 'none');
+        const p = paired!.find((row) => row.method === method && row.classifier === clf && row.sets === sets && row.against === 'none');
         return p ? `${pct(p.delta)} [${pct(p.low)}, ${pct(p.high)}], p ${p.p.toFixed(2)} (${p.folds})` : '';
       });
       if (cells.every((c) => c === '')) continue;

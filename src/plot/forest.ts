@@ -14,7 +14,7 @@ export interface PairedRowLike {
   method: string;
   augment?: string;
   classifier: string;
-  sets: number | 'mean';
+  sets: number | 'mean' | 'inner';
   against: 'none' | 'copy';
   delta: number;
   low: number;
@@ -24,8 +24,8 @@ export interface PairedRowLike {
 }
 
 export interface ForestPlotOptions extends PlotOptions {
-  /** Which rows: 'mean' (the mean over all numbers of sets, chosen on nothing) or one number of sets. Default 'mean'. */
-  sets?: number | 'mean';
+  /** Which rows: 'mean' (the mean over all numbers of sets, chosen on nothing), 'inner' (each fold at the choice its training speakers made) or one number of sets. Default 'mean'. */
+  sets?: number | 'mean' | 'inner';
   /** Method order (top to bottom); methods with rows but not listed (e.g. the steps control) follow it. Default: order of appearance. */
   methods?: readonly string[];
   /** Methods left out of the plot and named in the subtitle with their numbers (e.g. AAE, whose -25 would squash the scale). Default none. */
@@ -54,7 +54,7 @@ export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOp
   const aside = chosen.filter((r) => apart.has(label(r))).map((r) => `${label(r)} ${display(r.classifier)} ${AGAINST[r.against] ?? r.against}: ${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]`);
   const folds = Math.max(0, ...chosen.map((r) => r.folds ?? 0));
   const subtitle = [
-    `${o.sets === 'mean' ? 'mean over 1-10 sets (chosen on nothing)' : `${o.sets} sets`}; per-speaker differences${folds ? ` over ${folds} speaker${folds === 1 ? '' : 's'}` : ''}, 95 % bootstrap interval`,
+    `${o.sets === 'mean' ? 'mean over 1-10 sets (chosen on nothing)' : o.sets === 'inner' ? 'sets chosen on each fold\'s training speakers' : `${o.sets} sets`}; per-speaker differences${folds ? ` over ${folds} speaker${folds === 1 ? '' : 's'}` : ''}, 95 % bootstrap interval`,
     ...(o.subtitle ? [o.subtitle] : []),
     // one line per pair of rows: a single line would widen the figure to its length
     ...Array.from({ length: Math.ceil(aside.length / 2) }, (_, i) => `${i === 0 ? 'not drawn (off the scale): ' : ''}${aside.slice(2 * i, 2 * i + 2).join('; ')}`),
