@@ -16,6 +16,8 @@ import { innerFolds } from '../src/experiment/inner';
 import { innerChoices, innerColumns, isInner } from '../src/experiment/inner-select';
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
 import { uar } from '../src/eval/metrics';
+import { toCsv } from '../src/experiment/output';
+import { pairedMarkdown, pairedRowsFromCsv, parseCsv } from '../src/notebook/results';
 import type { UnitGroup, UnitConfig } from '../src/experiment/plan';
 import type { UnitRecord } from '../src/experiment/store';
 import type { ExperimentSpec } from '../src/experiment/spec';
@@ -202,8 +204,9 @@ test("paired 'inner' rows: each fold read at its own choice, against real rows r
     // outer units. copy at its choices: fold 1 (2 sets, 20 epochs) 1.0, fold 2 (1 set, 10 epochs) 0.5; elsewhere 0
     staged('copy', 1, 1, undefined, wrong, wrong), staged('copy', 1, 2, undefined, wrong, right),
     staged('copy', 2, 1, undefined, half, wrong), staged('copy', 2, 2, undefined, wrong, wrong),
-    // real rows only at their choices: fold 1 after 10 epochs 0.5 (1.0 after 20), fold 2 after 20 0.5 (0 after 10)
-    staged('none', 1, 0, undefined, half, right), staged('none', 2, 0, undefined, wrong, half),
+    // real rows only at their choices: fold 1 after 10 epochs 0.5 (1.0 after 20), fold 2 after 20 0.5 (1.0 after 10):
+    // read at copy's epochs instead, the differences would be 0 and -0.5
+    staged('none', 1, 0, undefined, half, right), staged('none', 2, 0, undefined, right, half),
   ];
   const rows = pairedTable(records).filter((r) => r.sets === 'inner');
   assert.equal(rows.length, 1, 'copy against real rows only (copy is not compared with itself)');
@@ -217,6 +220,22 @@ test("paired 'inner' rows: each fold read at its own choice, against real rows r
   const outer = pairedTable(records.filter((u) => !isInner(u)));
   assert.ok(outer.length > 0 && outer.every((x) => x.sets !== 'inner'));
   assert.doesNotMatch(formatPaired(outer), /inner choice/);
+  // real rows that kept stages but have not chosen on fold 1 yet: fold 1 is left out, never read at its final epochs
+  const partial = pairedTable(records.filter((u) => !(isInner(u) && u.config.augment.method === 'none' && u.config.fold.index === 1))).find((x) => x.sets === 'inner')!;
+  assert.deepEqual([partial.folds, partial.delta], [1, 0]);
+  assert.match(formatPaired(pairedTable(records.filter((u) => !(isInner(u) && u.config.augment.method === 'none' && u.config.fold.index === 1)))), /\+0\.0 \[\+0\.0, \+0\.0\] \(1 folds\)/);
+  // nor with no choice at all yet: no row
+  assert.equal(pairedTable(records.filter((u) => !(isInner(u) && u.config.augment.method === 'none'))).filter((x) => x.sets === 'inner').length, 0);
+  // without stages (an SVM) real rows only are read as trained: copy chooses 2 sets on fold 1 (1.0) and 1 on fold 2 (0),
+  // real rows score 1.0 and 0.5: differences 0 and -0.5
+  const plain = records.filter((u) => !(isInner(u) && u.config.augment.method === 'none')).map((u) => ({ ...u, outcome: { ...u.outcome, stages: undefined, epochs: undefined } }));
+  const svm = pairedTable(plain).find((x) => x.sets === 'inner')!;
+  assert.deepEqual([svm.folds, svm.delta], [2, -0.25]);
+  // paired.csv keeps the row, and the notebooks read it back
+  const back = pairedRowsFromCsv(parseCsv(toCsv(pairedTable(records) as unknown as Record<string, unknown>[])));
+  assert.deepEqual(back.filter((x) => x.sets === 'inner').map((x) => [x.method, x.against, x.delta]), [['copy', 'none', 0.25]]);
+  const asDnn = back.map((x) => ({ ...x, classifier: 'dnn' })); // the markdown lists the grid's classifiers
+  assert.deepEqual(pairedMarkdown([{ label: 'A', paired: asDnn }], [], 'inner').split('\n').slice(2), ['| copy | DNN | +25.0 [+0.0, +50.0], p 1.00 (2) |']);
 });
 
 test("the grid with inner selection keeps the paper DNN's stages (and real-only inner units for it); the SVM's outer units and the code protocol are unchanged", async () => {

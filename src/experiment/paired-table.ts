@@ -25,7 +25,7 @@ export interface PairedRow {
    * fold at the sets (and epochs) its inner folds chose, against the compared line at its own.
    */
   sets: number | 'mean' | 'inner';
-  /** 'none' (real rows only, same classifier) or 'copy' (copy at the same number of sets). */
+  /** 'none' (real rows only, same classifier) or 'copy' (copy at the same number of sets; for 'inner' rows, at copy's own inner choice). */
   against: 'none' | 'copy';
   /** Mean over folds of the per-fold UAR difference (fraction; each fold's difference is its mean over repeats). */
   delta: number;
@@ -51,7 +51,7 @@ type Key = string;
 /** Every comparison the records allow, in method, classifier, against, sets order. */
 export function pairedTable(records: readonly UnitRecord[], options: PairedTableOptions = {}): PairedRow[] {
   // UAR of every unit by (line, sets, fold, repeat)
-  const lineOf = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, a: r.outcome.augmentLabel, ao: r.config.augment.options, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
+  const lineId = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, a: r.outcome.augmentLabel, ao: r.config.augment.options, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
   const classifierOf = (r: UnitRecord): Key => canonicalJson({ d: r.config.data.name, c: r.outcome.classifierLabel, co: r.config.classifier.options, t: r.config.train });
   const real = new Map<Key, Map<string, number>>(); // classifier -> "fold/repeat" -> uar
   const lines = new Map<Key, { sample: UnitRecord; points: Map<number, Map<string, number>> }>();
@@ -63,11 +63,11 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
       real.set(classifierOf(r), m);
       continue;
     }
-    const line = lines.get(lineOf(r)) ?? { sample: r, points: new Map() };
+    const line = lines.get(lineId(r)) ?? { sample: r, points: new Map() };
     const at = line.points.get(r.config.sets) ?? new Map<string, number>();
     at.set(fr, r.outcome.uar);
     line.points.set(r.config.sets, at);
-    lines.set(lineOf(r), line);
+    lines.set(lineId(r), line);
   }
   const copyLine = (sample: UnitRecord) => [...lines.values()].find((l) => l.sample.config.augment.method === 'copy' && classifierOf(l.sample) === classifierOf(sample));
   const rows: PairedRow[] = [];
@@ -110,8 +110,9 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
 
 /**
  * The 'inner' rows: per augmented line and fold, the outer unit at the fold's inner choice minus
- * the compared line's outer unit at its own choice (real rows only: at the epochs chosen for
- * them, or as trained when nothing was chosen), per repeat, on the folds both have.
+ * the compared line's outer unit at its own choice, per repeat, on the folds both have. Real rows
+ * only are read at the epochs chosen for them where their units kept stages (a fold they have not
+ * chosen on yet is left out), and as trained where there was nothing to choose (an SVM).
  */
 function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions): PairedRow[] {
   const byLine = reportedChoices(innerChoices(records));
@@ -126,8 +127,12 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
     if (!sample.has(line)) sample.set(line, r);
     repeats.set(r.config.fold.index, (repeats.get(r.config.fold.index) ?? new Set<number>()).add(r.config.repeat));
   }
-  const choiceOf = (line: string, fold: number): { sets: number; epochs?: number } | undefined =>
-    byLine.get(line)?.find((c) => c.fold === fold) ?? (sample.get(line)?.config.augment.method === 'none' ? { sets: 0 } : undefined);
+  const choiceOf = (line: string, fold: number): { sets: number; epochs?: number } | undefined => {
+    const chosen = byLine.get(line);
+    if (chosen) return chosen.find((c) => c.fold === fold);
+    const s = sample.get(line);
+    return s?.config.augment.method === 'none' && !s.outcome.stages ? { sets: 0 } : undefined;
+  };
   const sameClassifier = (a: UnitRecord, b: UnitRecord): boolean =>
     a.config.data.name === b.config.data.name && a.outcome.classifierLabel === b.outcome.classifierLabel && canonicalJson(a.config.classifier.options) === canonicalJson(b.config.classifier.options) && a.config.train === b.config.train;
   const rows: PairedRow[] = [];
@@ -203,6 +208,7 @@ export function formatPaired(rows: readonly PairedRow[]): string {
   const table = [...groups.values()].map((g) => {
     const mean = g.find((r) => r.sets === 'mean');
     const chosen = g.find((r) => r.sets === 'inner');
+    const folds = Math.max(...g.filter((r) => r !== chosen).map((r) => r.folds), 0);
     return [
       g[0].augment, g[0].classifier, g[0].against === 'none' ? 'real' : 'copy',
       ...sets.map((k) => {
@@ -211,8 +217,9 @@ export function formatPaired(rows: readonly PairedRow[]): string {
       }),
       mean ? `${pts(mean.delta)} [${pts(mean.low)}, ${pts(mean.high)}]` : '',
       mean ? mean.p.toFixed(3) : '',
-      ...(inner ? [chosen ? `${pts(chosen.delta)} [${pts(chosen.low)}, ${pts(chosen.high)}]` : '', chosen ? chosen.p.toFixed(3) : ''] : []),
-      String(Math.max(...g.map((r) => r.folds))),
+      // the inner row pools the folds that have chosen: said when they are fewer (an inner grid still running)
+      ...(inner ? [chosen ? `${pts(chosen.delta)} [${pts(chosen.low)}, ${pts(chosen.high)}]${chosen.folds !== folds ? ` (${chosen.folds} folds)` : ''}` : '', chosen ? chosen.p.toFixed(3) : ''] : []),
+      String(folds || chosen?.folds || 0),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
@@ -223,6 +230,10 @@ export function formatPaired(rows: readonly PairedRow[]): string {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...table.map(fmt),
     'note: the intervals resample speakers, the unit that varies most; p is the two-sided sign-flip test over folds. The mean over sets is chosen on nothing; a best number of sets picked on the test folds is not (see best.csv).',
-    ...(inner ? ["note: \"inner choice\" reads each fold at the number of sets (and DNN epochs) its inner folds chose on the training speakers, against real rows only (or copy) read at their own choice: nothing in it is picked on a test speaker."] : []),
+    ...(inner
+      ? [
+          "note: \"inner choice\" reads each fold at the number of sets (and DNN epochs) its inner folds chose on the training speakers, against real rows only (or copy) read at their own choice: nothing in it is picked on the outer test speaker. Where the inner units' synthetic rows were shared (innerRows 'shared', the default for GAN-type augmenters), the augmenter had seen the inner test speakers (README).",
+        ]
+      : []),
   ].join('\n');
 }

@@ -11,10 +11,10 @@ import type { ResolvedSpec } from './spec';
 import { STEPS_METHOD } from './steps';
 import { innerRowsFor, type InnerFold, type InnerSplit } from './inner';
 
-/** Bumped when the meaning of a stored unit changes (old results then no longer match). */
 /** Appended to the label of a method fitted once per fold and repeat (`augmenterPerRepeat`). */
 export const PER_REPEAT_LABEL = '(an augmenter per repeat)';
 
+/** Bumped when the meaning of a stored unit changes (old results then no longer match). */
 export const PLAN_VERSION = 1;
 
 /** Everything a unit's result depends on; its canonical JSON hashes to the unit's key. */

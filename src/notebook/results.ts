@@ -335,7 +335,7 @@ function cell(b: BestRow | undefined, folds?: number, spread = false): { value: 
   // a row of a grid still running pools fewer speakers: say how many, it is not comparable with the paper's
   const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} speakers]` : '');
   const d = 100 * (b.uar - b.baselineUar);
-  const pm = (v: number, s: number): string => (100 * v).toFixed(2) + (spread ? `±${(100 * s).toFixed(2)}` : '');
+  const pm = (v: number, s: number): string => (100 * v).toFixed(2) + (spread && Number.isFinite(s) ? `±${(100 * s).toFixed(2)}` : '');
   return { value: `${pm(b.wa, b.waStd)} / ${pm(b.uar, b.uarStd)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
 }
 

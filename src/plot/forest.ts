@@ -37,6 +37,8 @@ export const FOREST_PLOT_DEFAULTS: ForestPlotOptions = { ...PLOT_DEFAULTS, title
 
 const display = (c: string): string => (/^(svm|dnn)$/i.test(c) ? c.toUpperCase() : c);
 const AGAINST: Record<string, string> = { none: 'vs real rows only', copy: 'vs copy (same sets)' };
+// at the inner choice copy is read at its own choice, not at the method's number of sets
+const AGAINST_INNER: Record<string, string> = { none: 'vs real rows only (at their choice)', copy: 'vs copy (at its own choice)' };
 const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
 
 /** The forest plot: one panel per comparison (vs real only, vs copy), a row per method, one mark per classifier. */
@@ -50,11 +52,12 @@ export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOp
   const present = [...new Set(chosen.map(label))];
   const methods = (o.methods ? [...o.methods, ...present.filter((m) => !o.methods!.includes(m))] : present).filter((m) => !apart.has(m));
   const classifiers = [...new Set(chosen.map((r) => display(r.classifier)))].sort((a, b) => (a === 'SVM' ? -1 : b === 'SVM' ? 1 : 0));
-  const values = shown.map((r) => ({ method: label(r), classifier: display(r.classifier), against: AGAINST[r.against] ?? r.against, delta: 100 * r.delta, low: 100 * r.low, high: 100 * r.high, p: r.p ?? null, text: `${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]` }));
-  const aside = chosen.filter((r) => apart.has(label(r))).map((r) => `${label(r)} ${display(r.classifier)} ${AGAINST[r.against] ?? r.against}: ${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]`);
+  const names = o.sets === 'inner' ? AGAINST_INNER : AGAINST;
+  const values = shown.map((r) => ({ method: label(r), classifier: display(r.classifier), against: names[r.against] ?? r.against, delta: 100 * r.delta, low: 100 * r.low, high: 100 * r.high, p: r.p ?? null, text: `${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]` }));
+  const aside = chosen.filter((r) => apart.has(label(r))).map((r) => `${label(r)} ${display(r.classifier)} ${names[r.against] ?? r.against}: ${pts(r.delta)} [${pts(r.low)}, ${pts(r.high)}]`);
   const folds = Math.max(0, ...chosen.map((r) => r.folds ?? 0));
   const subtitle = [
-    `${o.sets === 'mean' ? 'mean over 1-10 sets (chosen on nothing)' : o.sets === 'inner' ? 'sets chosen on each fold\'s training speakers' : `${o.sets} sets`}; per-speaker differences${folds ? ` over ${folds} speaker${folds === 1 ? '' : 's'}` : ''}, 95 % bootstrap interval`,
+    `${o.sets === 'mean' ? 'mean over 1-10 sets (chosen on nothing)' : o.sets === 'inner' ? 'sets (and DNN epochs) chosen on each fold\'s training speakers' : `${o.sets} sets`}; per-speaker differences${folds ? ` over ${folds} speaker${folds === 1 ? '' : 's'}` : ''}, 95 % bootstrap interval`,
     ...(o.subtitle ? [o.subtitle] : []),
     // one line per pair of rows: a single line would widen the figure to its length
     ...Array.from({ length: Math.ceil(aside.length / 2) }, (_, i) => `${i === 0 ? 'not drawn (off the scale): ' : ''}${aside.slice(2 * i, 2 * i + 2).join('; ')}`),
@@ -70,7 +73,7 @@ export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOp
     background: 'white',
     padding: 8,
     data: { values },
-    facet: { column: { field: 'against', type: 'nominal', title: null, sort: Object.values(AGAINST) } },
+    facet: { column: { field: 'against', type: 'nominal', title: null, sort: Object.values(names) } },
     spec: {
       width: o.width,
       height: o.height,
