@@ -8,7 +8,12 @@
  *
  *   npm run build && node dist/scripts/compare-units.js STORE_OR_ARCHIVE docs/results/emodb/units.csv
  *
- * Prints how many units both hold, how many agree exactly, and the largest differences.
+ * `--repeat-one` compares instead the units of repeat 1 of lines with an augmenter per repeat
+ * (`--augmenter-per-repeat`) with the grid's units of one augmenter per fold: repeat 1 trains the
+ * grid's own augmenter and draws the same sets, so a deterministic classifier (the RBF SVC) must
+ * score the same; a seeded one (the DNN) is seeded from the unit's own key, which differs.
+ *
+ * Prints how many units both hold, how many agree exactly (per classifier), and the largest differences.
  */
 import * as fs from 'node:fs';
 import { readSource } from '../src/experiment/merge';
@@ -17,9 +22,10 @@ import { keyWithoutStages } from '../src/experiment/plan';
 import { parseCsv } from '../src/notebook/results';
 
 function main(): void {
-  const [from, csv] = process.argv.slice(2);
+  const repeatOne = process.argv.includes('--repeat-one');
+  const [from, csv] = process.argv.slice(2).filter((a) => a !== '--repeat-one');
   if (!from || !csv) {
-    console.error('usage: node dist/scripts/compare-units.js STORE_OR_ARCHIVE UNITS_CSV');
+    console.error('usage: node dist/scripts/compare-units.js STORE_OR_ARCHIVE UNITS_CSV [--repeat-one]');
     process.exit(2);
   }
   for (const f of [from, csv]) {
@@ -32,17 +38,28 @@ function main(): void {
   let both = 0;
   let same = 0;
   const differ: { key: string; what: string; delta: number }[] = [];
-  for (const r of readSource(from).records.filter((u) => !isInner(u))) {
-    const c = committed.get(keyWithoutStages(r.config));
+  const byClassifier = new Map<string, [number, number]>(); // classifier -> [same, both]
+  const outer = readSource(from).records.filter((u) => !isInner(u));
+  const compared = repeatOne ? outer.filter((u) => u.config.augment.perRepeat && u.config.repeat === 1) : outer;
+  for (const r of compared) {
+    const config = repeatOne ? { ...r.config, augment: { ...r.config.augment, perRepeat: false } } : r.config;
+    const c = committed.get(keyWithoutStages(config));
     if (!c) continue;
     both++;
+    const tally = byClassifier.get(r.config.classifier.name) ?? [0, 0];
+    byClassifier.set(r.config.classifier.name, tally);
+    tally[1]++;
     const dUar = r.outcome.uar - Number(c.uar);
     const dWa = r.outcome.wa - Number(c.wa);
     const rows = r.outcome.trainReal === Number(c.trainReal) && r.outcome.trainSynthetic === Number(c.trainSynthetic);
-    if (dUar === 0 && dWa === 0 && rows) same++;
+    if (dUar === 0 && dWa === 0 && rows) {
+      same++;
+      tally[0]++;
+    }
     else differ.push({ key: r.key, what: `fold ${r.config.fold.index} ${r.config.augment.method} ${r.config.sets} sets r${r.config.repeat} ${r.config.classifier.name}${rows ? '' : ' (other rows)'}`, delta: dUar });
   }
-  console.log(`${both} units of ${from} are in ${csv}: ${same} with the same WA, UAR and rows, ${differ.length} not`);
+  console.log(`${both} ${repeatOne ? 'repeat-1 units (as one augmenter per fold)' : 'units'} of ${from} are in ${csv}: ${same} with the same WA, UAR and rows, ${differ.length} not`);
+  if (byClassifier.size > 1) console.log(`  by classifier: ${[...byClassifier].map(([c, [s, b]]) => `${c} ${s} of ${b}`).join(', ')}`);
   differ.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
   for (const d of differ.slice(0, 10)) console.log(`  ${d.what}: UAR ${d.delta >= 0 ? '+' : ''}${(100 * d.delta).toFixed(2)} points (${d.key.slice(0, 12)})`);
 }

@@ -81,6 +81,12 @@ test('tableMarkdown with spread prints the ± over repeats that an augmenter per
   // REPRODUCTION.md's Table I row, from best.csv's waStd and uarStd
   assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88±0.72 / 78.38±0.74 (3) | +1.72 |'), lines.join('\n'));
   assert.ok(lines.includes('| none (real only) | DNN | 80.19 / – | 78.50±0.61 / 76.66±0.47 |  |'), lines.join('\n'));
+  // with every point, the std over repeats averaged over 1-10 sets (hand-computed from summary.csv)
+  const withMean = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, summary: t.summary, spread: true }]).split('\n');
+  const wadan = t.summary.filter((r) => r.method === 'wadan' && r.classifier === 'dnn' && r.sets > 0);
+  assert.equal(wadan.length, 10);
+  const sd = (100 * wadan.reduce((a, r) => a + r.uarStd, 0)) / 10;
+  assert.ok(withMean.includes(`| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88±0.72 / 78.38±0.74 (3) | +1.72 | +0.94 | ±${sd.toFixed(2)} |`), withMean.join('\n'));
 });
 
 test('pairedMarkdown lists the mean over sets against real rows, per run, in the given method order', () => {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../src/data/locate';
 import { runExperiment } from '../src/experiment/runner';
-import { ncmFactory, smallData, tempDir } from './experiment-fixtures';
+import { countingAugmenters, ncmFactory, smallData, tempDir } from './experiment-fixtures';
 import { writeResults } from '../src/experiment/output';
 import { summarize } from '../src/experiment/summary';
 
@@ -115,4 +115,22 @@ test("compare-units: a DNN unit that kept stages is compared with the same unit 
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'compare-units.js'), staged, path.join(plain, 'results', 'units.csv')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^${again.records.length} units of .* ${again.records.length} with the same WA, UAR and rows, 0 not`));
+});
+
+test('compare-units --repeat-one: repeat 1 of an augmenter per repeat trains the grid\'s augmenter, so its units are the grid\'s', async () => {
+  const data = smallData();
+  const spec = { data, augment: ['none', { method: 'noise', options: { scale: 1.5 } }], sets: [0, 1, 2], repeats: 2, folds: [1, 2], classifiers: ['ncm'], protocol: 'paper' as const };
+  const grid = tempDir('compare-grid');
+  const run = await runExperiment(spec, { storeDir: grid, classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  writeResults(summarize(run.records), path.join(grid, 'results'), run.records);
+  const seeds = tempDir('compare-seeds');
+  await runExperiment({ ...spec, augmenterPerRepeat: true }, { storeDir: seeds, classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const csv = path.join(grid, 'results', 'units.csv');
+  const compare = (...extra: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'scripts', 'compare-units.js'), seeds, csv, ...extra], { encoding: 'utf8' });
+  // 2 folds x 2 sets of repeat 1, the nearest-mean classifier is deterministic: all the same
+  const one = compare('--repeat-one');
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(one.stdout.split('\n')[0], `4 repeat-1 units (as one augmenter per fold) of ${seeds} are in ${csv}: 4 with the same WA, UAR and rows, 0 not`);
+  // without the flag only the real-only units share keys (2 folds x 2 repeats); repeat 2's augmenter is another
+  assert.match(compare().stdout, /^4 units of .*: 4 with the same/);
 });

@@ -349,7 +349,10 @@ export interface TableColumn {
   folds?: number;
   /** Every point of the run: adds a column with ΔUAR averaged over 1-10 sets (chosen on nothing, unlike the best point). Default none. */
   summary?: readonly SummaryRow[] | null;
-  /** Print WA and UAR as mean±std over repeats (what an augmenter per repeat widens). Default false. */
+  /**
+   * Print WA and UAR as mean±std over repeats (what an augmenter per repeat widens); with
+   * `summary`, also the UAR std over repeats averaged over 1-10 sets. Default false.
+   */
   spread?: boolean;
 }
 
@@ -366,6 +369,12 @@ export function meanDelta(summary: readonly SummaryRow[], method: string, classi
   return { delta: points.reduce((a, r) => a + r.uar - base.uar, 0) / points.length, points: points.length };
 }
 
+/** A line's UAR std over repeats, averaged over its numbers of sets (1 or more); NaN without points. */
+function meanStd(summary: readonly SummaryRow[], method: string, classifier: string): number {
+  const points = summary.filter((r) => r.method === method && r.sets > 0 && (r.classifierName === classifier || r.classifier === classifier) && Number.isFinite(r.uarStd));
+  return points.length ? points.reduce((a, r) => a + r.uarStd, 0) / points.length : NaN;
+}
+
 /**
  * The paper's Table I or II as a markdown table, the paper's WA / UAR (sets) beside each of our
  * runs' best points (WA / UAR (sets), ΔUAR against the real-only point of the same classifier
@@ -375,7 +384,8 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
   const fmt = (v: number | null | undefined, s?: number): string => (v === null || v === undefined ? '–' : s ? `${v.toFixed(2)}±${s.toFixed(2)}` : v.toFixed(2));
   const order = [...new Set([...paper.entries.map((e) => e.method), ...columns.flatMap((c) => (c.best ?? []).map((b) => b.method))])];
   const classifiers = ['svm', 'dnn'];
-  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : [])])];
+  const spreadMean = (c: TableColumn): boolean => c.spread === true && c.summary !== undefined;
+  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : []), ...(spreadMean(c) ? ['UAR ± over repeats, mean over sets'] : [])])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const method of order) {
     for (const clf of classifiers) {
@@ -384,7 +394,8 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
         const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds, c.spread) : { value: c.missing ?? 'not computed yet', delta: '' };
         if (c.summary === undefined) return { ...main, mean: [] };
         const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
-        return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : ''] };
+        const sd = spreadMean(c) && c.summary && method !== 'none' ? meanStd(c.summary, method, clf) : NaN;
+        return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : '', ...(spreadMean(c) ? [Number.isFinite(sd) ? `±${(100 * sd).toFixed(2)}` : ''] : [])] };
       });
       // a line no run has and the paper lacks (the steps control with the SVM) is left out
       const ran = columns.some((c) => c.best?.some((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)));
