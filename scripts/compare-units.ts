@@ -55,8 +55,7 @@ function main(): void {
     if (dUar === 0 && dWa === 0 && rows) {
       same++;
       tally[0]++;
-    }
-    else differ.push({ key: r.key, what: `fold ${r.config.fold.index} ${r.config.augment.method} ${r.config.sets} sets r${r.config.repeat} ${r.config.classifier.name}${rows ? '' : ' (other rows)'}`, delta: dUar });
+    } else differ.push({ key: r.key, what: `fold ${r.config.fold.index} ${r.config.augment.method} ${r.config.sets} sets r${r.config.repeat} ${r.config.classifier.name}${rows ? '' : ' (other rows)'}`, delta: dUar });
   }
   console.log(`${both} ${repeatOne ? 'repeat-1 units (as one augmenter per fold)' : 'units'} of ${from} are in ${csv}: ${same} with the same WA, UAR and rows, ${differ.length} not`);
   if (byClassifier.size > 1) console.log(`  by classifier: ${[...byClassifier].map(([c, [s, b]]) => `${c} ${s} of ${b}`).join(', ')}`);
