@@ -12,9 +12,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pairedMarkdown, readResultTables, tableMarkdown } from '../src/notebook/results';
+import { readResultTables } from '../src/notebook/results';
+import { pairedMarkdown, seedSpreadMarkdown, tableMarkdown } from '../src/notebook/table-markdown';
 import { PAPER_TABLE_I } from '../src/protocol/paper';
-import { PER_REPEAT_LABEL } from '../src/experiment/plan';
 import { projectRoot } from '../src/data/locate';
 
 function arg(name: string, fallback: string): string {
@@ -33,20 +33,9 @@ console.log(pairedMarkdown([{ label: 'paper protocol', paired: paper.paired }, {
 
 const seedsDir = arg('seeds', 'docs/results/emodb-code/seeds');
 if (fs.existsSync(path.join(seedsDir, 'best.csv'))) {
-  const seeds = readResultTables(seedsDir, { folds: 10 });
-  const perRepeat = seeds.best.filter((b) => b.augmenterSeeds > 1 || b.method === 'none');
-  const methods = new Set(perRepeat.map((b) => b.method));
-  const of = <T extends { method: string }>(rows: readonly T[]): T[] => rows.filter((r) => methods.has(r.method));
-  // rows are matched by method: keep only the seed spread's own lines of it (labelled PER_REPEAT_LABEL)
-  const spread = <T extends { method: string; augment: string }>(rows: readonly T[]): T[] => rows.filter((r) => r.method === 'none' || r.augment.endsWith(PER_REPEAT_LABEL));
+  const { table, paired } = seedSpreadMarkdown(PAPER_TABLE_I, code, readResultTables(seedsDir, { folds: 10 }), { folds: 10, protocol: 'code protocol' });
   console.log();
-  console.log(tableMarkdown({ ...PAPER_TABLE_I, entries: of(PAPER_TABLE_I.entries) }, [
-    { label: 'code protocol, one augmenter per fold', best: of(code.best), summary: code.summary, folds: 10, spread: true },
-    { label: 'an augmenter per fold and repeat', best: spread(perRepeat), summary: spread(seeds.summary), folds: 10, spread: true },
-  ]));
+  console.log(table);
   console.log();
-  console.log(pairedMarkdown([
-    { label: 'one augmenter per fold', paired: code.paired && of(code.paired) },
-    { label: 'an augmenter per fold and repeat', paired: seeds.paired && spread(seeds.paired) },
-  ], [...methods]));
+  console.log(paired);
 }

@@ -17,7 +17,8 @@ import { innerChoices, innerColumns, isInner } from '../src/experiment/inner-sel
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
 import { uar } from '../src/eval/metrics';
 import { toCsv } from '../src/experiment/output';
-import { pairedMarkdown, pairedRowsFromCsv, parseCsv } from '../src/notebook/results';
+import { pairedRowsFromCsv, parseCsv } from '../src/notebook/results';
+import { pairedMarkdown } from '../src/notebook/table-markdown';
 import type { UnitGroup, UnitConfig } from '../src/experiment/plan';
 import type { UnitRecord } from '../src/experiment/store';
 import type { ExperimentSpec } from '../src/experiment/spec';

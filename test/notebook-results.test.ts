@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableMarkdown, pairedMarkdown, tableCoverage, storeCoverage, meanDelta } from '../src/notebook/results';
+import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableCoverage, storeCoverage } from '../src/notebook/results';
+import { tableMarkdown, pairedMarkdown, meanDelta, seedSpreadMarkdown } from '../src/notebook/table-markdown';
 import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
 import { reproduceGrid } from '../src/experiment/grid';
 import { PAPER_TABLE_I } from '../src/protocol/paper';
@@ -87,6 +88,42 @@ test('tableMarkdown with spread prints the ± over repeats that an augmenter per
   assert.equal(wadan.length, 10);
   const sd = (100 * wadan.reduce((a, r) => a + r.uarStd, 0)) / 10;
   assert.ok(withMean.includes(`| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88±0.72 / 78.38±0.74 (3) | +1.72 | +0.94 | ±${sd.toFixed(2)} |`), withMean.join('\n'));
+});
+
+test('tableMarkdown with inner adds the UAR at the inner choice, against real rows at their own choice', () => {
+  const t = readResultTables(committedResults('emodb'));
+  // without inner choices in best.csv, the column is not drawn
+  assert.equal(tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, inner: true }]), tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best }]));
+  const set = (method: string, clf: string, setsInner: string, uarInner: number) => t.best.map((b) => (b.method === method && b.classifier === clf ? { ...b, setsInner, uarInner } : b));
+  let best = set('wadan', 'dnn', '1:2 2:5', 0.79);
+  best = best.map((b) => (b.method === 'wadan' && b.classifier === 'svm' ? { ...b, setsInner: '1:1 2:1', uarInner: 0.8 } : b));
+  const lines = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, inner: true }]).split('\n');
+  assert.equal(lines[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR (sets) | ΔUAR | UAR, sets chosen on training speakers | ΔUAR |');
+  // real rows without a choice: against their UAR as trained (DNN 76.66, SVM 79.64)
+  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88 / 78.38 (3) | +1.72 | 79.00 | +2.34 |'), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('| wadan | SVM |') && l.endsWith('| 80.00 | +0.36 |')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('| adan | DNN |') && l.endsWith('|  |  |')), 'a line without choices has blank cells');
+  // real rows with their own choice (DNN epochs): the difference is taken against it
+  const chosen = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: best.map((b) => (b.method === 'none' && b.classifier === 'dnn' ? { ...b, setsInner: '1:0 2:0', uarInner: 0.78 } : b)), inner: true }]).split('\n');
+  assert.ok(chosen.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88 / 78.38 (3) | +1.72 | 79.00 | +1.00 |'), chosen.join('\n'));
+  assert.ok(chosen.includes('| none (real only) | DNN | 80.19 / – | 78.50 / 76.66 |  | 78.00 |  |'), chosen.join('\n'));
+});
+
+test('seedSpreadMarkdown sets the seed run\'s own lines beside the grid it repeats', () => {
+  const seedsDir = committedResults(path.join('emodb-code', 'seeds'));
+  const code = readResultTables(committedResults('emodb-code'));
+  const seeds = readResultTables(seedsDir);
+  const { table, paired } = seedSpreadMarkdown(PAPER_TABLE_I, code, seeds, { folds: 10, protocol: 'code protocol' });
+  const lines = table.split('\n');
+  assert.match(lines[0], /code protocol, one augmenter per fold: WA \/ UAR, ± over repeats \(sets\).*an augmenter per fold and repeat: WA \/ UAR, ± over repeats/);
+  // the methods the seed run trained, and real rows only: nothing else
+  assert.deepEqual([...new Set(lines.slice(2).map((l) => l.split(' | ')[0].slice(2)))], ['none (real only)', 'cgan', 'adan', 'wadan']);
+  // the seed run's cGAN SVM row comes from its own best row, not the grid's
+  const own = seeds.best.find((b) => b.method === 'cgan' && b.classifier === 'svm' && b.augmenterSeeds > 1)!;
+  const row = lines.find((l) => l.startsWith('| cgan | SVM |'))!;
+  assert.ok(row.includes(`${(100 * own.wa).toFixed(2)}±${(100 * own.waStd).toFixed(2)} / ${(100 * own.uar).toFixed(2)}±${(100 * own.uarStd).toFixed(2)} (${own.sets})`), row);
+  assert.match(paired.split('\n')[0], /one augmenter per fold: .*\| an augmenter per fold and repeat: /);
+  assert.equal(paired.split('\n').length, 2 + 6, 'cGAN, ADAN and WADAN with both classifiers');
 });
 
 test('pairedMarkdown lists the mean over sets against real rows, per run, in the given method order', () => {

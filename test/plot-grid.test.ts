@@ -91,6 +91,12 @@ test('forestPlot draws the chosen rows and names the ones set apart with their i
   assert.deepEqual(yOf && JSON.parse(yOf[1]), ['wadan', 'copy', 'steps']);
   assert.ok(svgTexts(await toSvg(ordered)).includes('steps'), 'the steps row is labelled');
   assert.throws(() => forestPlot(rows, { sets: 7 }), /no rows with sets = 7 \(have: mean, 3\)/);
+  // at the inner choice: the panels say what each side was read at
+  const inner = rows.filter((r) => r.sets === 'mean').map((r) => ({ ...r, sets: 'inner' as const, folds: 9 }));
+  const atChoice = forestPlot(inner, { sets: 'inner', apart: ['aae'] });
+  assert.deepEqual(dataOf(atChoice).map((v) => v.against), ['vs real rows only (at their choice)', 'vs real rows only (at their choice)', 'vs copy (at its own choice)']);
+  const innerTexts = svgTexts(await toSvg(atChoice));
+  assert.ok(innerTexts.some((t) => t.startsWith("sets (and DNN epochs) chosen on each fold's training speakers") && t.includes('over 9 speakers')), innerTexts.join('\n'));
 });
 
 test('confusionGrid puts matrices side by side with their WA / UAR, empty cells blank', async () => {

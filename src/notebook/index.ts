@@ -12,4 +12,5 @@ export * from './experiments';
 export * from './figures';
 export * from './outputs';
 export * from './results';
+export * from './table-markdown';
 export * from './prose';

@@ -16,7 +16,6 @@ import type { ExperimentSpec } from '../experiment/spec';
 import type { UnitRecord } from '../experiment/store';
 import { summarize, matchedCurves, type BestRow, type SummaryRow } from '../experiment/summary';
 import { pairedTable, type PairedRow } from '../experiment/paired-table';
-import type { PaperTable } from '../protocol/paper';
 import { runInNotebook } from './experiments';
 import { prepareExperiment } from '../experiment/prepare';
 
@@ -327,110 +326,4 @@ export function pooledPredictions(records: readonly UnitRecord[], which: { augme
     units++;
   }
   return { yTrue, yPred, classes, units };
-}
-
-/** One cell of the rendered Table I / II: WA / UAR (sets) and ΔUAR against the real-only point. */
-function cell(b: BestRow | undefined, folds?: number, spread = false): { value: string; delta: string } {
-  if (!b) return { value: '–', delta: '' };
-  // a row of a grid still running pools fewer speakers: say how many, it is not comparable with the paper's
-  const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} speakers]` : '');
-  const d = 100 * (b.uar - b.baselineUar);
-  const pm = (v: number, s: number): string => (100 * v).toFixed(2) + (spread && Number.isFinite(s) ? `±${(100 * s).toFixed(2)}` : '');
-  return { value: `${pm(b.wa, b.waStd)} / ${pm(b.uar, b.uarStd)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
-}
-
-/** A column of {@link tableMarkdown}: a label and the best rows of one run (null: not computed yet). */
-export interface TableColumn {
-  label: string;
-  best: readonly BestRow[] | null;
-  /** Said in the cells when `best` is null. Default 'not computed yet'. */
-  missing?: string;
-  /** Folds of the complete grid: a row pooling fewer says how many (a grid still running). Default: not said. */
-  folds?: number;
-  /** Every point of the run: adds a column with ΔUAR averaged over 1-10 sets (chosen on nothing, unlike the best point). Default none. */
-  summary?: readonly SummaryRow[] | null;
-  /**
-   * Print WA and UAR as mean±std over repeats (what an augmenter per repeat widens); with
-   * `summary`, also the UAR std over repeats averaged over 1-10 sets. Default false.
-   */
-  spread?: boolean;
-}
-
-/**
- * UAR minus the real-only UAR of the same classifier, averaged over every number of sets (1 or
- * more) of a method: a figure chosen on nothing, unlike the best point. NaN when a point pools
- * other folds than the real-only point (a grid still running), as the difference would mix speakers.
- */
-export function meanDelta(summary: readonly SummaryRow[], method: string, classifier: string): { delta: number; points: number } {
-  const ofClf = (r: SummaryRow): boolean => r.classifierName === classifier || r.classifier === classifier;
-  const base = summary.find((r) => r.method === 'none' && r.sets === 0 && ofClf(r));
-  const points = summary.filter((r) => r.method === method && r.sets > 0 && ofClf(r));
-  if (!base || points.length === 0 || points.some((r) => r.foldIndices !== base.foldIndices)) return { delta: NaN, points: points.length };
-  return { delta: points.reduce((a, r) => a + r.uar - base.uar, 0) / points.length, points: points.length };
-}
-
-/** A line's UAR std over repeats, averaged over its numbers of sets (1 or more); NaN without points. */
-function meanStd(summary: readonly SummaryRow[], method: string, classifier: string): number {
-  const points = summary.filter((r) => r.method === method && r.sets > 0 && (r.classifierName === classifier || r.classifier === classifier) && Number.isFinite(r.uarStd));
-  return points.length ? points.reduce((a, r) => a + r.uarStd, 0) / points.length : NaN;
-}
-
-/**
- * The paper's Table I or II as a markdown table, the paper's WA / UAR (sets) beside each of our
- * runs' best points (WA / UAR (sets), ΔUAR against the real-only point of the same classifier
- * on the same folds), one row per method and classifier, in the paper's order.
- */
-export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]): string {
-  const fmt = (v: number | null | undefined, s?: number): string => (v === null || v === undefined ? '–' : s ? `${v.toFixed(2)}±${s.toFixed(2)}` : v.toFixed(2));
-  const order = [...new Set([...paper.entries.map((e) => e.method), ...columns.flatMap((c) => (c.best ?? []).map((b) => b.method))])];
-  const classifiers = ['svm', 'dnn'];
-  const spreadMean = (c: TableColumn): boolean => c.spread === true && c.summary !== undefined;
-  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : []), ...(spreadMean(c) ? ['UAR ± over repeats, mean over sets'] : [])])];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
-  for (const method of order) {
-    for (const clf of classifiers) {
-      const e = paper.entries.find((x) => x.method === method && x.classifier === clf);
-      const ours = columns.map((c) => {
-        const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds, c.spread) : { value: c.missing ?? 'not computed yet', delta: '' };
-        if (c.summary === undefined) return { ...main, mean: [] };
-        const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
-        const sd = spreadMean(c) && c.summary && method !== 'none' ? meanStd(c.summary, method, clf) : NaN;
-        return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : '', ...(spreadMean(c) ? [Number.isFinite(sd) ? `±${(100 * sd).toFixed(2)}` : ''] : [])] };
-      });
-      // a line no run has and the paper lacks (the steps control with the SVM) is left out
-      const ran = columns.some((c) => c.best?.some((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)));
-      if (!e && !ran) continue;
-      const paperCell = e ? `${fmt(e.wa, e.waStd)} / ${fmt(e.uar, e.uarStd)}${e.sets ? ` (${e.sets})` : method === 'none' ? '' : ' (?)'}` : '';
-      lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${ours.flatMap((o) => [o.value, o.delta, ...o.mean]).join(' | ')} |`);
-    }
-  }
-  return lines.join('\n');
-}
-
-/**
- * The paired differences of one or more runs as a markdown table: per method and classifier, the
- * mean over 1-10 sets of the per-fold UAR difference against real rows only, its 95 % bootstrap
- * interval over folds and sign-flip p (points of UAR), in the order of `methods` (others after).
- * `sets: 'inner'` gives the rows at each fold's inner choice instead. Runs without such rows are
- * left out; '' when none has any.
- */
-export function pairedMarkdown(runs: readonly { label: string; paired: readonly PairedRow[] | null }[], methods: readonly string[] = [], sets: 'mean' | 'inner' = 'mean'): string {
-  const withPaired = runs.filter((x) => x.paired && x.paired.some((p) => p.sets === sets));
-  if (withPaired.length === 0) return '';
-  const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
-  const head = ['method', 'classifier', ...withPaired.map((x) => `${x.label}: ΔUAR [95 % interval], p (folds)`)];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  const rank = (m: string): number => (methods.includes(m) ? methods.indexOf(m) : methods.length);
-  const all = [...new Set(withPaired.flatMap((x) => x.paired!.map((p) => p.method)))].sort((a, b) => rank(a) - rank(b));
-  for (const method of all) {
-    for (const clf of ['svm', 'dnn']) {
-      const cells = withPaired.map(({ paired }) => {
-        const p = paired!.find((row) => row.method === method && row.classifier === clf && row.sets === sets && row.against === 'none');
-        return p ? `${pct(p.delta)} [${pct(p.low)}, ${pct(p.high)}], p ${p.p.toFixed(2)} (${p.folds})` : '';
-      });
-      if (cells.every((c) => c === '')) continue;
-      lines.push(`| ${method} | ${clf.toUpperCase()} | ${cells.join(' | ')} |`);
-    }
-  }
-  return lines.join('\n');
 }
