@@ -67,7 +67,7 @@ function main(): void {
     formatComputeTime(computeTime(records)),
     ...(stops ? [stops] : []),
   ].join('\n');
-  const paired = pairedTable(records);
+  const paired = pairedTable(records, { choices: summary.inner });
   const files: Record<string, string> = {
     'table.txt': table + '\n',
     'curves.txt': formatCurves(matchedCurves(records)) + '\n',

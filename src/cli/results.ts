@@ -43,7 +43,7 @@ export function registerResults(program: Command): void {
       if (o.curves) console.log(`\n${formatCurves(matchedCurves(records))}`);
       if (o.compare) {
         const { pairedTable, formatPaired } = await import('../experiment/paired-table.js');
-        console.log(`\n${formatPaired(pairedTable(records))}`);
+        console.log(`\n${formatPaired(pairedTable(records, { choices: summary.inner }))}`);
       }
       console.log(`\n${formatComputeTime(computeTime(records))}`);
       const stops = formatEarlyStops(fitRows(records));

@@ -167,6 +167,29 @@ export function reportedChoices(choices: readonly InnerChoice[]): Map<string, In
   return byLine;
 }
 
+/** The outer units of a list of records, found by line ({@link lineKey}), fold, number of sets and repeat. */
+export interface OuterIndex {
+  unit(line: string, fold: number, sets: number, repeat: number): UnitRecord | undefined;
+  /** Each line's outer units, in record order. */
+  lines: Map<string, UnitRecord[]>;
+}
+
+/** Index the outer units of `records` (inner units are left out) for reading a line at a fold's choice. */
+export function outerIndex(records: readonly UnitRecord[]): OuterIndex {
+  const units = new Map<string, UnitRecord>();
+  const lines = new Map<string, UnitRecord[]>();
+  const at = (line: string, fold: number, sets: number, repeat: number): string => `${line}\u0001${fold}\u0001${sets}\u0001${repeat}`;
+  for (const r of records) {
+    if (isInner(r)) continue;
+    const line = lineKey(lineOf(r));
+    units.set(at(line, r.config.fold.index, r.config.sets, r.config.repeat), r);
+    const of = lines.get(line);
+    if (of) of.push(r);
+    else lines.set(line, [r]);
+  }
+  return { unit: (line, fold, sets, repeat) => units.get(at(line, fold, sets, repeat)), lines };
+}
+
 /** UAR pooled over the inner folds of each repeat that has all of them (at `epochs`), mean over those repeats. */
 function innerScore(byRepeat: Map<number, UnitRecord[]> | undefined, epochs: number | undefined): { uar: number; repeats: number } {
   const per: number[] = [];
@@ -192,21 +215,13 @@ function pooledUar(units: readonly UnitRecord[], epochs?: number): number | unde
  * them (pooled over the folds that chose, mean over the repeats whose outer units cover all).
  */
 export function innerColumns(records: readonly UnitRecord[], choices: readonly InnerChoice[] = innerChoices(records)): Map<string, InnerColumns> {
-  const outer = new Map<string, UnitRecord>(); // line, fold, sets, repeat -> outer unit
-  const at = (line: string, fold: number, sets: number, repeat: number): string => `${line}\u0001${fold}\u0001${sets}\u0001${repeat}`;
-  const repeatsOf = new Map<string, Set<number>>();
-  for (const r of records) {
-    if (isInner(r)) continue;
-    const line = lineKey(lineOf(r));
-    outer.set(at(line, r.config.fold.index, r.config.sets, r.config.repeat), r);
-    repeatsOf.set(line, (repeatsOf.get(line) ?? new Set<number>()).add(r.config.repeat));
-  }
+  const outer = outerIndex(records);
   const byLine = reportedChoices(choices);
   const out = new Map<string, InnerColumns>();
   for (const [line, cs] of byLine) {
     const per: number[] = [];
-    for (const repeat of [...(repeatsOf.get(line) ?? [])].sort((a, b) => a - b)) {
-      const units = cs.map((c) => outer.get(at(line, c.fold, c.sets, repeat)));
+    for (const repeat of [...new Set((outer.lines.get(line) ?? []).map((r) => r.config.repeat))].sort((a, b) => a - b)) {
+      const units = cs.map((c) => outer.unit(line, c.fold, c.sets, repeat));
       if (units.some((u) => u === undefined)) continue;
       // each fold's outer unit read at that fold's chosen epochs
       const yTrue = units.flatMap((u) => u!.outcome.yTrue);

@@ -30,7 +30,8 @@ export { toCsv };
  * and the paired comparisons against real-only and copy (paired.csv, src/experiment/paired-table.ts);
  * with inner units (`select: 'inner'`), inner.csv: each outer fold's inner scores and choice.
  * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
- * repeats, which matters while a grid is partly done). Returns the files written.
+ * repeats, which matters while a grid is partly done). `summary` is `summarize(records)` when both
+ * are given (its inner choices are reused). Returns the files written.
  */
 export function writeResults(summary: Summary, dir: string, records?: readonly UnitRecord[]): string[] {
   const files: string[] = [];
@@ -50,7 +51,7 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
   }
   if (records) {
     const paired = path.join(dir, 'paired.csv');
-    writeFileAtomic(paired, toCsv(pairedTable(records) as unknown as Record<string, unknown>[]) || 'dataset,method,augment,classifier,sets,against,delta,low,high,p,folds,repeats\n');
+    writeFileAtomic(paired, toCsv(pairedTable(records, { choices: summary.inner }) as unknown as Record<string, unknown>[]) || 'dataset,method,augment,classifier,sets,against,delta,low,high,p,folds,repeats\n');
     files.push(paired);
     const fits = fitRows(records) as unknown as Record<string, unknown>[];
     const fitsCsv = path.join(dir, 'fits.csv');

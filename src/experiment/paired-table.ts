@@ -12,7 +12,7 @@
 import { pairedDifference } from '../analysis/paired';
 import { canonicalJson, seedFromKey, stableKey } from './hash';
 import type { UnitRecord } from './store';
-import { innerChoices, lineKey, lineOf, outerRecords, reportedChoices, uarAt } from './inner-select';
+import { innerChoices, outerIndex, outerRecords, reportedChoices, uarAt, type InnerChoice } from './inner-select';
 
 export interface PairedRow {
   dataset: string;
@@ -44,6 +44,8 @@ export interface PairedTableOptions {
   resamples?: number;
   /** Base seed of the bootstraps (each row derives its own from its identity). Default 0. */
   seed?: number;
+  /** The inner choices of `records`, when the caller has them (summarize's `inner`). Default: computed from `records`. */
+  choices?: readonly InnerChoice[];
 }
 
 type Key = string;
@@ -115,18 +117,12 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
  * chosen on yet is left out), and as trained where there was nothing to choose (an SVM).
  */
 function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions): PairedRow[] {
-  const byLine = reportedChoices(innerChoices(records));
+  const byLine = reportedChoices(options.choices ?? innerChoices(records));
   if (byLine.size === 0) return [];
-  const outer = new Map<string, UnitRecord>(); // line, fold, sets, repeat -> unit
-  const sample = new Map<string, UnitRecord>(); // line -> one of its units
+  const outer = outerIndex(records);
+  const sample = new Map([...outer.lines].map(([line, units]) => [line, units[0]])); // line -> one of its units
   const repeats = new Map<number, Set<number>>(); // fold -> repeats
-  const at = (line: string, fold: number, sets: number, repeat: number): string => `${line}\u0001${fold}\u0001${sets}\u0001${repeat}`;
-  for (const r of outerRecords(records)) {
-    const line = lineKey(lineOf(r));
-    outer.set(at(line, r.config.fold.index, r.config.sets, r.config.repeat), r);
-    if (!sample.has(line)) sample.set(line, r);
-    repeats.set(r.config.fold.index, (repeats.get(r.config.fold.index) ?? new Set<number>()).add(r.config.repeat));
-  }
+  for (const units of outer.lines.values()) for (const r of units) repeats.set(r.config.fold.index, (repeats.get(r.config.fold.index) ?? new Set<number>()).add(r.config.repeat));
   const choiceOf = (line: string, fold: number): { sets: number; epochs?: number } | undefined => {
     const chosen = byLine.get(line);
     if (chosen) return chosen.find((c) => c.fold === fold);
@@ -147,8 +143,8 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
         const o = choiceOf(other, c.fold);
         if (!o) continue;
         for (const repeat of repeats.get(c.fold) ?? []) {
-          const u = outer.get(at(line, c.fold, c.sets, repeat));
-          const v = outer.get(at(other, c.fold, o.sets, repeat));
+          const u = outer.unit(line, c.fold, c.sets, repeat);
+          const v = outer.unit(other, c.fold, o.sets, repeat);
           const a = u && uarAt(u, c.epochs);
           const b = v && uarAt(v, o.epochs);
           if (a !== undefined && b !== undefined) byFold.set(c.fold, [...(byFold.get(c.fold) ?? []), a - b]);
