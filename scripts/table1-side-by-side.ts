@@ -2,7 +2,8 @@
  * Table I three ways, from committed tables: the paper's, ours under the paper's text and ours
  * under the authors' code (the renderer notebook 04 uses), then the paired differences of the
  * grids that have them (mean over 1-10 sets against real rows only, 95 % bootstrap interval over
- * speakers, sign-flip p). This is how REPRODUCTION.md's side-by-side table is made.
+ * speakers, sign-flip p), and the same at each fold's inner choice where a grid ran
+ * `--select inner` (its Table I column too). This is how REPRODUCTION.md's side-by-side table is made.
  *
  * When the augmenter-seed spread's tables are there (`--seeds`, issue 21 item 4), a third table
  * sets its methods' rows, ± over repeats, beside the code grid's: one augmenter per fold there,
@@ -30,6 +31,12 @@ console.log(tableMarkdown(PAPER_TABLE_I, [
 ]));
 console.log();
 console.log(pairedMarkdown([{ label: 'paper protocol', paired: paper.paired }, { label: 'code protocol', paired: code.paired }], PAPER_TABLE_I.entries.map((e) => e.method)));
+// with --select inner's tables: the same at each fold's choice made on its training speakers
+const inner = pairedMarkdown([{ label: 'paper protocol, inner choice', paired: paper.paired }, { label: 'code protocol, inner choice', paired: code.paired }], PAPER_TABLE_I.entries.map((e) => e.method), 'inner');
+if (inner) {
+  console.log();
+  console.log(inner);
+}
 
 const seedsDir = arg('seeds', 'docs/results/emodb-code/seeds');
 if (fs.existsSync(path.join(seedsDir, 'best.csv'))) {
