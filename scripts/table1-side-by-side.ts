@@ -5,7 +5,7 @@
  * speakers, sign-flip p), and the same at each fold's inner choice where a grid ran
  * `--select inner` (its Table I column too). This is how REPRODUCTION.md's side-by-side table is made.
  *
- * When the augmenter-seed spread's tables are there (`--seeds`, issue 21 item 4), a third table
+ * When the augmenter-seed spread's tables are there (`--seeds`, issue 13, item 4), a third table
  * sets its methods' rows, ± over repeats, beside the code grid's: one augmenter per fold there,
  * one per fold and repeat here, so the second ± includes which augmenter was trained.
  *
@@ -27,7 +27,7 @@ const paper = readResultTables(arg('paper', 'docs/results/emodb'), { folds: 10 }
 const code = readResultTables(arg('code', 'docs/results/emodb-code'), { folds: 10 });
 console.log(tableMarkdown(PAPER_TABLE_I, [
   { label: 'ours, paper protocol', best: paper.best, summary: paper.summary, folds: 10, inner: true },
-  { label: 'ours, code protocol', best: code.best, summary: code.summary, folds: 10 },
+  { label: 'ours, code protocol', best: code.best, summary: code.summary, folds: 10, inner: true },
 ]));
 console.log();
 console.log(pairedMarkdown([{ label: 'paper protocol', paired: paper.paired }, { label: 'code protocol', paired: code.paired }], PAPER_TABLE_I.entries.map((e) => e.method)));

@@ -13,7 +13,7 @@ import { summarize } from '../src/experiment/summary';
 import { canonicalJson, sha256 } from '../src/experiment/hash';
 import { makeSynthetic } from '../src/data/synthetic';
 import { innerFolds } from '../src/experiment/inner';
-import { innerChoices, innerColumns, isInner } from '../src/experiment/inner-select';
+import { innerChoices, innerColumns, isInner, outerIndex } from '../src/experiment/inner-select';
 import { formatPaired, pairedTable } from '../src/experiment/paired-table';
 import { uar } from '../src/eval/metrics';
 import { toCsv } from '../src/experiment/output';
@@ -217,6 +217,14 @@ test("paired 'inner' rows: each fold read at its own choice, against real rows r
   assert.ok(Math.abs(r.delta - 0.25) < 1e-12, String(r.delta));
   assert.deepEqual([r.low, r.high, r.p], [0, 0.5, 1]);
   assert.match(formatPaired(pairedTable(records)), /inner choice \[95 % interval\][\s\S]*\+25\.0 \[\+0\.0, \+50\.0\]\s+1\.000/);
+  // the choices summarize made, passed in, give the same rows as choices computed here
+  assert.deepEqual(pairedTable(records, { choices: summarize(records).inner }), pairedTable(records));
+  // outerIndex finds a line's outer unit by fold, sets and repeat, and never an inner one
+  const index = outerIndex(records);
+  const copyLine = [...index.lines.keys()].find((k) => index.lines.get(k)![0].config.augment.method === 'copy')!;
+  assert.deepEqual(index.unit(copyLine, 2, 1, 1)?.outcome.stages?.[0].yPred, half, 'the outer copy unit of fold 2, 1 set');
+  assert.equal(index.unit(copyLine, 3, 1, 1), undefined);
+  assert.ok([...index.lines.values()].flat().every((u) => !isInner(u)) && records.some(isInner));
   // without inner units there is no such row, and the table has no such column
   const outer = pairedTable(records.filter((u) => !isInner(u)));
   assert.ok(outer.length > 0 && outer.every((x) => x.sets !== 'inner'));

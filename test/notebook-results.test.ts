@@ -1,10 +1,10 @@
-/** src/notebook/results.ts: a grid's results from a store or from the committed tables, and Table I as markdown. */
+/** src/notebook/results.ts and table-markdown.ts: a grid's results from a store or from the committed tables, and Table I as markdown. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv, bestRowsFromCsv, readResultTables, gridResults, optionalGridResults, tableCoverage, storeCoverage } from '../src/notebook/results';
+import { parseCsv, bestRowsFromCsv, readResultTables, optionalResultTables, gridResults, optionalGridResults, tableCoverage, storeCoverage } from '../src/notebook/results';
 import { tableMarkdown, pairedMarkdown, meanDelta, seedSpreadMarkdown } from '../src/notebook/table-markdown';
 import { committedResults, figureDir, provenance, reproduceStore, notebookParams } from '../src/notebook/quick';
 import { reproduceGrid } from '../src/experiment/grid';
@@ -90,29 +90,42 @@ test('tableMarkdown with spread prints the ± over repeats that an augmenter per
   assert.ok(withMean.includes(`| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88±0.72 / 78.38±0.74 (3) | +1.72 | +0.94 | ±${sd.toFixed(2)} |`), withMean.join('\n'));
 });
 
-test('tableMarkdown with inner adds the UAR at the inner choice, against real rows at their own choice', () => {
+test('tableMarkdown with inner adds the UAR at the inner choice, against real rows read as the paired rows read them', () => {
   const t = readResultTables(committedResults('emodb'));
   // without inner choices in best.csv, the column is not drawn
   assert.equal(tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, inner: true }]), tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best }]));
-  const set = (method: string, clf: string, setsInner: string, uarInner: number) => t.best.map((b) => (b.method === method && b.classifier === clf ? { ...b, setsInner, uarInner } : b));
-  let best = set('wadan', 'dnn', '1:2 2:5', 0.79);
-  best = best.map((b) => (b.method === 'wadan' && b.classifier === 'svm' ? { ...b, setsInner: '1:1 2:1', uarInner: 0.8 } : b));
-  const lines = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best, inner: true }]).split('\n');
-  assert.equal(lines[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR (sets) | ΔUAR | UAR, sets chosen on training speakers | ΔUAR |');
-  // real rows without a choice: against their UAR as trained (DNN 76.66, SVM 79.64)
-  assert.ok(lines.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88 / 78.38 (3) | +1.72 | 79.00 | +2.34 |'), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith('| wadan | SVM |') && l.endsWith('| 80.00 | +0.36 |')), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith('| adan | DNN |') && l.endsWith('|  |  |')), 'a line without choices has blank cells');
-  // real rows with their own choice (DNN epochs): the difference is taken against it
-  const chosen = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: best.map((b) => (b.method === 'none' && b.classifier === 'dnn' ? { ...b, setsInner: '1:0 2:0', uarInner: 0.78 } : b)), inner: true }]).split('\n');
-  assert.ok(chosen.includes('| wadan | DNN | 84.49±0.19 / 83.31±0.20 (?) | 79.88 / 78.38 (3) | +1.72 | 79.00 | +1.00 |'), chosen.join('\n'));
-  assert.ok(chosen.includes('| none (real only) | DNN | 80.19 / – | 78.50 / 76.66 |  | 78.00 |  |'), chosen.join('\n'));
+  const all = (v: number | string): string => Array.from({ length: 10 }, (_, i) => `${i + 1}:${v}`).join(' ');
+  type Inner = { setsInner: string; uarInner: number; epochsInner: string };
+  const withChoices = (set: Record<string, Inner>) => t.best.map((b) => ({ ...b, ...set[`${b.method} ${b.classifier}`] }));
+  const rowOf = (md: string, method: string, clf: string): string => md.split('\n').find((l) => l.startsWith(`| ${method} | ${clf} |`))!;
+  const base: Record<string, Inner> = {
+    'wadan dnn': { setsInner: all(3), uarInner: 0.79, epochsInner: all(50) },
+    'wadan svm': { setsInner: all(1), uarInner: 0.8, epochsInner: '' },
+  };
+  const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: withChoices(base), inner: true, folds: 10 }]);
+  assert.equal(md.split('\n')[0], '| method | classifier | paper WA / UAR (sets) | ours: WA / UAR (sets) | ΔUAR | UAR, sets chosen on training speakers | ΔUAR, inner choice |');
+  // the SVM has nothing to choose: against its real rows as trained (79.64), on the same 10 folds
+  assert.ok(rowOf(md, 'wadan', 'SVM').endsWith('| 80.00 | +0.36 |'), md);
+  // the DNN's real rows choose their epochs: until they have, no difference (the paired rows leave such folds out too)
+  assert.ok(rowOf(md, 'wadan', 'DNN').endsWith('| 79.00 |  |'), md);
+  assert.ok(rowOf(md, 'adan', 'DNN').endsWith('|  |  |'), 'a line without choices has blank cells');
+  const chosen = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: withChoices({ ...base, 'none dnn': { setsInner: all(0), uarInner: 0.78, epochsInner: all(40) } }), inner: true, folds: 10 }]);
+  assert.ok(rowOf(chosen, 'wadan', 'DNN').endsWith('| 79.88 / 78.38 (3) | +1.72 | 79.00 | +1.00 |'), chosen);
+  assert.ok(rowOf(chosen, 'none (real only)', 'DNN').endsWith('| 78.50 / 76.66 |  | 78.00 |  |'), chosen);
+  // choices on other folds than the real rows' (a grid still running): the UAR says how many speakers, no difference
+  const partial = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: withChoices({ 'wadan svm': { setsInner: '1:1 2:4', uarInner: 0.8, epochsInner: '' }, 'wadan dnn': base['wadan dnn'], 'none dnn': { setsInner: '1:0 2:0', uarInner: 0.78, epochsInner: '1:50 2:50' } }), inner: true, folds: 10 }]);
+  assert.ok(rowOf(partial, 'wadan', 'SVM').endsWith('| 80.00 [2 of 10 speakers] |  |'), partial);
+  assert.ok(rowOf(partial, 'wadan', 'DNN').endsWith('| 79.00 |  |'), partial);
+  // with every point and the spread, each row keeps one cell per header
+  const full = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: withChoices(base), summary: t.summary, spread: true, inner: true }, { label: 'none', best: null }]).split('\n');
+  for (const l of full) assert.equal(l.split('|').length, full[0].split('|').length, l);
 });
 
 test('seedSpreadMarkdown sets the seed run\'s own lines beside the grid it repeats', () => {
   const seedsDir = committedResults(path.join('emodb-code', 'seeds'));
   const code = readResultTables(committedResults('emodb-code'));
-  const seeds = readResultTables(seedsDir);
+  const seeds = optionalResultTables(seedsDir)!;
+  assert.equal(optionalResultTables(path.join(seedsDir, 'nothing-here')), null);
   const { table, paired } = seedSpreadMarkdown(PAPER_TABLE_I, code, seeds, { folds: 10, protocol: 'code protocol' });
   const lines = table.split('\n');
   assert.match(lines[0], /code protocol, one augmenter per fold: WA \/ UAR, ± over repeats \(sets\).*an augmenter per fold and repeat: WA \/ UAR, ± over repeats/);

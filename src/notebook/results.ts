@@ -247,6 +247,11 @@ export function readResultTables(dir: string, grid?: { folds: number }): Omit<Gr
   };
 }
 
+/** As {@link readResultTables}, but null when `dir` holds no best.csv (tables not published there). */
+export function optionalResultTables(dir: string, grid?: { folds: number }): Omit<GridResults, 'note'> | null {
+  return fs.existsSync(path.join(dir, 'best.csv')) ? readResultTables(dir, grid) : null;
+}
+
 /**
  * The grid's results: from `store` when it holds units (or `computeMissing` computes them), else
  * from the committed `tables`. Prints what it read; throws when neither is here.
@@ -271,7 +276,7 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
       summary: summary.summary,
       best: summary.best,
       curves: matchedCurves(records),
-      paired: pairedTable(records),
+      paired: pairedTable(records, { choices: summary.inner }),
       records,
       coverage,
       note: `${label}: ${records.length} of ${run.total} units from the store ${rel(options.store)}${coverage.text.startsWith('partial') ? ` (${coverage.text}: each line pools the folds and repeats it has)` : ''}; paired intervals and confusion matrices come from its units.`,

@@ -52,7 +52,7 @@ export interface TableColumn {
  * other folds than the real-only point (a grid still running), as the difference would mix speakers.
  */
 export function meanDelta(summary: readonly SummaryRow[], method: string, classifier: string): { delta: number; points: number } {
-  const ofClf = (r: SummaryRow): boolean => r.classifierName === classifier || r.classifier === classifier;
+  const ofClf = (r: SummaryRow): boolean => ofClassifier(r, classifier);
   const base = summary.find((r) => r.method === 'none' && r.sets === 0 && ofClf(r));
   const points = summary.filter((r) => r.method === method && r.sets > 0 && ofClf(r));
   if (!base || points.length === 0 || points.some((r) => r.foldIndices !== base.foldIndices)) return { delta: NaN, points: points.length };
@@ -61,53 +61,83 @@ export function meanDelta(summary: readonly SummaryRow[], method: string, classi
 
 /** A line's UAR std over repeats, averaged over its numbers of sets (1 or more); NaN without points. */
 function meanStd(summary: readonly SummaryRow[], method: string, classifier: string): number {
-  const points = summary.filter((r) => r.method === method && r.sets > 0 && (r.classifierName === classifier || r.classifier === classifier) && Number.isFinite(r.uarStd));
+  const points = summary.filter((r) => r.method === method && r.sets > 0 && ofClassifier(r, classifier) && Number.isFinite(r.uarStd));
   return points.length ? points.reduce((a, r) => a + r.uarStd, 0) / points.length : NaN;
 }
 
+/** Is `b` a row of classifier `clf` (its table label or its name)? */
+function ofClassifier(b: { classifier: string; classifierName?: string }, clf: string): boolean {
+  return b.classifierName === clf || b.classifier === clf;
+}
+
+/** The folds of best.csv's per-fold choices (`1:3 2:10` gives `1,2`), as foldIndices writes them. */
+function choiceFolds(perFold: string): string {
+  return perFold.split(' ').filter((x) => x).map((x) => Number(x.split(':')[0])).sort((a, b) => a - b).join(',');
+}
+
 /**
- * A row's UAR at its inner choices and ΔUAR against the real-only row of its classifier at that
- * row's own choice, or as trained when it had none (an SVM has no epochs to choose).
+ * A row's UAR at its inner choices, and ΔUAR against real rows only as the paired rows at the
+ * inner choice read them (paired-table.ts): at the real-only row's own choice (the DNN's epochs),
+ * or as trained where that classifier has nothing to choose (the SVM); blank when the real-only
+ * row has not chosen yet or chose on other folds, as the difference would mix speakers.
  */
-function innerCell(best: readonly BestRow[], method: string, clf: string): [string, string] {
-  const of = (m: string): BestRow | undefined => best.find((b) => b.method === m && (b.classifierName === clf || b.classifier === clf));
-  const b = of(method);
+function innerCells(best: readonly BestRow[], b: BestRow | undefined, folds?: number): [string, string] {
   if (!b || b.setsInner === '' || !Number.isFinite(b.uarInner)) return ['', ''];
-  const base = of('none');
-  const ref = base && base.setsInner !== '' ? base.uarInner : b.baselineUar;
+  const mine = choiceFolds(b.setsInner);
+  const count = mine.split(',').length;
+  const value = (100 * b.uarInner).toFixed(2) + (folds !== undefined && count < folds ? ` [${count} of ${folds} speakers]` : '');
+  if (b.method === 'none') return [value, ''];
+  const base = best.find((r) => r.method === 'none' && r.dataset === b.dataset && r.classifier === b.classifier && r.classifierOptions === b.classifierOptions && r.train === b.train);
+  const ref =
+    base && base.setsInner !== '' ? (choiceFolds(base.setsInner) === mine ? base.uarInner : NaN)
+    : b.epochsInner === '' && b.foldIndices === mine ? b.baselineUar // nothing to choose: real rows as trained, on the same folds
+    : NaN;
   const d = 100 * (b.uarInner - ref);
-  return [(100 * b.uarInner).toFixed(2), method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}`];
+  return [value, Number.isFinite(d) ? `${d >= 0 ? '+' : ''}${d.toFixed(2)}` : ''];
 }
 
 /**
  * The paper's Table I or II as a markdown table, the paper's WA / UAR (sets) beside each of our
  * runs' best points (WA / UAR (sets), ΔUAR against the real-only point of the same classifier
- * on the same folds), one row per method and classifier, in the paper's order.
+ * on the same folds), one row per method and classifier, in the paper's order. Each column can
+ * add the ΔUAR averaged over sets (`summary`), ± over repeats (`spread`) and the UAR at the
+ * choices made on training speakers (`inner`).
  */
 export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]): string {
   const fmt = (v: number | null | undefined, s?: number): string => (v === null || v === undefined ? '–' : s ? `${v.toFixed(2)}±${s.toFixed(2)}` : v.toFixed(2));
+  const signed = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(100 * v).toFixed(2)}` : '');
   const order = [...new Set([...paper.entries.map((e) => e.method), ...columns.flatMap((c) => (c.best ?? []).map((b) => b.method))])];
-  const classifiers = ['svm', 'dnn'];
   const spreadMean = (c: TableColumn): boolean => c.spread === true && c.summary !== undefined;
   const withInner = (c: TableColumn): boolean => c.inner === true && (c.best ?? []).some((b) => b.setsInner !== '');
-  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap((c) => [`${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`, 'ΔUAR', ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : []), ...(spreadMean(c) ? ['UAR ± over repeats, mean over sets'] : []), ...(withInner(c) ? ['UAR, sets chosen on training speakers', 'ΔUAR'] : [])])];
+  const columnHead = (c: TableColumn): string[] => [
+    `${c.label}: WA / UAR${c.spread ? ', ± over repeats' : ''} (sets)`,
+    'ΔUAR',
+    ...(c.summary !== undefined ? ['ΔUAR, mean over sets'] : []),
+    ...(spreadMean(c) ? ['UAR ± over repeats, mean over sets'] : []),
+    ...(withInner(c) ? ['UAR, sets chosen on training speakers', 'ΔUAR, inner choice'] : []),
+  ];
+  const columnCells = (c: TableColumn, method: string, clf: string): string[] => {
+    if (!c.best) return [c.missing ?? 'not computed yet', '', ...columnHead(c).slice(2).map(() => '')];
+    const b = c.best.find((r) => r.method === method && ofClassifier(r, clf));
+    const main = cell(b, c.folds, c.spread);
+    const augmented = c.summary && method !== 'none';
+    return [
+      main.value,
+      main.delta,
+      ...(c.summary !== undefined ? [augmented ? signed(meanDelta(c.summary!, method, clf).delta) : ''] : []),
+      ...(spreadMean(c) ? [augmented ? ((sd) => (Number.isFinite(sd) ? `±${(100 * sd).toFixed(2)}` : ''))(meanStd(c.summary!, method, clf)) : ''] : []),
+      ...(withInner(c) ? innerCells(c.best, b, c.folds) : []),
+    ];
+  };
+  const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap(columnHead)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const method of order) {
-    for (const clf of classifiers) {
+    for (const clf of ['svm', 'dnn']) {
       const e = paper.entries.find((x) => x.method === method && x.classifier === clf);
-      const ours = columns.map((c) => {
-        const main = c.best ? cell(c.best.find((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)), c.folds, c.spread) : { value: c.missing ?? 'not computed yet', delta: '' };
-        const inner = withInner(c) ? innerCell(c.best!, method, clf) : [];
-        if (c.summary === undefined) return { ...main, mean: inner };
-        const m = c.summary && method !== 'none' ? meanDelta(c.summary, method, clf) : undefined;
-        const sd = spreadMean(c) && c.summary && method !== 'none' ? meanStd(c.summary, method, clf) : NaN;
-        return { ...main, mean: [m && Number.isFinite(m.delta) ? `${m.delta >= 0 ? '+' : ''}${(100 * m.delta).toFixed(2)}` : '', ...(spreadMean(c) ? [Number.isFinite(sd) ? `±${(100 * sd).toFixed(2)}` : ''] : []), ...inner] };
-      });
       // a line no run has and the paper lacks (the steps control with the SVM) is left out
-      const ran = columns.some((c) => c.best?.some((b) => b.method === method && (b.classifierName === clf || b.classifier === clf)));
-      if (!e && !ran) continue;
+      if (!e && !columns.some((c) => c.best?.some((b) => b.method === method && ofClassifier(b, clf)))) continue;
       const paperCell = e ? `${fmt(e.wa, e.waStd)} / ${fmt(e.uar, e.uarStd)}${e.sets ? ` (${e.sets})` : method === 'none' ? '' : ' (?)'}` : '';
-      lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${ours.flatMap((o) => [o.value, o.delta, ...o.mean]).join(' | ')} |`);
+      lines.push(`| ${method === 'none' ? 'none (real only)' : method} | ${clf.toUpperCase()} | ${paperCell} | ${columns.flatMap((c) => columnCells(c, method, clf)).join(' | ')} |`);
     }
   }
   return lines.join('\n');
@@ -149,7 +179,7 @@ export interface ResultTablesLike {
 }
 
 /**
- * The augmenter-seed spread (issue 21 item 4) beside the grid it repeats: its methods' rows with
+ * The augmenter-seed spread (issue 13, item 4) beside the grid it repeats: its methods' rows with
  * ± over repeats, one augmenter per fold in `grid`, one per fold and repeat in `seeds`, so the
  * second ± includes which augmenter was trained; and their paired intervals side by side. The
  * seed run's lines are those labelled {@link PER_REPEAT_LABEL}, with its real rows only.
