@@ -211,6 +211,17 @@ test('results as CSV and JSON files, plain rows, and a danfojs DataFrame', async
   assert.deepEqual(real.columns, Object.keys(rows[0]));
 });
 
+test('writeResults refuses a summary of other units than its records, before writing anything', async () => {
+  const run = await smallRun();
+  const dir = path.join(tempDir('out-mismatch'), 'results');
+  const fewer = run.records.slice(1);
+  assert.throws(() => writeResults(summarize(fewer), dir, run.records), /summary holds \d+ outer units and the records \d+/);
+  assert.throws(() => writeResults(summarize(run.records), dir, fewer), /pass summarize\(records\)/);
+  assert.equal(fs.existsSync(dir), false, 'nothing written');
+  writeResults(summarize(fewer), dir, fewer); // the same units: written
+  assert.ok(fs.existsSync(path.join(dir, 'paired.csv')));
+});
+
 test('the paper grids: full = 9 methods x 0..10 sets x 3 repeats x svm, dnn; quick is small and says its WADAN is short', () => {
   const full = reproduceGrid('emodb');
   const resolved = resolveSpec(full, defaultAugmenters.methods, CLASSIFIER_NAMES);

@@ -31,9 +31,11 @@ export { toCsv };
  * with inner units (`select: 'inner'`), inner.csv: each outer fold's inner scores and choice.
  * With records, curves are `matchedCurves` (each line and its 0-sets point on the same folds and
  * repeats, which matters while a grid is partly done). `summary` is `summarize(records)` when both
- * are given (its inner choices are reused). Returns the files written.
+ * are given (its inner choices are reused); a summary of other units is refused before anything is
+ * written. Returns the files written.
  */
 export function writeResults(summary: Summary, dir: string, records?: readonly UnitRecord[]): string[] {
+  if (records) checkSameUnits(summary, records);
   const files: string[] = [];
   for (const table of ['units', 'summary', 'best', 'curves'] as const) {
     const rows = table === 'curves' && records ? matchedCurves(records).map((r) => ({ ...r }) as unknown as Record<string, string | number>) : toRows(summary, table);
@@ -70,6 +72,15 @@ export function writeResults(summary: Summary, dir: string, records?: readonly U
     files.push(file);
   }
   return files;
+}
+
+/** The tables and the per-unit files must describe the same units: one from a store, the other from another would mix them. */
+function checkSameUnits(summary: Summary, records: readonly UnitRecord[]): void {
+  const outer = new Set(outerRecords(records).map((r) => r.key));
+  const missing = summary.units.filter((u) => !outer.has(u.key)).length;
+  if (missing > 0 || summary.units.length !== outer.size) {
+    throw new Error(`writeResults: the summary holds ${summary.units.length} outer units and the records ${outer.size}, ${missing} of the summary's not among them; pass summarize(records) with the same records`);
+  }
 }
 
 function csvCell(s: string): string {
