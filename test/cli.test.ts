@@ -43,6 +43,8 @@ test('usage errors name the flag the user typed and exit 2', () => {
     [['reproduce', 'emodb', '--quick', '--shard', '3/2', '--dry-run'], /'--shard <i\/N>' argument '3\/2' is invalid/],
     [['reproduce', 'emodb', '--quick', '--shard', '0/2', '--dry-run'], /'--shard <i\/N>' argument '0\/2' is invalid/],
     [['reproduce', 'emodb', '--methods', 'copy,foo', '--dry-run'], /'--methods <list>' argument 'copy,foo' is invalid\. expected some of .*; unknown: foo/],
+    [['reproduce', 'emodb', '--sets', '0,11', '--dry-run'], /'--sets <list>' argument '0,11' is invalid\. expected comma-separated numbers of augmented sets in 0\.\.10/],
+    [['reproduce', 'emodb', '--quick', '--data', 'synthetic', '--sets', '0,5', '--dry-run'], /--sets: option sets: got "0,5", expected some of 0, 1, 2/],
     [['reproduce', 'tess'], /value 'tess' is invalid for argument 'corpus'\. Allowed choices are emodb, iemocap/],
   ];
   for (const [args, pattern] of cases) {
@@ -112,6 +114,8 @@ test('--dry-run lists the units of its shard only', () => {
   assert.ok(one.total > 0 && two.total > 0);
   assert.equal(two.shard, '2/2');
   assert.equal(fs.existsSync(path.join(store, 'units')), false, 'a dry run writes nothing');
+  const some = JSON.parse(cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--dry-run', '--json', '--sets', '0,2').stdout);
+  assert.equal(some.total, 3 + 4 * 3, '--sets 0,2: real only and 2 sets of 4 methods on 3 folds');
 });
 
 test('a test fold without some class is named when the experiment starts', async () => {

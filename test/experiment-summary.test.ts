@@ -262,6 +262,33 @@ test('reproduce --methods plans the units of the full grid for those methods (so
   assert.throws(() => reproduceGrid('emodb', { classifiers: ['rbf'] }), /classifiers.*rbf/);
 });
 
+test('reproduce --sets plans the full grid\'s units at those numbers of sets, and computes them as the full grid does', async () => {
+  const folds = Array.from({ length: 5 }, (_, i) => ({ index: i + 1, group: `Ses0${i + 1}` }));
+  const keysOf = (spec: ReturnType<typeof reproduceGrid>) => {
+    const resolved = resolveSpec(spec, defaultAugmenters.methods, CLASSIFIER_NAMES);
+    resolved.normalize = resolveNormalize(resolved.normalize, 'iemocap-is10');
+    return planUnits(resolved, { name: 'iemocap-is10', fingerprint: 'f', n: 5531, d: 1582 }, folds, (c) => c.name === 'dnn').flatMap((g) => g.units.map((u) => ({ key: u.key, sets: u.config.sets, method: u.config.augment.method })));
+  };
+  const reduced = [0, 1, 2, 3, 5, 10];
+  const all = keysOf(reproduceGrid('iemocap', { stepsControl: true }));
+  const part = keysOf(reproduceGrid('iemocap', { stepsControl: true, sets: [10, 0, 2, 1, 3, 5] }));
+  assert.deepEqual(reproduceGrid('iemocap', { sets: [10, 0, 2, 1, 3, 5] }).sets, reduced, "in the grid's order");
+  // 5 sessions x 3 repeats x (2 real-only + 8 methods x 5 sets x 2 classifiers + the steps control's 5 x DNN)
+  assert.equal(part.length, 5 * 3 * (2 + 8 * 5 * 2 + 5));
+  assert.deepEqual(part.map((u) => u.key).sort(), all.filter((u) => reduced.includes(u.sets)).map((u) => u.key).sort());
+  assert.throws(() => reproduceGrid('iemocap', { sets: [0, 11] }), /option sets: got "0,11", expected some of 0, 1, 2/);
+  assert.throws(() => reproduceGrid('emodb', { quick: true, sets: [0, 5] }), /option sets: .*expected some of 0, 1, 2$/);
+  assert.throws(() => reproduceGrid('emodb', { sets: [] }), /option sets/);
+  // the same units compute the same: set j is drawn with seeds of its own, whatever else the grid asks
+  const spec = { data, folds: [1, 2], augment: ['none', { method: 'noise', options: { scale: 1.5 } }], repeats: 2, classifiers: ['ncm'], seed: 5 };
+  const full = await runExperiment({ ...spec, sets: [0, 1, 2, 3] }, { storeDir: tempDir('sets-full'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const some = await runExperiment({ ...spec, sets: [0, 3] }, { storeDir: tempDir('sets-some'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const preds = new Map(full.records.map((r) => [r.key, r.outcome.yPred]));
+  assert.equal(some.records.length, 2 * 2 * 2, '2 folds x 2 repeats x (real only, 3 sets)');
+  for (const r of some.records) assert.deepEqual(r.outcome.yPred, preds.get(r.key), `unit ${r.config.augment.method} x ${r.config.sets} sets`);
+  assert.ok(some.records.some((r) => r.config.sets === 3));
+});
+
 test('formatTable prints ours next to the paper, with the notes on how to read it', async () => {
   const run = await smallRun();
   const s = summarize(run.records);

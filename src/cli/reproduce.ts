@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Argument, Command, Option } from 'commander';
-import { PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
+import { MAX_SETS, PAPER_EPOCHS, TRAINED_METHODS } from '../protocol/paper';
 import { addIemocapOptions, loadOptionsOf, dataDirOption, jobsOption, nameList, numberList, protocolOption, shardSpec, wholeNumber } from './options';
-import { loaderFor, usageError } from './errors';
+import { asFlagError, loaderFor, usageError } from './errors';
 import { INNER_ROWS, SELECT_MODES } from '../experiment/inner';
 import { describeStore } from './store-line';
 import type { EpochProgress, Progress } from '../experiment/runner';
@@ -32,6 +32,7 @@ export function registerReproduce(program: Command): void {
       .addOption(new Option('--methods <list>', `only these methods of the grid, some of ${GRID_METHODS.join(',')} (their units are the full grid's, so a later full run reuses them)`).argParser(nameList(GRID_METHODS)))
       .addOption(new Option('--classifiers <list>', 'only these classifiers of the grid, svm or dnn (the fitted GAN-type augmenters are then kept in the store for the other)').argParser(nameList(['svm', 'dnn'])))
       .addOption(new Option('--folds <list>', 'only these folds, 1-based, e.g. 1 or 1,2 (default: every fold; their units are the full grid\'s, so a later run of all folds reuses them)').argParser(numberList(1, undefined, 'fold numbers')))
+      .addOption(new Option('--sets <list>', 'only these numbers of augmented sets, e.g. 0,1,2,3,5,10 (0: real rows only; default 0-10, --quick its own; their units are the full grid\'s, so a later full run reuses them)').argParser(numberList(0, MAX_SETS, 'numbers of augmented sets')))
       .addOption(new Option('--epochs <n>', `training epochs of the GAN-type augmenters (default ${PAPER_EPOCHS}; --quick 20)`).argParser(wholeNumber(1)))
       .option('--data <name>', "dataset name or path instead of the corpus' default (emodb-is11, iemocap-is10)")
       .addOption(dataDirOption())
@@ -58,7 +59,13 @@ export function registerReproduce(program: Command): void {
       const { formatTable } = await import('../experiment/paper.js');
       const { progressReporter } = await import('./progress.js');
       if (o.innerRows !== undefined && o.select !== 'inner') throw usageError('--inner-rows', o.innerRows, 'only with --select inner (the rows of inner folds; without them there are none)');
-      const spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows, augmenterPerRepeat: o.augmenterPerRepeat, folds: o.folds });
+      let spec;
+      try {
+        spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows, augmenterPerRepeat: o.augmenterPerRepeat, folds: o.folds, sets: o.sets });
+      } catch (err) {
+        // e.g. --quick --sets 5: a number of sets its grid does not have
+        throw asFlagError(err, ['sets', 'methods', 'classifiers', 'folds'].map((f) => ({ prefix: new RegExp(`^${f}$`), flag: `--${f}` })));
+      }
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
       if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
