@@ -43,13 +43,14 @@ import { makeClassifier } from '../src/classify/index';
 import { PROTOCOLS, augmentOptions, classifierOptions, type ProtocolName } from '../src/protocol/protocols';
 import { PAPER_TABLES, TRAINED_METHODS, type PaperDataset } from '../src/protocol/paper';
 import { reproduceGrid } from '../src/experiment/grid';
-import { prepareExperiment, type PreparedExperiment } from '../src/experiment/prepare';
+import { prepareExperiment } from '../src/experiment/prepare';
 import { normalizeFold } from '../src/experiment/runner';
 import { resolveNormalize } from '../src/experiment/spec';
 import { Random } from '../src/util/random';
 import { median } from '../src/eval/metrics';
 import { kernelStats } from '../src/backend/stats';
 import { measureSgemm } from './table3';
+import { CLASSIFIER_KIND, costModel, gridCost, type UnitKind } from '../src/experiment/projection';
 
 export interface GridBenchOptions {
   /** Corpora to measure and project (those whose data is absent are skipped with a note). */
@@ -78,8 +79,6 @@ export const GRID_BENCH_DEFAULTS: Readonly<Omit<GridBenchOptions, 'onProgress'>>
   maxSets: { emodb: 10, iemocap: 1 },
   seed: 0,
 };
-
-export type UnitKind = 'svm-linear' | 'svm-rbf' | 'dnn-paper' | 'dnn-code';
 
 export interface UnitTiming {
   dataset: PaperDataset;
@@ -121,10 +120,6 @@ export interface GridBenchResult {
   notes: string[];
 }
 
-const CLASSIFIER_KIND: Record<ProtocolName, Record<'svm' | 'dnn', UnitKind>> = {
-  paper: { svm: 'svm-linear', dnn: 'dnn-paper' },
-  code: { svm: 'svm-rbf', dnn: 'dnn-code' },
-};
 
 /** The training rows and `copies` noisy copies of them (N(0, noise²) added, seeded): stand-ins for synthetic sets in the benchmarks. */
 export function withNoisyCopies(train: Dataset, copies: number, seed: number, noise = 0.1): Dataset {
@@ -137,44 +132,6 @@ export function withNoisyCopies(train: Dataset, copies: number, seed: number, no
     parts.push({ ...train, x, synthetic: true });
   }
   return concat(parts, `${train.name} + ${copies} noisy copies`);
-}
-
-/** Seconds per unit at `rows` from two measured points: a + b·rows, or c·rows² for the RBF SVM (kernel rows). */
-export function costModel(kind: string, points: readonly { rows: number; seconds: number }[]): (rows: number) => number {
-  const [p, q] = [...points].sort((a, b) => a.rows - b.rows);
-  if (!q || q.rows === p.rows) return (r) => (p.seconds * r) / p.rows;
-  if (kind === 'svm-rbf') {
-    // fit the exponent between the two sizes (libsvm: between linear and quadratic), clamp to [1, 2]
-    const e = Math.min(2, Math.max(1, Math.log(q.seconds / p.seconds) / Math.log(q.rows / p.rows)));
-    return (r) => p.seconds * (r / p.rows) ** e;
-  }
-  const b = (q.seconds - p.seconds) / (q.rows - p.rows);
-  const a = p.seconds - b * p.rows;
-  return (r) => Math.max(0, a + b * r);
-}
-
-/**
- * Seconds of one worker for every unit of a prepared grid, by part: `fits` (each trained
- * augmenter at its epochs times `fitEpoch(method)`) and each classifier kind (`unit(kind, rows)`
- * at the unit's training rows: the fold's real rows times 1 + sets). Groups whose key is in
- * `loaded` cost no fit (`reproduce --reuse-fits` loads them from another store).
- */
-export function gridCost(
-  prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string) => number, unit: (kind: UnitKind, rows: number) => number,
-  loaded: ReadonlySet<string> = new Set(),
-): Record<string, number> {
-  const parts: Record<string, number> = { fits: 0 };
-  for (const g of prep.groups) {
-    const a = g.augmenter;
-    if (a && TRAINED_METHODS.includes(a.method) && !loaded.has(g.key)) parts.fits += Number(a.options.epochs) * fitEpoch(a.method);
-    const trainRows = prep.folds.find((f) => f.fold.index === g.fold)!.train.n;
-    for (const u of g.units) {
-      const kind = CLASSIFIER_KIND[protocol][u.config.classifier.name as 'svm' | 'dnn'];
-      // the steps control trains real rows for as many updates as k sets: priced as k sets
-      parts[kind] = (parts[kind] ?? 0) + unit(kind, (1 + u.config.sets) * trainRows);
-    }
-  }
-  return parts;
 }
 
 function fold1(data: Dataset): { train: Dataset; test: Dataset } {

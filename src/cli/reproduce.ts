@@ -11,6 +11,12 @@ import { asFlagError, loaderFor, usageError } from './errors';
 import { INNER_ROWS, SELECT_MODES } from '../experiment/inner';
 import { describeStore } from './store-line';
 import type { EpochProgress, Progress } from '../experiment/runner';
+import type { ExperimentSpec } from '../experiment/spec';
+import type { PlannedUnit } from '../experiment/plan';
+import type { DataLoader } from '../experiment/factories';
+import type { PaperDataset } from '../protocol/paper';
+import type { ProtocolName } from '../protocol/protocols';
+import type { Projection, UnitCosts } from '../experiment/projection';
 
 const GRID_METHODS = ['none', 'copy', 'noise', 'smote', ...TRAINED_METHODS, 'steps'];
 
@@ -47,6 +53,7 @@ export function registerReproduce(program: Command): void {
       .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
       .option('--archive <dir>', 'run fold by fold and save each finished fold as DIR/fold-NN.jsonl.gz (results export); a run first merges the archives in DIR into the store, so the same command continues on another machine (not with --shard; --dry-run looks at the store only)')
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
+      .option('--costs <file>', 'with --dry-run: the hours the missing units take on --jobs workers, priced by the unit costs `bench --grid --json` measured (its output saved in FILE)')
       .option('--json', 'print the best points and the summary as one JSON object', false),
   )
     .action(async (corpus: 'emodb' | 'iemocap', o) => {
@@ -69,15 +76,19 @@ export function registerReproduce(program: Command): void {
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
       if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
+      if (o.costs !== undefined && !o.dryRun) throw usageError('--costs', o.costs, 'only with --dry-run (it prices what a run would compute)');
       if (o.dryRun) {
         // what the store holds of the grid (or of the shard) and what a run would compute; nothing is written
+        const costs = o.costs !== undefined ? (await import('../experiment/projection.js')).readUnitCosts(o.costs) : undefined;
         const part = await readStored(spec, { storeDir, loadData, shard: o.shard });
         const missing = describeMissing(part.missing);
-        if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1' }));
+        const projection = costs ? await projectMissing(spec, part.missing, { corpus, protocol: o.protocol, storeDir, reuseFits: o.reuseFits ?? [], loadData, jobs: o.jobs, costs, source: o.costs }) : undefined;
+        if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1', ...(projection ? { projection: projection.projection } : {}) }));
         else {
           console.log(`${part.records.length} of ${part.total} units of the grid${o.shard ? ` (shard ${o.shard})` : ''} are in ${storeDir}; nothing computed (--dry-run)`);
           if (o.archive !== undefined) console.log(`(the folds saved in ${o.archive} are not counted: a run merges them into the store first)`);
           if (missing.length > 0) console.log(`missing:\n${missing.map((l) => `  ${l}`).join('\n')}`);
+          if (projection) console.log(projection.line);
         }
         return;
       }
@@ -129,4 +140,20 @@ export function registerReproduce(program: Command): void {
       const stops = formatEarlyStops(fitRows(records));
       if (stops) console.log(stops);
     });
+}
+
+/** The hours the missing units of a grid take, priced by `bench --grid`'s unit costs (`--costs`); fits the store or `--reuse-fits` keep cost nothing. */
+async function projectMissing(
+  spec: ExperimentSpec, missing: readonly PlannedUnit[],
+  o: { corpus: PaperDataset; protocol: ProtocolName; storeDir: string; reuseFits: string[]; loadData: DataLoader | undefined; jobs: number; costs: UnitCosts; source: string },
+): Promise<{ projection: Projection; line: string }> {
+  const { prepareExperiment, fitAheadIn } = await import('../experiment/prepare.js');
+  const { ResultStore } = await import('../experiment/store.js');
+  const { projectUnits, formatProjection } = await import('../experiment/projection.js');
+  const prep = await prepareExperiment(spec, { loadData: o.loadData });
+  const keys = new Set(missing.map((u) => u.key));
+  const fitAhead = fitAheadIn(new ResultStore(o.storeDir), true, o.reuseFits.map((d) => new ResultStore(d)));
+  const loaded = new Set(prep.groups.filter((g) => !fitAhead(g, g.units.filter((u) => keys.has(u.key)))).map((g) => g.key));
+  const projection = projectUnits(prep, o.protocol, o.corpus, o.costs, { jobs: o.jobs, keys, loaded, source: o.source });
+  return { projection, line: formatProjection(projection, o.costs, o.source) };
 }

@@ -15,6 +15,7 @@ export { mergeStores, type MergeReport } from './merge';
 export { exportStore, readArchive, ARCHIVE_FORMAT, type StoreArchive } from './archive';
 export { runFoldByFold, foldArchive, type FoldArchiveEvents } from './fold-archives';
 export { readStored, describeMissing, type StoredPart } from './stored';
+export { projectUnits, readUnitCosts, formatProjection, gridCost, costModel, CLASSIFIER_KIND, type Projection, type UnitCosts, type UnitKind } from './projection';
 export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { innerFolds, splitInner, sharedSets, innerRowsFor, INNER_FOLDS, SELECT_MODES, INNER_ROWS, type InnerFold, type InnerSplit, type InnerRows, type InnerRowsMode, type SelectMode } from './inner';
