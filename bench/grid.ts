@@ -50,7 +50,7 @@ import { Random } from '../src/util/random';
 import { median } from '../src/eval/metrics';
 import { kernelStats } from '../src/backend/stats';
 import { measureSgemm } from './table3';
-import { CLASSIFIER_KIND, costModel, gridCost, type UnitKind } from '../src/experiment/projection';
+import { CLASSIFIER_KIND, costModel, fitTimingProtocol, gridCost, projectUnits, type UnitCosts, type UnitKind } from '../src/experiment/projection';
 
 export interface GridBenchOptions {
   /** Corpora to measure and project (those whose data is absent are skipped with a note). */
@@ -226,9 +226,8 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
       for (const protocol of ['paper', 'code'] as const) {
         for (const method of TRAINED_METHODS) {
           const opts = augmentOptions(PROTOCOLS[protocol], method, undefined);
-          const same = protocol === 'code' && Object.keys(PROTOCOLS.code.augment).includes(method) === false;
-          if (same) {
-            perEpoch.set(`${method}-code`, perEpoch.get(`${method}-paper`)!);
+          if (fitTimingProtocol(method, protocol) !== protocol) {
+            perEpoch.set(`${method}-${protocol}`, perEpoch.get(`${method}-paper`)!); // the same fit
             continue;
           }
           say(`${dataset}: ${method} (${protocol}) fit, ${o.fitEpochs + 1} epochs of ${scaled.train.n} rows ...`);
@@ -271,19 +270,20 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
         paper: await prepareExperiment(reproduceGrid(dataset, { protocol: 'paper' }), { loadData: async () => data }),
         code: await prepareExperiment(reproduceGrid(dataset, { protocol: 'code' }), { loadData: async () => data }),
       };
+      // the projection `reproduce --dry-run --costs` makes from this output, of the whole grid
+      const costs: UnitCosts = { date: new Date().toISOString(), machine: machineInfo(), threads: o.threads, units: units.filter((u) => u.dataset === dataset) };
       for (const protocol of ['paper', 'code'] as const) {
         const prep = preps[protocol];
-        const price = (loaded?: ReadonlySet<string>) =>
-          gridCost(prep, protocol, (method) => perEpoch.get(`${method}-${protocol}`)!.seconds, (kind, rows) => models.get(kind)!(rows), loaded);
-        const parts = price();
+        const whole = projectUnits(prep, protocol, dataset, costs, { jobs: o.jobs });
         const other = preps[protocol === 'paper' ? 'code' : 'paper'];
         const shared = new Set(other.groups.filter((g) => g.augmenter && TRAINED_METHODS.includes(g.augmenter.method)).map((g) => g.key));
-        projectedHoursReusingFits[dataset][protocol] = Object.values(price(shared)).reduce((t, v) => t + v, 0) / 3600 / o.jobs;
-        const total = Object.values(parts).reduce((s, v) => s + v, 0);
-        breakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / 3600]));
-        projectedHours[dataset][protocol] = total / 3600 / o.jobs;
+        projectedHoursReusingFits[dataset][protocol] = projectUnits(prep, protocol, dataset, costs, { jobs: o.jobs, loaded: shared }).hours;
+        breakdown[`${dataset}/${protocol}`] = whole.parts;
+        projectedHours[dataset][protocol] = whole.hours;
         if (sgemmGflops) {
-          const floor = gridCost(prep, protocol, (method) => floorSeconds(perEpoch.get(`${method}-${protocol}`)!.flops), (kind, rows) => floorModels.get(kind)!(rows));
+          // product FLOPs of a fit epoch, like its seconds, in proportion to its rows
+          const floorEpoch = (method: string, rows: number) => (floorSeconds(perEpoch.get(`${method}-${protocol}`)!.flops) * rows) / scaled.train.n;
+          const floor = gridCost(prep, protocol, floorEpoch, (kind, rows) => floorModels.get(kind)!(rows));
           floorBreakdown[`${dataset}/${protocol}`] = Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, v / 3600]));
           floorHours[dataset][protocol] = Object.values(floor).reduce((s, v) => s + v, 0) / 3600 / o.jobs;
         }
@@ -296,12 +296,15 @@ export async function runGridBenchmark(options: Partial<GridBenchOptions> = {}):
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  const cpu = os.cpus()[0]?.model ?? 'unknown';
   return {
-    date: new Date().toISOString(), machine: { cpu, cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null },
+    date: new Date().toISOString(), machine: machineInfo(),
     backend: `${backend.kind}: ${backend.detail}`, threads: o.threads, jobs: o.jobs, units, projectedHours, breakdown, projectedHoursReusingFits,
     sgemmGflops, floorHours, floorBreakdown, notes,
   };
+}
+
+function machineInfo(): UnitCosts['machine'] {
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, openblasCoretype: process.env.OPENBLAS_CORETYPE ?? null };
 }
 
 function gflopOf(t: Timed, sgemmGflops: number | null): number | null {

@@ -45,6 +45,7 @@ test('usage errors name the flag the user typed and exit 2', () => {
     [['reproduce', 'emodb', '--methods', 'copy,foo', '--dry-run'], /'--methods <list>' argument 'copy,foo' is invalid\. expected some of .*; unknown: foo/],
     [['reproduce', 'emodb', '--sets', '0,11', '--dry-run'], /'--sets <list>' argument '0,11' is invalid\. expected comma-separated numbers of augmented sets in 0\.\.10/],
     [['reproduce', 'emodb', '--quick', '--data', 'synthetic', '--sets', '0,5', '--dry-run'], /--sets: option sets: got "0,5", expected some of 0, 1, 2/],
+    [['reproduce', 'emodb', '--quick', '--data', 'synthetic', '--sets', '0', '--select', 'inner', '--dry-run'], /--sets: option sets: got "0", expected some number of sets >= 1 with select inner/],
     [['reproduce', 'tess'], /value 'tess' is invalid for argument 'corpus'\. Allowed choices are emodb, iemocap/],
   ];
   for (const [args, pattern] of cases) {

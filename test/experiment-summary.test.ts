@@ -10,7 +10,7 @@ import { runExperiment } from '../src/experiment/runner';
 import { summarize, bestSets, curves, matchedCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type SummaryRow } from '../src/experiment/summary';
 import { toCsv, toRows, writeResults, toDataFrame, loadDanfo } from '../src/experiment/output';
 import { reproduceGrid } from '../src/experiment/grid';
-import { formatCurves, formatTable, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
+import { formatCurves, formatTable, tableNotes, PAPER_TABLE_I, PAPER_TABLE_II } from '../src/experiment/paper';
 import { formatRanges } from '../src/experiment/format-ranges';
 import type { UnitRecord } from '../src/experiment/store';
 import { planUnits } from '../src/experiment/plan';
@@ -280,13 +280,34 @@ test('reproduce --sets plans the full grid\'s units at those numbers of sets, an
   assert.throws(() => reproduceGrid('emodb', { quick: true, sets: [0, 5] }), /option sets: .*expected some of 0, 1, 2$/);
   assert.throws(() => reproduceGrid('emodb', { sets: [] }), /option sets/);
   // the same units compute the same: set j is drawn with seeds of its own, whatever else the grid asks
+  const recording = () => {
+    const drawn: string[] = []; // seed and rows of every set sampled
+    const f = countingAugmenters();
+    const make = f.make.bind(f);
+    f.make = (method, options, seed) => {
+      const a = make(method, options, seed);
+      const sample = a.sample.bind(a);
+      a.sample = (labels, o) => {
+        const set = sample(labels, o);
+        drawn.push(`${o?.seed} ${set.x.reduce((t, v) => t + v, 0)}`);
+        return set;
+      };
+      return a;
+    };
+    return { factory: f, drawn };
+  };
   const spec = { data, folds: [1, 2], augment: ['none', { method: 'noise', options: { scale: 1.5 } }], repeats: 2, classifiers: ['ncm'], seed: 5 };
-  const full = await runExperiment({ ...spec, sets: [0, 1, 2, 3] }, { storeDir: tempDir('sets-full'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
-  const some = await runExperiment({ ...spec, sets: [0, 3] }, { storeDir: tempDir('sets-some'), classifiers: ncmFactory(), augmenters: countingAugmenters() });
+  const fullDraws = recording();
+  const someDraws = recording();
+  const full = await runExperiment({ ...spec, sets: [0, 1, 2, 3] }, { storeDir: tempDir('sets-full'), classifiers: ncmFactory(), augmenters: fullDraws.factory });
+  const some = await runExperiment({ ...spec, sets: [0, 2] }, { storeDir: tempDir('sets-some'), classifiers: ncmFactory(), augmenters: someDraws.factory });
+  assert.equal(some.records.length, 2 * 2 * 2, '2 folds x 2 repeats x (real only, 2 sets)');
+  // the 2-set units draw sets 1 and 2 of each fold and repeat: sets the full grid (up to 3) drew too
+  assert.equal(new Set(someDraws.drawn).size, 2 * 2 * 2);
+  assert.equal(new Set(fullDraws.drawn).size, 2 * 2 * 3);
+  for (const d of someDraws.drawn) assert.ok(fullDraws.drawn.includes(d), `set ${d} was not drawn by the full grid`);
   const preds = new Map(full.records.map((r) => [r.key, r.outcome.yPred]));
-  assert.equal(some.records.length, 2 * 2 * 2, '2 folds x 2 repeats x (real only, 3 sets)');
   for (const r of some.records) assert.deepEqual(r.outcome.yPred, preds.get(r.key), `unit ${r.config.augment.method} x ${r.config.sets} sets`);
-  assert.ok(some.records.some((r) => r.config.sets === 3));
 });
 
 test('formatTable prints ours next to the paper, with the notes on how to read it', async () => {
@@ -299,6 +320,9 @@ test('formatTable prints ours next to the paper, with the notes on how to read i
   const copy = s.best.find((b) => b.method === 'copy')!;
   assert.ok(text.includes((100 * copy.uar).toFixed(2)));
   assert.match(text, /chosen on the test folds/);
+  assert.match(text, /note: these lines have 1, 3 augmented sets \(the paper's grid: 1-10\); the best point and the mean over sets are among these only\./);
+  const tenSets = { ...s, summary: Array.from({ length: 10 }, (_, i) => ({ ...s.summary.find((r) => r.sets > 0)!, sets: i + 1 })) };
+  assert.ok(!tableNotes(tenSets).some((n) => /augmented sets? \(the paper's grid/.test(n)), "the paper's 1-10: nothing to say");
   assert.doesNotMatch(text, /fewer than the paper's 1500 epochs/);
   // A short WADAN run gets the warning of SPEC's reference run.
   const short = { ...s, best: [...s.best, { ...copy, method: 'wadan', augment: 'wadan', augmentOptions: 'epochs=50' }] };

@@ -100,7 +100,7 @@ test('readUnitCosts: a bench --grid --json output is read; anything else is refu
   assert.throws(() => readUnitCosts(path.join(dir, 'absent.json')), /absent\.json: cannot read it \(ENOENT\); write one with `adan-lab bench --grid --json >/);
 });
 
-test('reproduce --dry-run --costs prints the hours of the missing units; --costs without --dry-run is a usage error', () => {
+test('reproduce --dry-run --costs prints the hours of the missing units, fits kept or reused not priced; --costs without --dry-run is a usage error', async () => {
   const bin = path.join(projectRoot, 'bin', 'adan-lab.js');
   const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
   const dir = tempDir('dry-costs');
@@ -118,6 +118,24 @@ test('reproduce --dry-run --costs prints the hours of the missing units; --costs
   const usage = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--costs', file);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--costs: got ".*costs\.json", expected only with --dry-run/);
+  // a fit the store kept, or one --reuse-fits offers, is loaded, not fitted: not priced
+  const prep = await prepareExperiment(reproduceGrid('emodb', { quick: true, data: 'synthetic' }));
+  const [w1, w2] = prep.groups.filter((g) => g.augmenter?.method === 'wadan');
+  const keep = (dir: string, key: string) => {
+    fs.mkdirSync(path.join(dir, 'augmenters', key), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'augmenters', key, 'experiment-group.json'), '{}');
+  };
+  const kept = path.join(dir, 'kept');
+  keep(kept, w1.key);
+  assert.equal(JSON.parse(cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', kept, '--dry-run', '--costs', file, '--json').stdout).projection.fits, 2);
+  const other = path.join(dir, 'other');
+  keep(other, w2.key);
+  fs.writeFileSync(path.join(other, 'store.json'), '{}');
+  const reused = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', kept, '--dry-run', '--costs', file, '--json', '--reuse-fits', other);
+  assert.equal(JSON.parse(reused.stdout).projection.fits, 1, reused.stderr);
+  const nowhere = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', kept, '--dry-run', '--costs', file, '--reuse-fits', path.join(dir, 'absent'));
+  assert.equal(nowhere.status, 2);
+  assert.match(nowhere.stderr, /--reuse-fits: got ".*absent", expected a result store/);
   fs.writeFileSync(file, 'nope');
   const broken = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--dry-run', '--costs', file);
   assert.equal(broken.status, 1);

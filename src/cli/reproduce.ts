@@ -71,19 +71,21 @@ export function registerReproduce(program: Command): void {
         spec = reproduceGrid(corpus, { quick: o.quick, data: o.data, epochs: o.epochs, seed: o.seed, methods: o.methods, classifiers: o.classifiers, protocol: o.protocol, stepsControl: o.stepsControl, select: o.select, innerRows: o.innerRows, augmenterPerRepeat: o.augmenterPerRepeat, folds: o.folds, sets: o.sets });
       } catch (err) {
         // e.g. --quick --sets 5: a number of sets its grid does not have
-        throw asFlagError(err, ['sets', 'methods', 'classifiers', 'folds'].map((f) => ({ prefix: new RegExp(`^${f}$`), flag: `--${f}` })));
+        throw asFlagError(err, ['sets', 'methods', 'classifiers'].map((f) => ({ prefix: new RegExp(`^${f}$`), flag: `--${f}` })));
       }
       const storeDir: string = o.store ?? defaultStore(corpus, { protocol: o.protocol, data: o.data, quick: o.quick });
       const loadData = loaderFor(loadOptionsOf(o));
       if (o.archive !== undefined && o.shard !== undefined) throw usageError('--archive', o.archive, 'not with --shard (each fold is saved whole)');
       if (o.costs !== undefined && !o.dryRun) throw usageError('--costs', o.costs, 'only with --dry-run (it prices what a run would compute)');
+      for (const dir of o.reuseFits ?? []) if (!fs.existsSync(path.join(dir, 'store.json'))) throw usageError('--reuse-fits', dir, 'a result store (a folder with store.json)');
       if (o.dryRun) {
         // what the store holds of the grid (or of the shard) and what a run would compute; nothing is written
         const costs = o.costs !== undefined ? (await import('../experiment/projection.js')).readUnitCosts(o.costs) : undefined;
         const part = await readStored(spec, { storeDir, loadData, shard: o.shard });
         const missing = describeMissing(part.missing);
         const projection = costs ? await projectMissing(spec, part.missing, { corpus, protocol: o.protocol, storeDir, reuseFits: o.reuseFits ?? [], loadData, jobs: o.jobs, costs, source: o.costs }) : undefined;
-        if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1', ...(projection ? { projection: projection.projection } : {}) }));
+        // with --archive, the saved folds are merged by a run, not here: counted (and priced) as missing
+        if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1', ...(o.archive !== undefined ? { archiveNotCounted: o.archive } : {}), ...(projection ? { projection: projection.projection } : {}) }));
         else {
           console.log(`${part.records.length} of ${part.total} units of the grid${o.shard ? ` (shard ${o.shard})` : ''} are in ${storeDir}; nothing computed (--dry-run)`);
           if (o.archive !== undefined) console.log(`(the folds saved in ${o.archive} are not counted: a run merges them into the store first)`);
@@ -98,7 +100,6 @@ export function registerReproduce(program: Command): void {
       // part of a grid's classifiers: keep the fitted GAN-type augmenters, so that the run for the
       // others loads them instead of fitting them again (the training-free ones refit in no time)
       const keepAugmenters = o.classifiers !== undefined ? TRAINED_METHODS : false;
-      for (const dir of o.reuseFits ?? []) if (!fs.existsSync(path.join(dir, 'store.json'))) throw usageError('--reuse-fits', dir, 'a result store (a folder with store.json)');
       const runOptions = { storeDir, shard: o.shard, keepAugmenters, reuseFitsFrom: o.reuseFits, onProgress: (p: Progress) => progress.onProgress(p), onEpoch: (e: EpochProgress) => progress.onEpoch(e), loadData, jobs: o.jobs };
       const run = o.archive === undefined
         ? await runExperiment(spec, runOptions)

@@ -106,6 +106,7 @@ export function reproduceGrid(dataset: PaperDataset, options: Partial<ReproduceO
   const o: ReproduceOptions = { ...REPRODUCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new OptionError('epochs', o.epochs, 'a whole number >= 1');
   const p = protocolNamed(o.protocol);
+  if (o.select === 'inner' && o.sets && !o.sets.some((k) => k > 0)) throw new OptionError('sets', o.sets.join(','), 'some number of sets >= 1 with select inner (the inner folds choose among them)');
   // only when asked: a grid without them is the spec it always was
   const select = o.select === 'inner' ? { select: o.select, ...(o.innerRows ? { innerRows: o.innerRows } : {}) } : o.innerRows ? { innerRows: o.innerRows } : {};
   const perRepeat = o.augmenterPerRepeat ? { augmenterPerRepeat: true } : {};

@@ -3,7 +3,7 @@
  * live in src/protocol/paper.ts) and the curves of Fig. 6 / 7.
  */
 import type { BestRow, Summary, SummaryRow } from './summary';
-import { PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from '../protocol/paper';
+import { MAX_SETS, PAPER_EPOCHS, TRAINED_METHODS, type PaperEntry, type PaperTable } from '../protocol/paper';
 import { formatRanges } from './format-ranges';
 import { SYNTHETIC_NOTICE } from '../data/synthetic';
 
@@ -123,6 +123,13 @@ export function formatCurves(rows: readonly SummaryRow[]): string {
   ].join('\n');
 }
 
+/** A grid of fewer numbers of sets than the paper's 1-10 (`reproduce --sets`, --quick): which, since every choice is among them. */
+function setsNote(summary: Summary): string[] {
+  const sets = [...new Set(summary.summary.filter((r) => r.sets > 0).map((r) => r.sets))].sort((a, b) => a - b);
+  if (sets.length === 0 || sets.join(',') === Array.from({ length: MAX_SETS }, (_, i) => i + 1).join(',')) return [];
+  return [`note: these lines have ${sets.join(', ')} augmented set${sets.length === 1 ? '' : 's'} (the paper's grid: 1-${MAX_SETS}); the best point${summary.best.some((b) => b.setsInner !== '') ? ', the mean over sets and the inner choice are' : ' and the mean over sets are'} among these only.`];
+}
+
 /** The notes formatTable prints: how the best point was chosen, and what makes a run not comparable. */
 export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
   const notes = [
@@ -137,6 +144,7 @@ export function tableNotes(summary: Summary, paper?: PaperTable): string[] {
             : []),
         ]
       : []),
+    ...setsNote(summary),
     ...(paper ? ["note: '–' where the paper gives no number, '?' where it does not say at how many sets its peak lies; 'not run' where this store has no such row."] : []),
   ];
   const same = summary.best.filter((b) => b.method !== 'none' && b.uar === b.baselineUar && b.wa === b.baselineWa);

@@ -4,8 +4,8 @@
  * augmenter fit at its epochs, summed and divided by the workers. `bench --grid` prices whole
  * grids this way; `reproduce --dry-run --costs FILE` prices the missing units of a store.
  *
- * A projection prices the scheduler as perfect and every fold's fit epoch as fold 1's: it is a
- * plan, and the wall clock a run records is the check.
+ * A projection prices the scheduler as perfect, and each unit and fit epoch from the sizes timed
+ * (in proportion to its rows): it is a plan, and the wall clock a run records is the check.
  */
 import * as fs from 'node:fs';
 import { DataError } from '../util/errors';
@@ -37,27 +37,40 @@ export function costModel(kind: string, points: readonly { rows: number; seconds
 }
 
 /**
+ * Whose fit epoch times `method` under `protocol`: its own where the protocol sets the
+ * augmenter's options (the code protocol's ADAN and WADAN), else the paper's, the same fit
+ * (`bench --grid` times each once).
+ */
+export function fitTimingProtocol(method: string, protocol: ProtocolName): ProtocolName {
+  return Object.hasOwn(PROTOCOLS[protocol].augment, method) ? protocol : 'paper';
+}
+
+/** Is `g` a group whose augmenter is trained (a GAN-type fit)? */
+function trainsAugmenter(g: UnitGroup): boolean {
+  return g.augmenter !== undefined && TRAINED_METHODS.includes(g.augmenter.method);
+}
+
+/**
  * Seconds of one worker for every unit of a prepared grid, by part: `fits` (each trained
- * augmenter at its epochs times `fitEpoch(method)`) and each classifier kind (`unit(kind, rows)`
- * at the unit's training rows: its fold's real rows, an inner unit's inner training rows, times
- * 1 + sets). Groups whose key is in `loaded` cost no fit (`reproduce --reuse-fits` loads them
- * from another store; a store that kept them loads its own).
+ * augmenter at its epochs times `fitEpoch(method, rows)`, one epoch on its training rows) and
+ * each classifier kind (`unit(kind, rows)` at the unit's training rows: its fold's real rows, an
+ * inner unit's inner training rows, times 1 + sets). Groups whose key is in `loaded` cost no fit
+ * (`reproduce --reuse-fits` loads them from another store; a store that kept them loads its own).
  */
 export function gridCost(
-  prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string) => number, unit: (kind: UnitKind, rows: number) => number,
+  prep: Pick<PreparedExperiment, 'groups' | 'folds'>, protocol: ProtocolName, fitEpoch: (method: string, rows: number) => number, unit: (kind: UnitKind, rows: number) => number,
   loaded: ReadonlySet<string> = new Set(),
 ): Record<string, number> {
   const parts: Record<string, number> = { fits: 0 };
   for (const g of prep.groups) {
-    const a = g.augmenter;
-    if (a && TRAINED_METHODS.includes(a.method) && !loaded.has(g.key)) parts.fits += Number(a.options.epochs) * fitEpoch(a.method);
     const train = prep.folds.find((f) => f.fold.index === g.fold)!.train;
+    // an inner unit (or an augmenter refitted for an inner fold) trains without the speakers that fold holds out
+    const rowsWithout = (held: readonly string[] | undefined) => (held ? train.groups.filter((s) => !held.includes(s)).length : train.n);
+    if (trainsAugmenter(g) && !loaded.has(g.key)) parts.fits += Number(g.augmenter!.options.epochs) * fitEpoch(g.augmenter!.method, rowsWithout(g.inner?.test));
     for (const u of g.units) {
       const kind = CLASSIFIER_KIND[protocol][u.config.classifier.name as 'svm' | 'dnn'];
-      const held = u.config.inner?.test;
-      const trainRows = held ? train.groups.filter((s) => !held.includes(s)).length : train.n;
       // the steps control trains real rows for as many updates as k sets: priced as k sets
-      parts[kind] = (parts[kind] ?? 0) + unit(kind, (1 + u.config.sets) * trainRows);
+      parts[kind] = (parts[kind] ?? 0) + unit(kind, (1 + u.config.sets) * rowsWithout(u.config.inner?.test));
     }
   }
   return parts;
@@ -91,7 +104,7 @@ export function readUnitCosts(file: string): UnitCosts {
     const v = u as Record<string, unknown>;
     return !!v && typeof v.dataset === 'string' && typeof v.kind === 'string' && Number.isFinite(v.rows) && (v.rows as number) > 0 && Number.isFinite(v.seconds) && (v.seconds as number) >= 0;
   };
-  if (!c || typeof c !== 'object' || !Array.isArray(c.units) || !c.units.every(unitOk) || typeof c.date !== 'string' || !c.machine) {
+  if (!c || typeof c !== 'object' || !Array.isArray(c.units) || !c.units.every(unitOk) || typeof c.date !== 'string' || typeof c.machine?.cpu !== 'string' || !Number.isInteger(c.threads)) {
     throw new DataError(file, 'not a unit-cost table: expected the output of `adan-lab bench --grid --json` (date, machine, threads and units of {dataset, kind, rows, seconds})');
   }
   return c as UnitCosts;
@@ -133,10 +146,13 @@ export function projectUnits(
     if (!models.has(kind)) models.set(kind, costModel(kind, need(kind)));
     return models.get(kind)!(rows);
   };
-  // bench --grid times a protocol's fit only where its options differ from the paper's (ADAN, WADAN)
-  const fitEpoch = (method: string) => need(`fit-${method}-${method in PROTOCOLS[protocol].augment ? protocol : 'paper'}`)[0].seconds;
+  // an epoch's seconds in proportion to its rows (every fit epoch passes over all of them)
+  const fitEpoch = (method: string, rows: number) => {
+    const [point] = need(`fit-${method}-${fitTimingProtocol(method, protocol)}`);
+    return (point.seconds * rows) / point.rows;
+  };
   const seconds = gridCost({ groups, folds: prep.folds }, protocol, fitEpoch, unit, options.loaded);
-  const fits = groups.filter((g) => g.augmenter && TRAINED_METHODS.includes(g.augmenter.method) && !options.loaded?.has(g.key)).length;
+  const fits = groups.filter((g) => trainsAugmenter(g) && !options.loaded?.has(g.key)).length;
   const total = Object.values(seconds).reduce((s, v) => s + v, 0);
   return {
     hours: total / 3600 / options.jobs,
@@ -153,6 +169,6 @@ export function formatProjection(p: Projection, costs: UnitCosts, source: string
   return (
     `projected: ${p.hours.toFixed(1)} h on ${p.jobs} worker${p.jobs === 1 ? '' : 's'} for ${p.units} unit${p.units === 1 ? '' : 's'} and ${p.fits} augmenter fit${p.fits === 1 ? '' : 's'}` +
     ` (one worker: ${parts || 'nothing'}), at the unit costs of ${source} (bench --grid, ${costs.date.slice(0, 10)}, ${costs.machine.cpu}, ${costs.threads} BLAS thread${costs.threads === 1 ? '' : 's'} a worker);` +
-    ' a perfect scheduler and every fold priced as fold 1, so a plan, not a promise'
+    ' a perfect scheduler, so a plan, not a promise'
   );
 }

@@ -244,7 +244,7 @@ function summarizeCell(records: UnitRecord[]): SummaryRow {
 }
 
 /**
- * The best point of every (method + options, classifier): among 1..10 sets for augmenters (the
+ * The best point of every (method + options, classifier): among the line's sets >= 1 for augmenters (the
  * real-only point is its own row, method `none`), highest `by`, ties to fewer sets. This picks
  * on the test folds, as the paper's tables did: an optimistic figure, not a tuned setting.
  * While a grid is partly done, only the points on the most common set of folds among those

@@ -30,11 +30,11 @@ export interface TableColumn {
   missing?: string;
   /** Folds of the complete grid: a row pooling fewer says how many (a grid still running). Default: not said. */
   folds?: number;
-  /** Every point of the run: adds a column with ΔUAR averaged over 1-10 sets (chosen on nothing, unlike the best point). Default none. */
+  /** Every point of the run: adds a column with ΔUAR averaged over the line's sets >= 1 (chosen on nothing, unlike the best point). Default none. */
   summary?: readonly SummaryRow[] | null;
   /**
    * Print WA and UAR as mean±std over repeats (what an augmenter per repeat widens); with
-   * `summary`, also the UAR std over repeats averaged over 1-10 sets. Default false.
+   * `summary`, also the UAR std over repeats averaged over the line's sets >= 1. Default false.
    */
   spread?: boolean;
   /**
@@ -145,7 +145,7 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
 
 /**
  * The paired differences of one or more runs as a markdown table: per method and classifier, the
- * mean over 1-10 sets of the per-fold UAR difference against real rows only, its 95 % bootstrap
+ * mean over the line's sets >= 1 of the per-fold UAR difference against real rows only, its 95 % bootstrap
  * interval over folds and sign-flip p (points of UAR), in the order of `methods` (others after).
  * `sets: 'inner'` gives the rows at each fold's inner choice instead. Runs without such rows are
  * left out; '' when none has any.
