@@ -12,7 +12,7 @@ import { runExperiment } from '../src/experiment/runner';
 import { ResultStore } from '../src/experiment/store';
 import { exportStore, readArchive } from '../src/experiment/archive';
 import { mergeStores } from '../src/experiment/merge';
-import { foldArchive, runFoldByFold } from '../src/experiment/fold-archives';
+import { foldArchive, partialFoldArchive, PARTIAL_EVERY, runFoldByFold } from '../src/experiment/fold-archives';
 import { summarize } from '../src/experiment/summary';
 import { countingAugmenters, ncmFactory, smallData, smallSpec, tempDir, withoutTimings } from './experiment-fixtures';
 import { projectRoot } from '../src/data/locate';
@@ -190,6 +190,36 @@ test('runFoldByFold: each fold saved as it completes; a new store with the same 
   const early = tempDir('fold-early');
   await assert.rejects(runFoldByFold({ ...spec, folds: [2, 40], protocol: 'paper' }, { storeDir: early, archiveDir: path.join(early, 'archive'), ...factories() }), /fold 40/);
   assert.ok(!fs.existsSync(path.join(early, 'archive')));
+});
+
+test('runFoldByFold saves the fold in progress as far as it has run; a new store merges that save and computes only the rest', async () => {
+  const archiveDir = path.join(tempDir('fold-partial'), 'archive');
+  const saves: { units: number; bytes: Buffer }[] = [];
+  // 10 ms a fit, a save every 50 ms: several saves before fold 1's units are all stored
+  const first = await runFoldByFold({ ...spec, folds: [1], protocol: 'paper' }, {
+    storeDir: tempDir('fold-partial-a'), archiveDir, classifiers: ncmFactory(10), augmenters: countingAugmenters(), partialEvery: 0.05,
+    onPartialSaved: (fold, file, units) => {
+      assert.equal(file, partialFoldArchive(archiveDir, fold));
+      saves.push({ units, bytes: fs.readFileSync(file) });
+    },
+  });
+  const mid = saves.find((v) => v.units > 0 && v.units < first.total);
+  assert.ok(mid, `a save with part of the fold (saves: ${saves.map((v) => v.units).join(', ')} of ${first.total})`);
+  assert.deepEqual(fs.readdirSync(archiveDir), ['fold-01.jsonl.gz'], 'the save of the fold in progress is removed once the fold is saved whole');
+  // the machine is lost mid-fold: a new one finds only that save, and computes what it lacks
+  const later = path.join(tempDir('fold-partial-later'), 'archive');
+  fs.mkdirSync(later);
+  fs.writeFileSync(partialFoldArchive(later, 1), mid!.bytes);
+  let restored = 0;
+  const next = await runFoldByFold({ ...spec, folds: [1], protocol: 'paper' }, { storeDir: tempDir('fold-partial-b'), archiveDir: later, ...factories(), partialEvery: 0, onRestored: (_f, copied) => (restored = copied) });
+  assert.equal(restored, mid!.units);
+  assert.equal(next.reused, mid!.units);
+  assert.equal(next.computed, first.total - mid!.units);
+  assert.deepEqual(withoutTimings(summarize(next.records)), withoutTimings(summarize(first.records)));
+  assert.deepEqual(fs.readdirSync(later), ['fold-01.jsonl.gz']);
+  await assert.rejects(runFoldByFold(spec, { storeDir: tempDir('fold-partial-c'), archiveDir: later, ...factories(), partialEvery: -1 }), /partialEvery must be a number of seconds >= 0/);
+  const help = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'adan-lab.js'), 'reproduce', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+  assert.match(help, new RegExp(`the fold in progress every ${PARTIAL_EVERY / 60} minutes as DIR/fold-NN\\.partial\\.jsonl\\.gz`));
 });
 
 test('CLI: reproduce --archive saves every fold and continues from the archives in a new store', () => {

@@ -63,7 +63,7 @@ export function formatSeconds(s: number): string {
 }
 
 /** A progress bar on stderr that follows `onProgress`. */
-export function progressReporter(label: string): { onProgress: (p: Progress) => void; onEpoch: NonNullable<RunOptions['onEpoch']>; finish: () => void } {
+export function progressReporter(label: string): { onProgress: (p: Progress) => void; onEpoch: NonNullable<RunOptions['onEpoch']>; note: (message: string) => void; finish: () => void } {
   let bar: ProgressBar | undefined;
   let done = 0;
   return {
@@ -75,6 +75,10 @@ export function progressReporter(label: string): { onProgress: (p: Progress) => 
       done = p.done;
       const u = p.unit;
       bar.update(p.done, u ? `fold ${u.fold} ${u.method} ${u.sets} sets r${u.repeat} ${u.classifier}: UAR ${(100 * u.uar).toFixed(1)}%` : p.done > 0 ? `${p.done} found in the store` : undefined, p.eta ?? null);
+    },
+    /** A message on the bar until the next unit's (what happened beside the units, e.g. a save). */
+    note(message) {
+      bar?.update(done, message, null);
     },
     finish() {
       bar?.done();

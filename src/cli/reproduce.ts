@@ -51,7 +51,7 @@ export function registerReproduce(program: Command): void {
       .addOption(new Option('--inner-rows <how>', 'with --select inner: synthetic rows of the inner folds from one augmenter fitted per inner fold (refit), or from the outer fold\'s (shared: its inner test speakers were seen by it); auto (default): refit for copy, noise, smote, shared for the GAN-type ones').choices(INNER_ROWS))
       .option('--augmenter-per-repeat', 'one augmenter per fold and repeat, each seeded apart, so the ± over repeats includes the augmenter (repeat 1 keeps the grid\'s own, repeats 2 and 3 fit theirs: 3x the fits in a fresh store; lines labelled "(an augmenter per repeat)"; best.csv augmenterSeeds)', false)
       .option('--steps-control', 'also train the DNN on real rows alone for (k + 1) times its epochs at every k: as many updates as k sets, no new rows (method "steps")', false)
-      .option('--archive <dir>', 'run fold by fold and save each finished fold as DIR/fold-NN.jsonl.gz (results export); a run first merges the archives in DIR into the store, so the same command continues on another machine (not with --shard; --dry-run looks at the store only)')
+      .option('--archive <dir>', 'run fold by fold and save each finished fold as DIR/fold-NN.jsonl.gz (results export), and the fold in progress every 30 minutes as DIR/fold-NN.partial.jsonl.gz; a run first merges the archives in DIR into the store, so the same command continues on another machine (not with --shard; --dry-run looks at the store only)')
       .option('--dry-run', 'say how many units the store holds and which are missing; compute nothing', false)
       .option('--costs <file>', 'with --dry-run: the hours the missing units take on --jobs workers, priced by the unit costs `bench --grid --json` measured (its output saved in FILE)')
       .option('--json', 'print the best points and the summary as one JSON object', false),
@@ -110,6 +110,7 @@ export function registerReproduce(program: Command): void {
           onFoldStart: (fold, position, count) => {
             progress = progressReporter(`${label} fold ${fold} (${position}/${count})`);
           },
+          onPartialSaved: (fold, file, units) => progress.note(`fold ${fold} saved as far as it has run: ${units} units in ${file}`),
           onFoldSaved: (fold, file, units) => {
             progress.finish();
             console.error(`fold ${fold} complete: ${units} units saved in ${file}`);

@@ -13,7 +13,7 @@ export { planUnits, parseShard, shardGroups, PLAN_VERSION, type UnitConfig, type
 export { ResultStore, verifyRecord, StoreMismatchError, STORE_FORMAT, UNIT_FORMAT, type UnitRecord, type UnitOutcome, type StoreIdentity } from './store';
 export { mergeStores, type MergeReport } from './merge';
 export { exportStore, readArchive, ARCHIVE_FORMAT, type StoreArchive } from './archive';
-export { runFoldByFold, foldArchive, type FoldArchiveEvents } from './fold-archives';
+export { runFoldByFold, foldArchive, partialFoldArchive, PARTIAL_EVERY, type FoldArchiveEvents } from './fold-archives';
 export { readStored, describeMissing, type StoredPart } from './stored';
 export { projectUnits, readUnitCosts, formatProjection, gridCost, costModel, CLASSIFIER_KIND, type Projection, type UnitCosts, type UnitKind } from './projection';
 export { formatRanges } from './format-ranges';
