@@ -115,6 +115,7 @@ test('reproduce --dry-run --costs prints the hours of the missing units, fits ke
   assert.equal(out.projection.jobs, 2);
   const text = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--dry-run', '--costs', file);
   assert.match(text.stdout, /\nprojected: \d+\.\d h on 1 worker for 27 units and 3 augmenter fits/);
+  assert.match(cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--dry-run').stdout, /\nhours: add --costs FILE, a saved `adan-lab bench --grid --json` of this machine/);
   const usage = cli('reproduce', 'emodb', '--quick', '--data', 'synthetic', '--store', store, '--costs', file);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--costs: got ".*costs\.json", expected only with --dry-run/);

@@ -91,6 +91,7 @@ export function registerReproduce(program: Command): void {
           if (o.archive !== undefined) console.log(`(the folds saved in ${o.archive} are not counted: a run merges them into the store first)`);
           if (missing.length > 0) console.log(`missing:\n${missing.map((l) => `  ${l}`).join('\n')}`);
           if (projection) console.log(projection.line);
+          else if (part.missing.length > 0) console.log('hours: add --costs FILE, a saved `adan-lab bench --grid --json` of this machine, to price what is missing');
         }
         return;
       }
