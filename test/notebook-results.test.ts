@@ -31,9 +31,13 @@ test('readResultTables reads the committed EmoDB tables: every point, Table I ro
   assert.equal((100 * wadan.uar).toFixed(2), '78.38');
   assert.equal((100 * wadan.baselineUar).toFixed(2), '76.66');
   assert.equal(t.records, null);
-  // published before inner selection: its columns are absent, read as a store without inner units gives them
-  assert.equal(wadan.setsInner, '');
-  assert.ok(Number.isNaN(wadan.uarInner));
+  // published with the inner selection: each fold's choice, and the UAR read at them (table.txt's "inner UAR")
+  assert.match(wadan.setsInner, /^1:\d+ 2:\d+ 3:\d+ 4:\d+ 5:\d+ 6:\d+ 7:\d+ 8:\d+ 9:\d+ 10:\d+$/);
+  assert.equal((100 * wadan.uarInner).toFixed(2), '77.50');
+  // a best.csv published before inner selection lacks those columns: read as a store without inner units gives them
+  const before = bestRowsFromCsv(parseCsv('method,sets,by,baselineUar\nwadan,3,uar,0.7666\n'));
+  assert.equal(before[0].setsInner, '');
+  assert.ok(Number.isNaN(before[0].uarInner));
   const withInner = bestRowsFromCsv(parseCsv('method,sets,by,baselineUar,uarMeanSets,setsInner,uarInner\nwadan,3,uar,0.7666,0.7734,1:2 2:5,0.781\n'));
   assert.deepEqual([withInner[0].uarMeanSets, withInner[0].setsInner, withInner[0].uarInner], [0.7734, '1:2 2:5', 0.781]);
   assert.equal(t.paired === null, !fs.existsSync(path.join(committedResults('emodb'), 'paired.csv')));
@@ -92,11 +96,13 @@ test('tableMarkdown with spread prints the ± over repeats that an augmenter per
 
 test('tableMarkdown with inner adds the UAR at the inner choice, against real rows read as the paired rows read them', () => {
   const t = readResultTables(committedResults('emodb'));
+  // the committed rows without their inner choices, as a table published before inner selection has them
+  const bare = t.best.map((b) => ({ ...b, setsInner: '', uarInner: NaN, epochsInner: '' }));
   // without inner choices in best.csv, the column is not drawn
-  assert.equal(tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, inner: true }]), tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best }]));
+  assert.equal(tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: bare, inner: true }]), tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: bare }]));
   const all = (v: number | string): string => Array.from({ length: 10 }, (_, i) => `${i + 1}:${v}`).join(' ');
   type Inner = { setsInner: string; uarInner: number; epochsInner: string };
-  const withChoices = (set: Record<string, Inner>) => t.best.map((b) => ({ ...b, ...set[`${b.method} ${b.classifier}`] }));
+  const withChoices = (set: Record<string, Inner>) => bare.map((b) => ({ ...b, ...set[`${b.method} ${b.classifier}`] }));
   const rowOf = (md: string, method: string, clf: string): string => md.split('\n').find((l) => l.startsWith(`| ${method} | ${clf} |`))!;
   const base: Record<string, Inner> = {
     'wadan dnn': { setsInner: all(3), uarInner: 0.79, epochsInner: all(50) },
