@@ -4,7 +4,11 @@ import { pairedDifference, signFlipP } from '../src/analysis/paired';
 import { pairedTable, formatPaired } from '../src/experiment/paired-table';
 import { runExperiment } from '../src/experiment/runner';
 import { Random } from '../src/util/random';
-import { ncmFactory, smallData, tempDir } from './experiment-fixtures';
+import { pairedRowsFromCsv, parseCsv } from '../src/notebook/results';
+import { toCsv } from '../src/util/csv';
+import { subset } from '../src/data/dataset';
+import type { ClassifierFactory } from '../src/experiment/factories';
+import { NearestMean, ncmFactory, smallData, tempDir } from './experiment-fixtures';
 
 test('sign-flip p-value by hand: [1, 2, 3] reaches |sum| 6 only with all signs equal (2 of 8 patterns)', () => {
   assert.equal(signFlipP(Float64Array.from([1, 2, 3]), new Random(0)), 2 / 8);
@@ -63,4 +67,40 @@ test("a store's paired table: each method against real-only and copy on the same
   const text = formatPaired(rows);
   assert.match(text, /^Paired UAR differences/);
   assert.match(text, /noise\s+ncm\s+copy/);
+});
+
+test('with the steps control in the store, every other line is also compared with it at the same k, and paired.csv keeps the comparison', async () => {
+  // 'epochy': nearest class means of every (40 / epochs)-th training row, so that the steps
+  // control's longer training changes its predictions (as a DNN's would)
+  const epochy: ClassifierFactory = {
+    names: ['epochy'],
+    make: (_name, options) => {
+      const { epochs = 5 } = options as { epochs?: number };
+      const c = new NearestMean({});
+      const fit = c.fit.bind(c);
+      const every = Math.max(1, Math.floor(40 / epochs));
+      c.fit = async (train) => fit(subset(train, Array.from({ length: Math.ceil(train.n / every) }, (_, i) => i * every)));
+      return Object.assign(c, { options: { ...c.options, epochs } }) as unknown as NearestMean;
+    },
+  };
+  const run = await runExperiment({ data: smallData(), augment: ['none', 'copy', { method: 'noise', options: { scale: 1.5 } }, 'steps'], sets: [0, 1, 2], repeats: 2, classifiers: [{ name: 'epochy', options: { epochs: 5 } }], seed: 4 }, { storeDir: tempDir('paired-steps'), classifiers: epochy });
+  const uar = (m: string, sets: number, fold: number, rep: number): number => run.records.find((r) => r.config.augment.method === m && r.config.sets === sets && r.config.fold.index === fold && r.config.repeat === rep)!.outcome.uar;
+  const folds = [...new Set(run.records.map((r) => r.config.fold.index))];
+  assert.ok(folds.some((f) => uar('steps', 2, f, 1) !== uar('none', 0, f, 1)), 'the steps control scores otherwise than real rows as trained');
+  const rows = pairedTable(run.records, { resamples: 1000 });
+  const against = (m: string) => [...new Set(rows.filter((r) => r.method === m).map((r) => r.against))];
+  assert.deepEqual(against('noise'), ['copy', 'none', 'steps']);
+  assert.deepEqual(against('copy'), ['none', 'steps']);
+  assert.deepEqual(against('steps'), ['copy', 'none'], 'the steps control is not compared with itself');
+  // by hand: noise at 2 sets minus the steps control at k = 2, per fold the mean over repeats
+  const byHand = folds.map((f) => [1, 2].map((rep) => uar('noise', 2, f, rep) - uar('steps', 2, f, rep)).reduce((a, b) => a + b) / 2).reduce((a, b) => a + b) / folds.length;
+  const row = rows.find((r) => r.method === 'noise' && r.against === 'steps' && r.sets === 2)!;
+  assert.ok(Math.abs(row.delta - byHand) < 1e-12, `${row.delta} vs ${byHand}`);
+  // against real rows, the rows are those of a store without the steps control: same seeds, same numbers
+  const without = pairedTable(run.records.filter((r) => r.config.augment.method !== 'steps'), { resamples: 1000 });
+  assert.deepEqual(rows.filter((r) => r.against !== 'steps' && r.method !== 'steps'), without);
+  assert.match(formatPaired(rows), /noise\s+epochy\s+steps/);
+  // paired.csv round trip (the notebooks read it): 'steps' stays 'steps'
+  const back = pairedRowsFromCsv(parseCsv(toCsv(rows as unknown as Record<string, unknown>[])));
+  assert.deepEqual(back.map((r) => r.against), rows.map((r) => r.against));
 });

@@ -192,7 +192,7 @@ test('with stages the choice is of sets and epochs together: ties to fewer sets,
 test("paired 'inner' rows: each fold read at its own choice, against real rows read at the epochs chosen for them", () => {
   const right = [0, 1], wrong = [1, 0], half = [0, 0];
   // a unit of `method` after 20 epochs (`at20`) that kept its predictions after 10 (`at10`); uar as the runner records it
-  const staged = (method: 'none' | 'copy', fold: number, sets: number, inner: number | undefined, at10: number[], at20: number[]): UnitRecord => {
+  const staged = (method: 'none' | 'copy' | 'steps', fold: number, sets: number, inner: number | undefined, at10: number[], at20: number[]): UnitRecord => {
     const u = unit(fold, sets, 1, inner, [0, 1], at20, [{ epochs: 10, yPred: at10 }], 20);
     return { ...u, key: `${method}/${u.key}`, config: { ...u.config, augment: { ...u.config.augment, method } }, outcome: { ...u.outcome, augmentLabel: method, uar: uar([0, 1], at20, 2) } };
   };
@@ -217,6 +217,19 @@ test("paired 'inner' rows: each fold read at its own choice, against real rows r
   assert.ok(Math.abs(r.delta - 0.25) < 1e-12, String(r.delta));
   assert.deepEqual([r.low, r.high, r.p], [0, 0.5, 1]);
   assert.match(formatPaired(pairedTable(records)), /inner choice \[95 % interval\][\s\S]*\+25\.0 \[\+0\.0, \+50\.0\]\s+1\.000/);
+  // with a steps control whose inner units are copy's (so its choices are copy's) and whose outer
+  // units are half right at them (0.5 on both folds): copy against it, each at its own choice, is
+  // 1.0 - 0.5 and 0.5 - 0.5 (mean 0.25); the control against copy the opposite
+  const stepsRecords = [
+    ...records.filter((u) => isInner(u) && u.config.augment.method === 'copy').map((u) => ({ ...u, key: u.key.replace(/^copy/, 'steps'), config: { ...u.config, augment: { ...u.config.augment, method: 'steps' } }, outcome: { ...u.outcome, augmentLabel: 'steps' } })),
+    staged('steps', 1, 1, undefined, wrong, wrong), staged('steps', 1, 2, undefined, wrong, half),
+    staged('steps', 2, 1, undefined, half, wrong), staged('steps', 2, 2, undefined, wrong, wrong),
+  ];
+  const withSteps = pairedTable([...records, ...stepsRecords]).filter((x) => x.sets === 'inner');
+  assert.deepEqual(withSteps.map((x) => `${x.method} ${x.against}`), ['copy none', 'copy steps', 'steps copy', 'steps none']);
+  const vs = (m: string, a: string) => withSteps.find((x) => x.method === m && x.against === a)!;
+  assert.deepEqual([vs('copy', 'none').delta, vs('copy', 'steps').folds], [r.delta, 2], 'against real rows as without the control');
+  assert.ok(Math.abs(vs('copy', 'steps').delta - 0.25) < 1e-12 && Math.abs(vs('steps', 'copy').delta + 0.25) < 1e-12, JSON.stringify(withSteps));
   // the choices summarize made, passed in, give the same rows as choices computed here
   assert.deepEqual(pairedTable(records, { choices: summarize(records).inner }), pairedTable(records));
   // outerIndex finds a line's outer unit by fold, sets and repeat, and never an inner one

@@ -17,7 +17,7 @@ export function registerResults(program: Command): void {
     .argument('<store>', 'a result store (made by reproduce, or eval --store)')
     .addOption(new Option('--folds <list>', 'only the units of these folds, e.g. to compare methods on the speakers all of them have').argParser(numberList(1, undefined, 'fold numbers')))
     .option('--curves', 'also print UAR against the number of sets (Fig. 6 / 7)', false)
-    .option('--compare', 'also print the paired differences against real rows only and against copy, per fold, with 95 % intervals (paired.csv)', false)
+    .option('--compare', 'also print the paired differences against real rows only, against copy and against the steps control (where the store has it), per fold, with 95 % intervals (paired.csv)', false)
     .option('--out <dir>', 'also write the tables (CSV, JSON) into this folder')
     .option('--json', 'print the best points as JSON', false)
     .action(async (dir: string, o) => {

@@ -20,7 +20,7 @@ export { formatRanges } from './format-ranges';
 export { summarize, bestSets, curves, matchedCurves, partialCurves, computeTime, formatComputeTime, fitRows, formatEarlyStops, type FitRow, type ComputeTime, type Summary, type SummaryRow, type UnitRow, type BestRow, type SummarizeOptions } from './summary';
 export { innerFolds, splitInner, sharedSets, innerRowsFor, INNER_FOLDS, SELECT_MODES, INNER_ROWS, type InnerFold, type InnerSplit, type InnerRows, type InnerRowsMode, type SelectMode } from './inner';
 export { innerChoices, innerColumns, innerRows, isInner, outerRecords, type InnerChoice, type InnerColumns } from './inner-select';
-export { pairedTable, formatPaired, type PairedRow, type PairedTableOptions } from './paired-table';
+export { pairedTable, formatPaired, type PairedRow, type PairedAgainst, type PairedTableOptions } from './paired-table';
 export { toRows, toCsv, writeResults, toDataFrame, loadDanfo, type TableName, type DanfoLike } from './output';
 export { reproduceGrid, paperTable, defaultStore, PAPER_DNN, QUICK_EPOCHS, REPRODUCE_DEFAULTS, type PaperDataset, type ReproduceOptions } from './grid';
 export { Claims, type ClaimInfo, type ClaimOptions } from './claims';

@@ -1,12 +1,13 @@
 /**
  * Paired comparisons of a store's units (src/analysis/paired.ts): for every method × classifier
- * × number of sets, the per-fold UAR difference against real rows only and against copy (the
- * simplest augmentation), on the same folds and repeats, with a bootstrap interval over folds
- * and a sign-flip p-value. Also one row per line for the mean over all its numbers of sets
+ * × number of sets, the per-fold UAR difference against real rows only, against copy (the
+ * simplest augmentation) and, where the store has it, against the steps control at the same k
+ * (real rows trained as many updates as k sets give: more data or only more steps?), on the
+ * same folds and repeats, with a bootstrap interval over folds and a sign-flip p-value. Also one row per line for the mean over all its numbers of sets
  * (`sets: 'mean'`): "does this method help, whatever the number of sets?", chosen on nothing.
  * Where the store holds inner units (`select: 'inner'`), one more (`sets: 'inner'`): each fold
  * read at its own choice made on training speakers, against real rows only read at theirs (the
- * DNN's epochs are chosen for real rows too) or copy at copy's: the figure a method would get
+ * DNN's epochs are chosen for real rows too), copy at copy's or the steps control at its own: the figure a method would get
  * in use, with nothing picked on a test speaker.
  */
 import { pairedDifference } from '../analysis/paired';
@@ -25,8 +26,11 @@ export interface PairedRow {
    * fold at the sets (and epochs) its inner folds chose, against the compared line at its own.
    */
   sets: number | 'mean' | 'inner';
-  /** 'none' (real rows only, same classifier) or 'copy' (copy at the same number of sets; for 'inner' rows, at copy's own inner choice). */
-  against: 'none' | 'copy';
+  /**
+   * 'none' (real rows only, same classifier), 'copy' (copy at the same number of sets) or 'steps'
+   * (the steps control at the same k); for 'inner' rows, the compared line at its own inner choice.
+   */
+  against: PairedAgainst;
   /** Mean over folds of the per-fold UAR difference (fraction; each fold's difference is its mean over repeats). */
   delta: number;
   /** 95 % percentile bootstrap interval of `delta`, resampling folds. */
@@ -47,6 +51,12 @@ export interface PairedTableOptions {
   /** The inner choices of `records`, when the caller has them (summarize's `inner`). Default: computed from `records`. */
   choices?: readonly InnerChoice[];
 }
+
+/** What a paired row is compared with: real rows only, copy, or the steps control. */
+export type PairedAgainst = 'none' | 'copy' | 'steps';
+
+/** The lines a method is compared with at the same k, besides real rows only (never itself). */
+const AGAINST_LINES = ['copy', 'steps'] as const;
 
 type Key = string;
 
@@ -71,13 +81,15 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
     line.points.set(r.config.sets, at);
     lines.set(lineId(r), line);
   }
-  const copyLine = (sample: UnitRecord) => [...lines.values()].find((l) => l.sample.config.augment.method === 'copy' && classifierOf(l.sample) === classifierOf(sample));
+  const lineOf = (method: string, sample: UnitRecord) => [...lines.values()].find((l) => l.sample.config.augment.method === method && classifierOf(l.sample) === classifierOf(sample));
   const rows: PairedRow[] = [];
   for (const { sample, points } of lines.values()) {
     const base = real.get(classifierOf(sample));
-    const copy = sample.config.augment.method === 'copy' ? undefined : copyLine(sample);
-    const targets: ['none' | 'copy', (sets: number) => Map<string, number> | undefined][] = [['none', () => base]];
-    if (copy) targets.push(['copy', (k) => copy.points.get(k)]);
+    const targets: [PairedAgainst, (sets: number) => Map<string, number> | undefined][] = [['none', () => base]];
+    for (const method of AGAINST_LINES) {
+      const other = method === sample.config.augment.method ? undefined : lineOf(method, sample);
+      if (other) targets.push([method, (k) => other.points.get(k)]);
+    }
     for (const [against, target] of targets) {
       const perSets = new Map<number, Map<number, number[]>>(); // sets -> fold -> differences over repeats
       for (const [k, uars] of [...points].sort((a, b) => a[0] - b[0])) {
@@ -135,7 +147,7 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
   for (const [line, choices] of byLine) {
     const s = sample.get(line);
     if (!s || s.config.augment.method === 'none') continue;
-    const against: ['none' | 'copy', string | undefined][] = (['none', 'copy'] as const).filter((m) => m !== s.config.augment.method).map((m) => [m, [...sample].find(([, o]) => o.config.augment.method === m && sameClassifier(o, s))?.[0]]);
+    const against: [PairedAgainst, string | undefined][] = (['none', ...AGAINST_LINES] as const).filter((m) => m !== s.config.augment.method).map((m) => [m, [...sample].find(([, o]) => o.config.augment.method === m && sameClassifier(o, s))?.[0]]);
     for (const [target, other] of against) {
       if (other === undefined) continue;
       const byFold = new Map<number, number[]>();
@@ -158,7 +170,7 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
   return rows;
 }
 
-function row(sample: UnitRecord, sets: PairedRow['sets'], against: 'none' | 'copy', byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {
+function row(sample: UnitRecord, sets: PairedRow['sets'], against: PairedAgainst, byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {
   const folds = [...byFold.keys()].sort((a, b) => a - b);
   const r = pairedDifference(folds.map((f) => avg(byFold.get(f)!)), { seed, resamples: options.resamples });
   return {
@@ -206,7 +218,7 @@ export function formatPaired(rows: readonly PairedRow[]): string {
     const chosen = g.find((r) => r.sets === 'inner');
     const folds = Math.max(...g.filter((r) => r !== chosen).map((r) => r.folds), 0);
     return [
-      g[0].augment, g[0].classifier, g[0].against === 'none' ? 'real' : 'copy',
+      g[0].augment, g[0].classifier, g[0].against === 'none' ? 'real' : g[0].against,
       ...sets.map((k) => {
         const r = g.find((x) => x.sets === k);
         return r ? `${pts(r.delta)}${r.low > 0 || r.high < 0 ? '*' : ''}` : '';
@@ -221,14 +233,14 @@ export function formatPaired(rows: readonly PairedRow[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const fmt = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
-    'Paired UAR differences (points): per fold (speaker/session) the method minus real rows only, or minus copy at the same number of sets, averaged over repeats; mean over folds; * = 95 % bootstrap interval over folds excludes 0',
+    'Paired UAR differences (points): per fold (speaker/session) the method minus real rows only, or minus copy at the same number of sets, or minus the steps control at the same k (where the store has it), averaged over repeats; mean over folds; * = 95 % bootstrap interval over folds excludes 0',
     fmt(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...table.map(fmt),
     'note: the intervals resample speakers, the unit that varies most; p is the two-sided sign-flip test over folds. The mean over sets is chosen on nothing; a best number of sets picked on the test folds is not (see best.csv).',
     ...(inner
       ? [
-          "note: \"inner choice\" reads each fold at the number of sets (and DNN epochs) its inner folds chose on the training speakers, against real rows only (or copy) read at their own choice: nothing in it is picked on the outer test speaker. Where the inner units' synthetic rows were shared (innerRows 'shared', the default for GAN-type augmenters), the augmenter had seen the inner test speakers (README).",
+          "note: \"inner choice\" reads each fold at the number of sets (and DNN epochs) its inner folds chose on the training speakers, against real rows only (or copy, or the steps control) read at their own choice: nothing in it is picked on the outer test speaker. Where the inner units' synthetic rows were shared (innerRows 'shared', the default for GAN-type augmenters), the augmenter had seen the inner test speakers (README).",
         ]
       : []),
   ].join('\n');

@@ -113,7 +113,7 @@ export function pairedRowsFromCsv(rows: readonly Record<string, string>[]): Pair
     augment: r.augment,
     classifier: r.classifier,
     sets: r.sets === 'mean' || r.sets === 'inner' ? r.sets : num(r.sets),
-    against: r.against === 'copy' ? 'copy' : 'none',
+    against: r.against === 'copy' || r.against === 'steps' ? r.against : 'none',
     delta: num(r.delta),
     low: num(r.low),
     high: num(r.high),
@@ -135,7 +135,7 @@ export interface GridResults {
   best: BestRow[];
   /** Fig. 6's lines, each with its real-only point at 0 sets on the same folds and repeats. */
   curves: SummaryRow[];
-  /** Paired differences against real-only and copy, or null when neither units nor a paired.csv are here. */
+  /** Paired differences against real-only, copy and the steps control, or null when neither units nor a paired.csv are here. */
   paired: PairedRow[] | null;
   /** The stored units (every prediction), or null when read from tables. */
   records: UnitRecord[] | null;

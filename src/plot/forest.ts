@@ -1,7 +1,8 @@
 /**
  * Forest plot of paired differences (src/experiment/paired-table.ts): for each method and
  * classifier, the mean over speakers of the per-speaker UAR difference against real rows only
- * (and against copy at the same number of sets), with its 95 % bootstrap interval over speakers.
+ * (and against copy, and the steps control, at the same number of sets), with its 95 % bootstrap
+ * interval over speakers.
  * An interval that crosses 0 is a difference the speakers do not agree on.
  *
  * @example
@@ -15,7 +16,7 @@ export interface PairedRowLike {
   augment?: string;
   classifier: string;
   sets: number | 'mean' | 'inner';
-  against: 'none' | 'copy';
+  against: 'none' | 'copy' | 'steps';
   delta: number;
   low: number;
   high: number;
@@ -36,12 +37,12 @@ export interface ForestPlotOptions extends PlotOptions {
 export const FOREST_PLOT_DEFAULTS: ForestPlotOptions = { ...PLOT_DEFAULTS, title: 'Paired UAR differences, 95 % intervals over speakers', width: 260, height: 220, sets: 'mean', methods: undefined, apart: [] };
 
 const display = (c: string): string => (/^(svm|dnn)$/i.test(c) ? c.toUpperCase() : c);
-const AGAINST: Record<string, string> = { none: 'vs real rows only', copy: 'vs copy (same sets)' };
+const AGAINST: Record<string, string> = { none: 'vs real rows only', copy: 'vs copy (same sets)', steps: 'vs the steps control (same k)' };
 // at the inner choice copy is read at its own choice, not at the method's number of sets
-const AGAINST_INNER: Record<string, string> = { none: 'vs real rows only (at their choice)', copy: 'vs copy (at its own choice)' };
+const AGAINST_INNER: Record<string, string> = { none: 'vs real rows only (at their choice)', copy: 'vs copy (at its own choice)', steps: 'vs the steps control (at its own choice)' };
 const pts = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
 
-/** The forest plot: one panel per comparison (vs real only, vs copy), a row per method, one mark per classifier. */
+/** The forest plot: one panel per comparison (vs real only, vs copy, vs the steps control where there is one), a row per method, one mark per classifier. */
 export function forestPlot(rows: readonly PairedRowLike[], options: ForestPlotOptions = {}): VegaLiteSpec {
   const o = plotOptions('forestPlot', FOREST_PLOT_DEFAULTS, options);
   const chosen = rows.filter((r) => r.sets === o.sets);
