@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runExperiment } from '../src/experiment/runner';
+import { prepareExperiment, runExperiment } from '../src/experiment/runner';
 import { readStored, describeMissing } from '../src/experiment/stored';
 import { formatRanges } from '../src/experiment/format-ranges';
 import { ResultStore, type UnitRecord } from '../src/experiment/store';
@@ -37,6 +37,28 @@ test('readStored returns the stored part of a spec and lists the rest, computing
   const counted = lines.reduce((s, l) => s + Number(/: (\d+) units?,/.exec(l)![1]), 0);
   assert.equal(counted, part.missing.length);
   for (const l of lines) assert.match(l, /^.+ × .+: \d+ units?, folds? [\d–, ]+$/);
+});
+
+test('readStored with the spec already prepared reads the same part without loading the data again', async () => {
+  const dir = tempDir('stored-prepared');
+  let loads = 0;
+  const loadData = (name: string) => {
+    loads++;
+    assert.equal(name, 'small-data');
+    return data;
+  };
+  const named = { ...spec, data: 'small-data' };
+  const half = await runExperiment(named, { storeDir: dir, shard: '2/2', classifiers: ncmFactory(), augmenters: countingAugmenters(), loadData });
+  loads = 0;
+  const prepared = await prepareExperiment(named, { classifiers: ncmFactory(), augmenters: countingAugmenters(), loadData });
+  const part = await readStored(named, { storeDir: dir, classifiers: ncmFactory(), augmenters: countingAugmenters(), loadData, prepared });
+  assert.equal(loads, 1, 'the data were loaded once, to prepare');
+  const fresh = await readStored(named, { storeDir: dir, classifiers: ncmFactory(), augmenters: countingAugmenters(), loadData });
+  assert.equal(loads, 2, 'without it, readStored loads them itself');
+  assert.deepEqual(part.records.map((r) => r.key), fresh.records.map((r) => r.key));
+  assert.deepEqual(part.missing.map((u) => u.key), fresh.missing.map((u) => u.key));
+  assert.deepEqual(part.records.map((r) => r.key).sort(), half.records.map((r) => r.key).sort());
+  assert.ok(part.records.length > 0 && part.missing.length > 0);
 });
 
 test('readStored on an absent store finds nothing and does not create it; a damaged unit counts as missing', async () => {

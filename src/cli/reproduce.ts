@@ -11,9 +11,8 @@ import { asFlagError, loaderFor, usageError } from './errors';
 import { INNER_ROWS, SELECT_MODES } from '../experiment/inner';
 import { describeStore } from './store-line';
 import type { EpochProgress, Progress } from '../experiment/runner';
-import type { ExperimentSpec } from '../experiment/spec';
+import type { PreparedExperiment } from '../experiment/prepare';
 import type { PlannedUnit } from '../experiment/plan';
-import type { DataLoader } from '../experiment/factories';
 import type { PaperDataset } from '../protocol/paper';
 import type { ProtocolName } from '../protocol/protocols';
 import type { Projection, UnitCosts } from '../experiment/projection';
@@ -81,9 +80,11 @@ export function registerReproduce(program: Command): void {
       if (o.dryRun) {
         // what the store holds of the grid (or of the shard) and what a run would compute; nothing is written
         const costs = o.costs !== undefined ? (await import('../experiment/projection.js')).readUnitCosts(o.costs) : undefined;
-        const part = await readStored(spec, { storeDir, loadData, shard: o.shard });
+        // pricing needs the prepared grid too: prepared once, so the data are loaded once
+        const prepared = costs ? await (await import('../experiment/prepare.js')).prepareExperiment(spec, { loadData }) : undefined;
+        const part = await readStored(spec, { storeDir, loadData, shard: o.shard, prepared });
         const missing = describeMissing(part.missing);
-        const projection = costs ? await projectMissing(spec, part.missing, { corpus, protocol: o.protocol, storeDir, reuseFits: o.reuseFits ?? [], loadData, jobs: o.jobs, costs, source: o.costs }) : undefined;
+        const projection = costs && prepared ? await projectMissing(prepared, part.missing, { corpus, protocol: o.protocol, storeDir, reuseFits: o.reuseFits ?? [], jobs: o.jobs, costs, source: o.costs }) : undefined;
         // with --archive, the saved folds are merged by a run, not here: counted (and priced) as missing
         if (o.json) console.log(JSON.stringify({ stored: part.records.length, total: part.total, missing, storeDir, shard: o.shard ?? '1/1', ...(o.archive !== undefined ? { archiveNotCounted: o.archive } : {}), ...(projection ? { projection: projection.projection } : {}) }));
         else {
@@ -147,13 +148,12 @@ export function registerReproduce(program: Command): void {
 
 /** The hours the missing units of a grid take, priced by `bench --grid`'s unit costs (`--costs`); fits the store or `--reuse-fits` keep cost nothing. */
 async function projectMissing(
-  spec: ExperimentSpec, missing: readonly PlannedUnit[],
-  o: { corpus: PaperDataset; protocol: ProtocolName; storeDir: string; reuseFits: string[]; loadData: DataLoader | undefined; jobs: number; costs: UnitCosts; source: string },
+  prep: PreparedExperiment, missing: readonly PlannedUnit[],
+  o: { corpus: PaperDataset; protocol: ProtocolName; storeDir: string; reuseFits: string[]; jobs: number; costs: UnitCosts; source: string },
 ): Promise<{ projection: Projection; line: string }> {
-  const { prepareExperiment, fitAheadIn } = await import('../experiment/prepare.js');
+  const { fitAheadIn } = await import('../experiment/prepare.js');
   const { ResultStore } = await import('../experiment/store.js');
   const { projectUnits, formatProjection } = await import('../experiment/projection.js');
-  const prep = await prepareExperiment(spec, { loadData: o.loadData });
   const keys = new Set(missing.map((u) => u.key));
   const fitAhead = fitAheadIn(new ResultStore(o.storeDir), true, o.reuseFits.map((d) => new ResultStore(d)));
   const loaded = new Set(prep.groups.filter((g) => !fitAhead(g, g.units.filter((u) => keys.has(u.key)))).map((g) => g.key));

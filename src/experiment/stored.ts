@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prepareExperiment, type RunOptions } from './runner';
+import type { PreparedExperiment } from './prepare';
 import { ResultStore, type UnitRecord } from './store';
 import type { ExperimentSpec } from './spec';
 import { parseShard, shardGroups, type PlannedUnit } from './plan';
@@ -32,9 +33,15 @@ export interface StoredPart {
 }
 
 /** The spec's units (or its shard's, `options.shard`) that `storeDir` holds, and those it lacks. An absent store holds none. */
-export async function readStored(spec: ExperimentSpec, options: Pick<RunOptions, 'storeDir' | 'classifiers' | 'augmenters' | 'loadData' | 'onWarning' | 'shard'>): Promise<StoredPart> {
+export async function readStored(
+  spec: ExperimentSpec,
+  options: Pick<RunOptions, 'storeDir' | 'classifiers' | 'augmenters' | 'loadData' | 'onWarning' | 'shard'> & {
+    /** `spec` already prepared (`prepareExperiment`), by a caller that needs it too: the data are then not loaded again. */
+    prepared?: PreparedExperiment;
+  },
+): Promise<StoredPart> {
   if (!options || typeof options.storeDir !== 'string' || options.storeDir === '') throw new Error('readStored: options.storeDir (the folder of the result store) is required');
-  const prep = await prepareExperiment(spec, options);
+  const prep = options.prepared ?? (await prepareExperiment(spec, options));
   const warn = options.onWarning ?? ((m: string) => console.warn(`adan-lab: ${m}`));
   // no init(): reading must not create a store where there was none
   const store = fs.existsSync(path.join(options.storeDir, 'units')) ? new ResultStore(options.storeDir) : undefined;
