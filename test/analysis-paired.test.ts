@@ -100,7 +100,13 @@ test('with the steps control in the store, every other line is also compared wit
   const without = pairedTable(run.records.filter((r) => r.config.augment.method !== 'steps'), { resamples: 1000 });
   assert.deepEqual(rows.filter((r) => r.against !== 'steps' && r.method !== 'steps'), without);
   assert.match(formatPaired(rows), /noise\s+epochy\s+steps/);
+  // copy against the control is the control against copy negated, row for row: one bootstrap, not two
+  const mirror = rows.filter((r) => r.method === 'copy' && r.against === 'steps');
+  assert.deepEqual(mirror.map((r) => [r.sets, r.delta, r.low, r.high, r.p]), rows.filter((r) => r.method === 'steps' && r.against === 'copy').map((r) => [r.sets, -r.delta, -r.high, -r.low, r.p]));
+  assert.equal(mirror.length, 3, '1 and 2 sets and their mean');
   // paired.csv round trip (the notebooks read it): 'steps' stays 'steps'
   const back = pairedRowsFromCsv(parseCsv(toCsv(rows as unknown as Record<string, unknown>[])));
   assert.deepEqual(back.map((r) => r.against), rows.map((r) => r.against));
+  // a value it does not know is an error, never a comparison with real rows
+  assert.throws(() => pairedRowsFromCsv(parseCsv(toCsv([{ ...rows[0], against: 'real' }] as unknown as Record<string, unknown>[]))), /paired\.csv: against "real" is not none, copy or steps/);
 });

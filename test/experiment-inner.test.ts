@@ -217,19 +217,22 @@ test("paired 'inner' rows: each fold read at its own choice, against real rows r
   assert.ok(Math.abs(r.delta - 0.25) < 1e-12, String(r.delta));
   assert.deepEqual([r.low, r.high, r.p], [0, 0.5, 1]);
   assert.match(formatPaired(pairedTable(records)), /inner choice \[95 % interval\][\s\S]*\+25\.0 \[\+0\.0, \+50\.0\]\s+1\.000/);
-  // with a steps control whose inner units are copy's (so its choices are copy's) and whose outer
-  // units are half right at them (0.5 on both folds): copy against it, each at its own choice, is
-  // 1.0 - 0.5 and 0.5 - 0.5 (mean 0.25); the control against copy the opposite
+  // with a steps control that chooses otherwise than copy (fold 1: 1 set after 10 epochs; fold 2:
+  // 2 sets after 20) and whose outer units are half right at its own choices, right at copy's:
+  // copy against it, each at its own choice, is 1.0 - 0.5 and 0.5 - 0.5 (mean 0.25); read at
+  // copy's choices it would be 0 and -0.5. The control against copy is the same row negated.
   const stepsRecords = [
-    ...records.filter((u) => isInner(u) && u.config.augment.method === 'copy').map((u) => ({ ...u, key: u.key.replace(/^copy/, 'steps'), config: { ...u.config, augment: { ...u.config.augment, method: 'steps' } }, outcome: { ...u.outcome, augmentLabel: 'steps' } })),
-    staged('steps', 1, 1, undefined, wrong, wrong), staged('steps', 1, 2, undefined, wrong, half),
-    staged('steps', 2, 1, undefined, half, wrong), staged('steps', 2, 2, undefined, wrong, wrong),
+    staged('steps', 1, 1, 1, right, wrong), staged('steps', 1, 1, 2, right, wrong), staged('steps', 1, 2, 1, wrong, wrong), staged('steps', 1, 2, 2, wrong, wrong),
+    staged('steps', 2, 1, 1, wrong, wrong), staged('steps', 2, 1, 2, wrong, wrong), staged('steps', 2, 2, 1, wrong, right), staged('steps', 2, 2, 2, wrong, right),
+    staged('steps', 1, 1, undefined, half, wrong), staged('steps', 1, 2, undefined, wrong, right),
+    staged('steps', 2, 1, undefined, right, wrong), staged('steps', 2, 2, undefined, wrong, half),
   ];
   const withSteps = pairedTable([...records, ...stepsRecords]).filter((x) => x.sets === 'inner');
   assert.deepEqual(withSteps.map((x) => `${x.method} ${x.against}`), ['copy none', 'copy steps', 'steps copy', 'steps none']);
   const vs = (m: string, a: string) => withSteps.find((x) => x.method === m && x.against === a)!;
   assert.deepEqual([vs('copy', 'none').delta, vs('copy', 'steps').folds], [r.delta, 2], 'against real rows as without the control');
-  assert.ok(Math.abs(vs('copy', 'steps').delta - 0.25) < 1e-12 && Math.abs(vs('steps', 'copy').delta + 0.25) < 1e-12, JSON.stringify(withSteps));
+  assert.ok(Math.abs(vs('copy', 'steps').delta - 0.25) < 1e-12, JSON.stringify(withSteps));
+  assert.deepEqual([vs('steps', 'copy').delta, vs('steps', 'copy').low, vs('steps', 'copy').high, vs('steps', 'copy').p], [-vs('copy', 'steps').delta, -vs('copy', 'steps').high, -vs('copy', 'steps').low, vs('copy', 'steps').p]);
   // the choices summarize made, passed in, give the same rows as choices computed here
   assert.deepEqual(pairedTable(records, { choices: summarize(records).inner }), pairedTable(records));
   // outerIndex finds a line's outer unit by fold, sets and repeat, and never an inner one

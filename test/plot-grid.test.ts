@@ -97,6 +97,12 @@ test('forestPlot draws the chosen rows and names the ones set apart with their i
   assert.deepEqual(dataOf(atChoice).map((v) => v.against), ['vs real rows only (at their choice)', 'vs real rows only (at their choice)', 'vs copy (at its own choice)']);
   const innerTexts = svgTexts(await toSvg(atChoice));
   assert.ok(innerTexts.some((t) => t.startsWith("sets (and DNN epochs) chosen on each fold's training speakers") && t.includes('over 9 speakers')), innerTexts.join('\n'));
+  // against the steps control: a third panel, after real rows and copy, titled for what it compares
+  const vsSteps = [...rows, { method: 'wadan', classifier: 'dnn', sets: 'mean' as const, against: 'steps' as const, delta: -0.011, low: -0.028, high: 0.003, folds: 10 }];
+  const three = forestPlot(vsSteps, { apart: ['aae'] });
+  assert.deepEqual((three.facet as { column: { sort: string[] } }).column.sort, ['vs real rows only', 'vs copy (same sets)', 'vs the steps control (same k)']);
+  assert.ok(svgTexts(await toSvg(three)).includes('vs the steps control (same k)'), 'the panel is titled');
+  assert.equal(dataOf(forestPlot(vsSteps.map((r) => ({ ...r, sets: 'inner' as const })), { sets: 'inner', apart: ['aae'] })).at(-1)!.against, 'vs the steps control (at its own choice)');
 });
 
 test('confusionGrid puts matrices side by side with their WA / UAR, empty cells blank', async () => {

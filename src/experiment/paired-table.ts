@@ -14,6 +14,7 @@ import { pairedDifference } from '../analysis/paired';
 import { canonicalJson, seedFromKey, stableKey } from './hash';
 import type { UnitRecord } from './store';
 import { innerChoices, outerIndex, outerRecords, reportedChoices, uarAt, type InnerChoice } from './inner-select';
+import { STEPS_METHOD } from './steps';
 
 export interface PairedRow {
   dataset: string;
@@ -58,6 +59,12 @@ export type PairedAgainst = 'none' | 'copy' | 'steps';
 /** The lines a method is compared with at the same k, besides real rows only (never itself). */
 const AGAINST_LINES = ['copy', 'steps'] as const;
 
+/**
+ * Copy against the steps control is the control against copy, negated (`mirrored`): computed
+ * once, so that the two rows agree to the last digit (two bootstraps would not).
+ */
+const isMirror = (method: string, against: string): boolean => method === 'copy' && against === STEPS_METHOD;
+
 type Key = string;
 
 /** Every comparison the records allow, in method, classifier, against, sets order. */
@@ -87,7 +94,7 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
     const base = real.get(classifierOf(sample));
     const targets: [PairedAgainst, (sets: number) => Map<string, number> | undefined][] = [['none', () => base]];
     for (const method of AGAINST_LINES) {
-      const other = method === sample.config.augment.method ? undefined : lineOf(method, sample);
+      const other = method === sample.config.augment.method || isMirror(sample.config.augment.method, method) ? undefined : lineOf(method, sample);
       if (other) targets.push([method, (k) => other.points.get(k)]);
     }
     for (const [against, target] of targets) {
@@ -117,6 +124,7 @@ export function pairedTable(records: readonly UnitRecord[], options: PairedTable
     }
   }
   rows.push(...innerPaired(records, options));
+  rows.push(...mirrored(rows));
   const order = (r: PairedRow): string => `${r.dataset}\u0000${r.augment}\u0000${r.classifier}\u0000${r.against}`;
   const rank = (k: PairedRow['sets']): number => (k === 'mean' ? 1e6 : k === 'inner' ? 1e6 + 1 : k);
   return rows.sort((a, b) => order(a).localeCompare(order(b)) || rank(a.sets) - rank(b.sets));
@@ -147,7 +155,7 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
   for (const [line, choices] of byLine) {
     const s = sample.get(line);
     if (!s || s.config.augment.method === 'none') continue;
-    const against: [PairedAgainst, string | undefined][] = (['none', ...AGAINST_LINES] as const).filter((m) => m !== s.config.augment.method).map((m) => [m, [...sample].find(([, o]) => o.config.augment.method === m && sameClassifier(o, s))?.[0]]);
+    const against: [PairedAgainst, string | undefined][] = (['none', ...AGAINST_LINES] as const).filter((m) => m !== s.config.augment.method && !isMirror(s.config.augment.method, m)).map((m) => [m, [...sample].find(([, o]) => o.config.augment.method === m && sameClassifier(o, s))?.[0]]);
     for (const [target, other] of against) {
       if (other === undefined) continue;
       const byFold = new Map<number, number[]>();
@@ -168,6 +176,16 @@ function innerPaired(records: readonly UnitRecord[], options: PairedTableOptions
     }
   }
   return rows;
+}
+
+/** Copy against the steps control, from each row of the control against copy (see `isMirror`). */
+function mirrored(rows: readonly PairedRow[]): PairedRow[] {
+  return rows
+    .filter((r) => r.method === STEPS_METHOD && r.against === 'copy')
+    .flatMap((r) => {
+      const copy = rows.find((c) => c.method === 'copy' && c.dataset === r.dataset && c.classifier === r.classifier);
+      return copy ? [{ ...r, method: 'copy', augment: copy.augment, against: STEPS_METHOD, delta: -r.delta, low: -r.high, high: -r.low }] : [];
+    });
 }
 
 function row(sample: UnitRecord, sets: PairedRow['sets'], against: PairedAgainst, byFold: Map<number, number[]>, seed: number, options: PairedTableOptions): PairedRow {

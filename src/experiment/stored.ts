@@ -36,7 +36,11 @@ export interface StoredPart {
 export async function readStored(
   spec: ExperimentSpec,
   options: Pick<RunOptions, 'storeDir' | 'classifiers' | 'augmenters' | 'loadData' | 'onWarning' | 'shard'> & {
-    /** `spec` already prepared (`prepareExperiment`), by a caller that needs it too: the data are then not loaded again. */
+    /**
+     * `spec` already prepared (`prepareExperiment` with the same options), by a caller that needs
+     * it too: the data are then not loaded again. It is used as given (the spec is not prepared
+     * again to check it).
+     */
     prepared?: PreparedExperiment;
   },
 ): Promise<StoredPart> {

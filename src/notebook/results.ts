@@ -105,6 +105,12 @@ export function bestRowsFromCsv(rows: readonly Record<string, string>[]): BestRo
   }));
 }
 
+/** A paired row's `against`; anything else is a file of another kind (read as 'none', it would pass for a comparison with real rows). */
+function againstOf(v: string | undefined): PairedRow['against'] {
+  if (v === 'none' || v === 'copy' || v === 'steps') return v;
+  throw new Error(`paired.csv: against ${JSON.stringify(v)} is not none, copy or steps`);
+}
+
 /** Paired rows from a `paired.csv` (sets may be 'mean' or 'inner'). */
 export function pairedRowsFromCsv(rows: readonly Record<string, string>[]): PairedRow[] {
   return rows.map((r) => ({
@@ -113,7 +119,7 @@ export function pairedRowsFromCsv(rows: readonly Record<string, string>[]): Pair
     augment: r.augment,
     classifier: r.classifier,
     sets: r.sets === 'mean' || r.sets === 'inner' ? r.sets : num(r.sets),
-    against: r.against === 'copy' || r.against === 'steps' ? r.against : 'none',
+    against: againstOf(r.against),
     delta: num(r.delta),
     low: num(r.low),
     high: num(r.high),
