@@ -3,12 +3,13 @@
  * × number of sets, the per-fold UAR difference against real rows only, against copy (the
  * simplest augmentation) and, where the store has it, against the steps control at the same k
  * (real rows trained as many updates as k sets give: more data or only more steps?), on the
- * same folds and repeats, with a bootstrap interval over folds and a sign-flip p-value. Also one row per line for the mean over all its numbers of sets
- * (`sets: 'mean'`): "does this method help, whatever the number of sets?", chosen on nothing.
- * Where the store holds inner units (`select: 'inner'`), one more (`sets: 'inner'`): each fold
- * read at its own choice made on training speakers, against real rows only read at theirs (the
- * DNN's epochs are chosen for real rows too), copy at copy's or the steps control at its own: the figure a method would get
- * in use, with nothing picked on a test speaker.
+ * same folds and repeats, with a bootstrap interval over folds and a sign-flip p-value. Also
+ * one row per line for the mean over all its numbers of sets (`sets: 'mean'`): "does this
+ * method help, whatever the number of sets?", chosen on nothing. Where the store holds inner
+ * units (`select: 'inner'`), one more (`sets: 'inner'`): each fold read at its own choice made
+ * on training speakers, against real rows only read at theirs (the DNN's epochs are chosen for
+ * real rows too), copy at copy's or the steps control at its own: the figure a method would
+ * get in use, with nothing picked on a test speaker.
  */
 import { pairedDifference } from '../analysis/paired';
 import { canonicalJson, seedFromKey, stableKey } from './hash';
