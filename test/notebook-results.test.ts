@@ -197,4 +197,12 @@ test('storeCoverage counts the speakers with units against those of the missing 
   const c = storeCoverage(records, [unit(2, 0), unit(3, 0), unit(1, 0)]);
   assert.equal(c.text, 'partial: 3 of 6 units, 2 of 3 speakers (1–2, complete for none), no real-only units yet');
   assert.equal(storeCoverage([...records, unit(1, 0), unit(2, 0)] as never[], []).text, 'all 2 speakers');
+  // IEMOCAP's folds hold out sessions: the sentences say so
+  assert.equal(storeCoverage(records, [unit(2, 0), unit(3, 0), unit(1, 0)], 'sessions').text, 'partial: 3 of 6 units, 2 of 3 sessions (1–2, complete for none), no real-only units yet');
+  assert.equal(storeCoverage([unit(4, 0), unit(4, 1)] as never[], [], 'sessions').text, '1 session (fold 4)');
+  // and so do the committed tables' coverage and Table II's counts
+  const t = readResultTables(committedResults('emodb'), { folds: 12, groups: 'sessions' });
+  assert.equal(t.coverage.text, 'partial: 10 of 12 sessions (1–10)');
+  const md = tableMarkdown(PAPER_TABLE_I, [{ label: 'ours', best: t.best, folds: 12, groups: 'sessions' }]);
+  assert.ok(md.includes('| 79.88 / 78.38 (3) [10 of 12 sessions] |'), md);
 });

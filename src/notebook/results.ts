@@ -180,36 +180,36 @@ function foldList(folds: readonly number[]): string {
   return runs.join(', ');
 }
 
-/** The coverage sentence: full grids say so briefly; partial ones say which speakers and what is missing. */
-function coverageText(c: Omit<Coverage, 'text'>): string {
-  if (c.complete.length === c.of && c.realOnly) return c.of === 1 ? `1 speaker (fold ${c.folds[0]})` : `all ${c.of} speakers`;
+/** The coverage sentence: full grids say so briefly; partial ones say which speakers (or sessions: `groups`) and what is missing. */
+function coverageText(c: Omit<Coverage, 'text'>, groups = 'speakers'): string {
+  if (c.complete.length === c.of && c.realOnly) return c.of === 1 ? `1 ${groups.replace(/s$/, '')} (fold ${c.folds[0]})` : `all ${c.of} ${groups}`;
   const units = c.units !== undefined && c.total !== undefined ? `${c.units.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} units, ` : '';
   const noReal = c.realOnly ? '' : ', no real-only units yet';
   if (c.folds.length === c.of && c.complete.length < c.of) {
     // every speaker is in some row (e.g. a control run on all folds) but not in every row
     const rest = c.folds.filter((f) => !c.complete.includes(f));
-    return `partial: ${units}complete for ${c.complete.length} of ${c.of} speakers${c.complete.length > 0 ? ` (${foldList(c.complete)})` : ''}; some rows reach ${foldList(rest)}${noReal}`;
+    return `partial: ${units}complete for ${c.complete.length} of ${c.of} ${groups}${c.complete.length > 0 ? ` (${foldList(c.complete)})` : ''}; some rows reach ${foldList(rest)}${noReal}`;
   }
   const complete = c.complete.length === c.folds.length ? '' : `, complete for ${c.complete.length === 0 ? 'none' : foldList(c.complete)}`;
-  return `partial: ${units}${c.folds.length} of ${c.of} speakers (${foldList(c.folds)}${complete})${noReal}`;
+  return `partial: ${units}${c.folds.length} of ${c.of} ${groups} (${foldList(c.folds)}${complete})${noReal}`;
 }
 
 /** Coverage of stored units, against the units of the grid that are missing. */
-export function storeCoverage(records: readonly UnitRecord[], missing: readonly { config: { fold: { index: number } } }[]): Coverage {
+export function storeCoverage(records: readonly UnitRecord[], missing: readonly { config: { fold: { index: number } } }[], groups = 'speakers'): Coverage {
   const fold = (u: { config: { fold: { index: number } } }): number => u.config.fold.index;
   const folds = [...new Set(records.map(fold))].sort((a, b) => a - b);
   const lacking = new Set(missing.map(fold));
   const all = new Set([...folds, ...lacking]);
   const c = { folds, of: all.size, complete: folds.filter((f) => !lacking.has(f)), units: records.length, total: records.length + missing.length, realOnly: records.some((r) => r.config.sets === 0) };
-  return { ...c, text: coverageText(c) };
+  return { ...c, text: coverageText(c, groups) };
 }
 
 /** Coverage of committed tables, from the folds each summary row pools; `of` is the grid's number of folds (tables do not say it: by default the folds they hold). */
-export function tableCoverage(summary: readonly SummaryRow[], of?: number): Coverage {
+export function tableCoverage(summary: readonly SummaryRow[], of?: number, groups = 'speakers'): Coverage {
   const sets = summary.map((r) => new Set(r.foldIndices.split(',').filter((x) => x !== '').map(Number)));
   const folds = [...new Set(sets.flatMap((s) => [...s]))].sort((a, b) => a - b);
   const c = { folds, of: Math.max(of ?? 0, folds.length), complete: folds.filter((f) => sets.every((s) => s.has(f))), realOnly: summary.some((r) => r.method === 'none') };
-  return { ...c, text: coverageText(c) };
+  return { ...c, text: coverageText(c, groups) };
 }
 
 /** Options of {@link gridResults}. */
@@ -226,6 +226,8 @@ export interface GridResultsOptions {
   label?: string;
   /** The command that fills the store, named when it is missing. */
   fillCommand?: string;
+  /** What the folds hold out, plural, in the coverage sentences: 'speakers' (EmoDB, the default) or 'sessions' (IEMOCAP). */
+  groups?: string;
 }
 
 const rel = (p: string): string => path.relative(projectRoot, path.resolve(p)) || '.';
@@ -237,7 +239,7 @@ export function storeHasUnits(store: string): boolean {
 }
 
 /** Results read from committed tables (`best.csv`, `summary.csv`, `curves.csv`, and `paired.csv` when present). */
-export function readResultTables(dir: string, grid?: { folds: number }): Omit<GridResults, 'note'> {
+export function readResultTables(dir: string, grid?: { folds: number; groups?: string }): Omit<GridResults, 'note'> {
   const read = (f: string): Record<string, string>[] => parseCsv(fs.readFileSync(path.join(dir, f), 'utf8'));
   for (const f of ['best.csv', 'summary.csv', 'curves.csv']) if (!fs.existsSync(path.join(dir, f))) throw new Error(`readResultTables: ${path.join(dir, f)} is missing (made by adan-lab results show STORE --out DIR)`);
   const summary = summaryRowsFromCsv(read('summary.csv'));
@@ -249,7 +251,7 @@ export function readResultTables(dir: string, grid?: { folds: number }): Omit<Gr
     curves: summaryRowsFromCsv(read('curves.csv')),
     paired: fs.existsSync(path.join(dir, 'paired.csv')) ? pairedRowsFromCsv(read('paired.csv')) : null,
     records: null,
-    coverage: tableCoverage(summary, grid?.folds),
+    coverage: tableCoverage(summary, grid?.folds, grid?.groups),
   };
 }
 
@@ -275,7 +277,7 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
     const { run, summary } = await runInNotebook(options.spec, { storeDir: options.store, label, computeMissing: options.computeMissing ?? false, fillCommand: options.fillCommand });
     const records = [...run.records];
     // a run that computed what was missing holds every unit; a read-only one lists what it lacks
-    const coverage = storeCoverage(records, 'missing' in run ? run.missing : []);
+    const coverage = storeCoverage(records, 'missing' in run ? run.missing : [], options.groups);
     const result: GridResults = {
       source: 'store',
       from: rel(options.store),
@@ -293,7 +295,7 @@ export async function optionalGridResults(options: GridResultsOptions): Promise<
   if (options.tables && fs.existsSync(path.join(options.tables, 'best.csv'))) {
     // the grid's folds, so that tables of a grid still running say "2 of 10 speakers"
     const plan = await prepareExperiment(options.spec).catch(() => null);
-    const t = readResultTables(options.tables, plan ? { folds: plan.folds.length } : undefined);
+    const t = readResultTables(options.tables, plan ? { folds: plan.folds.length, groups: options.groups } : { folds: 0, groups: options.groups });
     const note =
       `${label}: no store at ${rel(options.store)} (results/ is not in git), so these are the committed tables in ${t.from} (${t.coverage.text}). ` +
       (t.paired ? 'They include paired.csv; ' : 'They hold no per-fold units, so no paired intervals; ') +

@@ -13,10 +13,10 @@ import { PER_REPEAT_LABEL } from '../experiment/plan';
 import type { PaperTable } from '../protocol/paper';
 
 /** One cell of the rendered Table I / II: WA / UAR (sets) and ΔUAR against the real-only point. */
-function cell(b: BestRow | undefined, folds?: number, spread = false): { value: string; delta: string } {
+function cell(b: BestRow | undefined, folds?: number, spread = false, groups = 'speakers'): { value: string; delta: string } {
   if (!b) return { value: '–', delta: '' };
   // a row of a grid still running pools fewer speakers: say how many, it is not comparable with the paper's
-  const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} speakers]` : '');
+  const sets = (b.method === 'none' ? '' : ` (${b.sets})`) + (folds !== undefined && b.folds < folds ? ` [${b.folds} of ${folds} ${groups}]` : '');
   const d = 100 * (b.uar - b.baselineUar);
   const pm = (v: number, s: number): string => (100 * v).toFixed(2) + (spread && Number.isFinite(s) ? `±${(100 * s).toFixed(2)}` : '');
   return { value: `${pm(b.wa, b.waStd)} / ${pm(b.uar, b.uarStd)}${sets}`, delta: b.method === 'none' || !Number.isFinite(d) ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}` };
@@ -30,6 +30,8 @@ export interface TableColumn {
   missing?: string;
   /** Folds of the complete grid: a row pooling fewer says how many (a grid still running). Default: not said. */
   folds?: number;
+  /** What the folds hold out, plural, in those counts: 'speakers' (EmoDB, the default) or 'sessions' (IEMOCAP). */
+  groups?: string;
   /** Every point of the run: adds a column with ΔUAR averaged over the line's sets >= 1 (chosen on nothing, unlike the best point). Default none. */
   summary?: readonly SummaryRow[] | null;
   /**
@@ -81,11 +83,11 @@ function choiceFolds(perFold: string): string {
  * or as trained where that classifier has nothing to choose (the SVM); blank when the real-only
  * row has not chosen yet or chose on other folds, as the difference would mix speakers.
  */
-function innerCells(best: readonly BestRow[], b: BestRow | undefined, folds?: number): [string, string] {
+function innerCells(best: readonly BestRow[], b: BestRow | undefined, folds?: number, groups = 'speakers'): [string, string] {
   if (!b || b.setsInner === '' || !Number.isFinite(b.uarInner)) return ['', ''];
   const mine = choiceFolds(b.setsInner);
   const count = mine.split(',').length;
-  const value = (100 * b.uarInner).toFixed(2) + (folds !== undefined && count < folds ? ` [${count} of ${folds} speakers]` : '');
+  const value = (100 * b.uarInner).toFixed(2) + (folds !== undefined && count < folds ? ` [${count} of ${folds} ${groups}]` : '');
   if (b.method === 'none') return [value, ''];
   const base = best.find((r) => r.method === 'none' && r.dataset === b.dataset && r.classifier === b.classifier && r.classifierOptions === b.classifierOptions && r.train === b.train);
   const ref =
@@ -119,14 +121,14 @@ export function tableMarkdown(paper: PaperTable, columns: readonly TableColumn[]
   const columnCells = (c: TableColumn, method: string, clf: string): string[] => {
     if (!c.best) return [c.missing ?? 'not computed yet', '', ...columnHead(c).slice(2).map(() => '')];
     const b = c.best.find((r) => r.method === method && ofClassifier(r, clf));
-    const main = cell(b, c.folds, c.spread);
+    const main = cell(b, c.folds, c.spread, c.groups);
     const augmented = c.summary && method !== 'none';
     return [
       main.value,
       main.delta,
       ...(c.summary !== undefined ? [augmented ? signed(meanDelta(c.summary!, method, clf).delta) : ''] : []),
       ...(spreadMean(c) ? [augmented ? ((sd) => (Number.isFinite(sd) ? `±${(100 * sd).toFixed(2)}` : ''))(meanStd(c.summary!, method, clf)) : ''] : []),
-      ...(withInner(c) ? innerCells(c.best, b, c.folds) : []),
+      ...(withInner(c) ? innerCells(c.best, b, c.folds, c.groups) : []),
     ];
   };
   const head = ['method', 'classifier', 'paper WA / UAR (sets)', ...columns.flatMap(columnHead)];
